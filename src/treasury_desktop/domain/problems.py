@@ -1,0 +1,22 @@
+"""A problem found in a voucher, tied to its field (``unit.code``, ``lines[2].ndkt`` …)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from treasury_desktop.i18n import Lang, text
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with one field. ``code`` names a message in resources/i18n."""
+
+    field: str
+    code: str
+    params: Mapping[str, Any] = field(default_factory=dict)
+
+    def message(self, lang: Lang | None = None) -> str:
+        """The plain sentence for an accountant: what is wrong and what to do."""
+        return text(f"problem.{self.code}", lang, **self.params)

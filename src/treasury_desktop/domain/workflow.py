@@ -1,0 +1,69 @@
+"""Workflow states of a voucher and the moves allowed between them."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class VoucherState(StrEnum):
+    """Where a voucher stands, from draft on the desk to the treasury's final word."""
+
+    DRAFT = "draft"  # Nháp
+    SIGNED_CHIEF = "signed_chief"  # KTT đã ký
+    SIGNED_HOLDER = "signed_holder"  # CTK đã ký: ready to queue
+    QUEUED = "queued"  # Chờ gửi (in the outbox)
+    SENT = "sent"  # Đã gửi: the treasury acknowledged the upload
+    RECEIVED = "received"  # KBNN tiếp nhận
+    CHECKING = "checking"  # Đang kiểm soát
+    PAID = "paid"  # Đã thanh toán
+    REJECTED = "rejected"  # Từ chối
+    RETURNED = "returned"  # Trả lại để bổ sung
+
+
+_TREASURY_PROGRESS = {
+    VoucherState.RECEIVED,
+    VoucherState.CHECKING,
+    VoucherState.PAID,
+    VoucherState.REJECTED,
+    VoucherState.RETURNED,
+}
+
+ALLOWED: dict[VoucherState, frozenset[VoucherState]] = {
+    VoucherState.DRAFT: frozenset({VoucherState.SIGNED_CHIEF}),
+    VoucherState.SIGNED_CHIEF: frozenset({VoucherState.SIGNED_HOLDER, VoucherState.DRAFT}),
+    VoucherState.SIGNED_HOLDER: frozenset({VoucherState.QUEUED, VoucherState.DRAFT}),
+    # The outbox's final answer may be a 422/409 refusal, which sends it back to be fixed.
+    VoucherState.QUEUED: frozenset({VoucherState.SENT, VoucherState.REJECTED} | _TREASURY_PROGRESS),
+    VoucherState.SENT: frozenset(_TREASURY_PROGRESS),
+    VoucherState.RECEIVED: frozenset(_TREASURY_PROGRESS - {VoucherState.RECEIVED}),
+    VoucherState.CHECKING: frozenset(_TREASURY_PROGRESS - {VoucherState.RECEIVED, VoucherState.CHECKING}),
+    VoucherState.PAID: frozenset(),
+    VoucherState.REJECTED: frozenset(),
+    VoucherState.RETURNED: frozenset(),
+}
+
+EDITABLE = frozenset({VoucherState.DRAFT, VoucherState.SIGNED_CHIEF, VoucherState.SIGNED_HOLDER})
+"""States whose content may still change (a signed one loses its signatures on edit)."""
+
+FINAL = frozenset({VoucherState.PAID, VoucherState.REJECTED, VoucherState.RETURNED})
+
+
+def can_move(current: VoucherState, target: VoucherState) -> bool:
+    """Whether ``current -> target`` is an allowed move."""
+    return target in ALLOWED[current]
+
+
+class TransitionError(ValueError):
+    """A move the workflow does not allow."""
+
+    def __init__(self, current: VoucherState, target: VoucherState) -> None:
+        super().__init__(f"cannot move a voucher from {current} to {target}")
+        self.current = current
+        self.target = target
+
+
+def move(current: VoucherState, target: VoucherState) -> VoucherState:
+    """Return ``target`` if the move is allowed, else raise :class:`TransitionError`."""
+    if not can_move(current, target):
+        raise TransitionError(current, target)
+    return target
