@@ -1,0 +1,64 @@
+"""What every face of the app (window, command line) works with: one data folder, opened."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+from treasury_desktop import paths
+from treasury_desktop.domain.catalog import BudgetCatalog, load_catalog
+from treasury_desktop.i18n import Lang
+from treasury_desktop.store.db import connect
+from treasury_desktop.store.profile import ProfileStore
+from treasury_desktop.store.records import Actor
+from treasury_desktop.store.vouchers import SqliteVoucherRepository
+
+
+def _today() -> date:
+    return date.today()
+
+
+@dataclass
+class AppContext:
+    """The opened data folder. Each thread that writes opens its own connection."""
+
+    data_dir: Path
+    lang: Lang = "vi"
+    actor: Actor = field(default_factory=Actor.current)
+    clock: Callable[[], date] = _today
+    _conns: list[sqlite3.Connection] = field(default_factory=list)
+
+    @property
+    def database_path(self) -> Path:
+        """The SQLite file."""
+        return paths.database_path(self.data_dir)
+
+    def connect(self) -> sqlite3.Connection:
+        """A new connection (migrated), closed with the context."""
+        conn = connect(self.database_path)
+        self._conns.append(conn)
+        return conn
+
+    def catalog(self, year: int) -> BudgetCatalog:
+        """The budget-code catalogue of a fiscal year (an updated file in the data folder wins)."""
+        return load_catalog(year, override_dir=self.data_dir / "catalogs")
+
+    def repositories(
+        self, conn: sqlite3.Connection | None = None
+    ) -> tuple[SqliteVoucherRepository, ProfileStore]:
+        """The voucher repository and profile over ``conn`` (a new connection by default)."""
+        conn = conn or self.connect()
+        return SqliteVoucherRepository(conn), ProfileStore(conn)
+
+    def close(self) -> None:
+        """Close every connection this context opened."""
+        while self._conns:
+            self._conns.pop().close()
+
+
+def open_context(data_dir: str | Path | None = None, lang: Lang = "vi") -> AppContext:
+    """Open the data folder (``TREASURY_DESKTOP_HOME`` or the per-user one)."""
+    return AppContext(paths.data_dir(data_dir), lang=lang)

@@ -1,0 +1,263 @@
+"""The SQLite voucher repository: drafts, states, search, folders, payees, audit."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from datetime import UTC, datetime
+
+from treasury_desktop.domain.canonical import voucher_hash
+from treasury_desktop.domain.voucher import Payee, Voucher, from_document, to_document
+from treasury_desktop.domain.workflow import EDITABLE, VoucherState, move
+from treasury_desktop.i18n import ExpectedError
+from treasury_desktop.store.audit import append_audit
+from treasury_desktop.store.db import transaction
+from treasury_desktop.store.records import (
+    Actor,
+    Folder,
+    StoredVoucher,
+    VoucherQuery,
+    VoucherRow,
+)
+from treasury_desktop.store.search import (
+    FOLDER_SQL,
+    fold,
+    number_key,
+    order_clause,
+    where_clause,
+)
+
+_ROW_COLUMNS = "id, form, number, date, payee, content, total, status, problems, status_reason"
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="milliseconds")
+
+
+class SignaturesWouldBeDropped(ExpectedError):
+    """Editing a signed voucher needs the user's confirmation: its signatures will go."""
+
+    def __init__(self, voucher_id: str) -> None:
+        super().__init__("store.edit_signed_needs_confirmation")
+        self.voucher_id = voucher_id
+
+
+class SqliteVoucherRepository:
+    """Vouchers in the local SQLite file. Each public method is one transaction."""
+
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self._conn = conn
+
+    # -- writing -----------------------------------------------------------------------------
+
+    def create(
+        self, voucher: Voucher, *, problems: int, actor: Actor, action: str = "create"
+    ) -> StoredVoucher:
+        """Store a new draft. Raises ExpectedError if the id exists."""
+        digest = voucher_hash(voucher)
+        now = _now()
+        with transaction(self._conn) as conn:
+            if conn.execute("SELECT 1 FROM vouchers WHERE id = ?", (voucher.id,)).fetchone():
+                raise ExpectedError("store.duplicate_id", id=voucher.id)
+            conn.execute(
+                "INSERT INTO vouchers (id, form, fiscal_year, number, number_key, date, status,"
+                " payee, content, total, search_text, problems, document, content_hash,"
+                " created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                (
+                    voucher.id, voucher.form, voucher.fiscal_year, *self._columns(voucher),
+                    VoucherState.DRAFT.value, *self._search_columns(voucher), problems,
+                    _json(voucher), digest, now, now,
+                ),
+            )
+            append_audit(conn, actor, voucher.id, action, "", None, digest)
+            self._remember_payee(conn, voucher.payee, now)
+        return StoredVoucher(voucher, VoucherState.DRAFT, digest, problems, "", now, now)
+
+    def save(
+        self, voucher: Voucher, *, problems: int, actor: Actor, drop_signatures: bool = False
+    ) -> StoredVoucher:
+        """Save an edit (autosave). An unchanged voucher writes nothing.
+
+        Editing a signed voucher raises :class:`SignaturesWouldBeDropped` unless
+        ``drop_signatures``; then its signatures go, it returns to draft, and the audit says so.
+        """
+        digest = voucher_hash(voucher)
+        now = _now()
+        with transaction(self._conn) as conn:
+            row = conn.execute(
+                "SELECT status, content_hash, problems FROM vouchers WHERE id = ?", (voucher.id,)
+            ).fetchone()
+            if row is None:
+                raise ExpectedError("store.not_found", id=voucher.id)
+            status = VoucherState(row["status"])
+            if status not in EDITABLE:
+                raise ExpectedError("store.not_editable", status=status.value)
+            if row["content_hash"] == digest and row["problems"] == problems:
+                return self._get(conn, voucher.id)
+            if status is not VoucherState.DRAFT and row["content_hash"] != digest:
+                if not drop_signatures:
+                    raise SignaturesWouldBeDropped(voucher.id)
+                conn.execute("DELETE FROM signatures WHERE voucher_id = ?", (voucher.id,))
+                append_audit(
+                    conn, actor, voucher.id, "signatures_dropped", status.value,
+                    row["content_hash"], digest,
+                )
+                status = VoucherState.DRAFT
+            conn.execute(
+                "UPDATE vouchers SET form=?, fiscal_year=?, number=?, number_key=?, date=?,"
+                " status=?, payee=?, content=?, total=?, search_text=?, problems=?, document=?,"
+                " content_hash=?, updated_at=? WHERE id=?",
+                (
+                    voucher.form, voucher.fiscal_year, *self._columns(voucher), status.value,
+                    *self._search_columns(voucher), problems, _json(voucher), digest, now,
+                    voucher.id,
+                ),
+            )
+            if row["content_hash"] != digest:
+                append_audit(conn, actor, voucher.id, "edit", "", row["content_hash"], digest)
+                self._remember_payee(conn, voucher.payee, now)
+            return self._get(conn, voucher.id)
+
+    def set_status(
+        self, voucher_id: str, target: VoucherState, *, actor: Actor, reason: str = ""
+    ) -> StoredVoucher:
+        """Move a voucher along the workflow (checked by :func:`workflow.move`)."""
+        with transaction(self._conn) as conn:
+            self.set_status_in(conn, voucher_id, target, actor=actor, reason=reason)
+            return self._get(conn, voucher_id)
+
+    def set_status_in(
+        self, conn: sqlite3.Connection, voucher_id: str, target: VoucherState, *,
+        actor: Actor, reason: str = "",
+    ) -> None:
+        """The same, inside a transaction the caller holds (signing, outbox, sync)."""
+        row = conn.execute(
+            "SELECT status, content_hash FROM vouchers WHERE id = ?", (voucher_id,)
+        ).fetchone()
+        if row is None:
+            raise ExpectedError("store.not_found", id=voucher_id)
+        current = VoucherState(row["status"])
+        if current is target:
+            return
+        move(current, target)
+        conn.execute(
+            "UPDATE vouchers SET status = ?, status_reason = ?, updated_at = ? WHERE id = ?",
+            (target.value, reason, _now(), voucher_id),
+        )
+        append_audit(
+            conn, actor, voucher_id, "status", f"{current.value} -> {target.value} {reason}".strip(),
+            row["content_hash"], row["content_hash"],
+        )
+
+    def delete_draft(self, voucher_id: str, *, actor: Actor) -> None:
+        """Delete a voucher that was never signed."""
+        with transaction(self._conn) as conn:
+            row = conn.execute(
+                "SELECT status, content_hash FROM vouchers WHERE id = ?", (voucher_id,)
+            ).fetchone()
+            if row is None:
+                return
+            if row["status"] != VoucherState.DRAFT.value:
+                raise ExpectedError("store.not_deletable", status=row["status"])
+            conn.execute("DELETE FROM vouchers WHERE id = ?", (voucher_id,))
+            append_audit(conn, actor, voucher_id, "delete", "", row["content_hash"], None)
+
+    # -- reading -----------------------------------------------------------------------------
+
+    def get(self, voucher_id: str) -> StoredVoucher | None:
+        """One voucher, or None."""
+        try:
+            return self._get(self._conn, voucher_id)
+        except ExpectedError:
+            return None
+
+    def count(self, query: VoucherQuery) -> int:
+        """How many vouchers match."""
+        where, params = where_clause(query)
+        row = self._conn.execute(f"SELECT count(*) FROM vouchers WHERE {where}", params).fetchone()
+        return int(row[0])
+
+    def page(self, query: VoucherQuery, offset: int, limit: int) -> list[VoucherRow]:
+        """Rows ``offset .. offset+limit`` of the query, in its order."""
+        where, params = where_clause(query)
+        sql = (
+            f"SELECT {_ROW_COLUMNS} FROM vouchers WHERE {where}"
+            f" ORDER BY {order_clause(query)} LIMIT ? OFFSET ?"
+        )
+        return [_row(r) for r in self._conn.execute(sql, [*params, limit, offset])]
+
+    def folder_counts(self) -> dict[Folder, int]:
+        """How many vouchers each folder holds (one query)."""
+        cases = ", ".join(f"sum(CASE WHEN {sql} THEN 1 ELSE 0 END)" for sql in FOLDER_SQL.values())
+        row = self._conn.execute(f"SELECT {cases} FROM vouchers").fetchone()
+        return {folder: int(row[i] or 0) for i, folder in enumerate(FOLDER_SQL)}
+
+    def ids_with_status(self, status: VoucherState) -> list[str]:
+        """Ids of every voucher in one state."""
+        rows = self._conn.execute("SELECT id FROM vouchers WHERE status = ?", (status.value,))
+        return [r[0] for r in rows]
+
+    def recent_payees(self, text: str = "", limit: int = 10) -> list[Payee]:
+        """Payees used before, most recent first, whose name contains ``text``."""
+        rows = self._conn.execute(
+            "SELECT details FROM payees WHERE name LIKE ? ESCAPE '\\'"
+            " ORDER BY last_used DESC LIMIT ?",
+            (f"%{_like(text)}%", limit),
+        )
+        return [Payee(**json.loads(r[0])) for r in rows]
+
+    # -- helpers -----------------------------------------------------------------------------
+
+    def _get(self, conn: sqlite3.Connection, voucher_id: str) -> StoredVoucher:
+        row = conn.execute("SELECT * FROM vouchers WHERE id = ?", (voucher_id,)).fetchone()
+        if row is None:
+            raise ExpectedError("store.not_found", id=voucher_id)
+        return StoredVoucher(
+            voucher=from_document(json.loads(row["document"])),
+            status=VoucherState(row["status"]),
+            content_hash=row["content_hash"],
+            problems=row["problems"],
+            status_reason=row["status_reason"],
+            created_at=row["created_at"],
+            updated_at=row["updated_at"],
+        )
+
+    @staticmethod
+    def _columns(voucher: Voucher) -> tuple[str, str, str]:
+        return voucher.number, number_key(voucher.number), voucher.date
+
+    @staticmethod
+    def _search_columns(voucher: Voucher) -> tuple[str, str, int, str]:
+        content = " · ".join(line.content for line in voucher.lines) or voucher.content
+        words = f"{voucher.payee.name} {content} {voucher.number} {voucher.total}"
+        return voucher.payee.name, content, voucher.total, fold(words)
+
+    @staticmethod
+    def _remember_payee(conn: sqlite3.Connection, payee: Payee, now: str) -> None:
+        if not payee.name.strip():
+            return
+        key = f"{payee.name.strip().casefold()}|{payee.account or payee.id_number}"
+        details = json.dumps({k: v for k, v in vars(payee).items() if v}, ensure_ascii=False)
+        conn.execute(
+            "INSERT INTO payees (key, name, details, uses, last_used) VALUES (?,?,?,1,?)"
+            " ON CONFLICT (key) DO UPDATE SET details = excluded.details, uses = uses + 1,"
+            " last_used = excluded.last_used",
+            (key, payee.name.strip(), details, now),
+        )
+
+
+def _json(voucher: Voucher) -> str:
+    return json.dumps(to_document(voucher), ensure_ascii=False, separators=(",", ":"))
+
+
+def _like(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def _row(r: sqlite3.Row) -> VoucherRow:
+    return VoucherRow(
+        id=r["id"], form=r["form"], number=r["number"], date=r["date"], payee=r["payee"],
+        content=r["content"], total=r["total"], status=VoucherState(r["status"]),
+        problems=r["problems"], status_reason=r["status_reason"],
+    )
+
