@@ -1,0 +1,236 @@
+"""The editor's small widgets: a labelled field with its error beneath, dates, money, codes."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QStringListModel, Qt, Signal
+from PySide6.QtGui import QStandardItem, QStandardItemModel
+from PySide6.QtWidgets import (
+    QAbstractButton,
+    QButtonGroup,
+    QCompleter,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QRadioButton,
+    QWidget,
+)
+
+from treasury_desktop.domain.catalog import BudgetCatalog, CatalogKind
+from treasury_desktop.domain.money import parse_vnd
+from treasury_desktop.ui.texts import ERROR_COLOUR, dmy, iso_from_dmy, money
+
+CODE_ROLE = Qt.ItemDataRole.UserRole + 1
+SUGGESTIONS = 30
+
+
+class FieldBox(QWidget):
+    """Label, editor, and a small line under the editor: the error in red, or a grey hint."""
+
+    def __init__(self, label: str, editor: QWidget, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.editor = editor
+        self.label = QLabel(label)
+        self.label.setBuddy(editor)
+        self.note = QLabel()
+        self.note.setObjectName("fieldNote")
+        self.note.setWordWrap(True)
+        self.note.hide()
+        self._hint = ""
+        self._error = ""
+        grid = QGridLayout(self)
+        grid.setContentsMargins(0, 0, 0, 0)
+        grid.setHorizontalSpacing(6)
+        grid.setVerticalSpacing(1)
+        grid.addWidget(self.label, 0, 0)
+        grid.addWidget(editor, 0, 1)
+        grid.addWidget(self.note, 1, 1)
+        grid.setColumnStretch(1, 1)
+
+    @property
+    def error(self) -> str:
+        """The error shown under the field ('' when none)."""
+        return self._error
+
+    def set_error(self, message: str) -> None:
+        """Show ``message`` in red under the field (or clear it with '')."""
+        if message == self._error:
+            return
+        self._error = message
+        self.editor.setProperty("invalid", bool(message))
+        self.editor.style().unpolish(self.editor)
+        self.editor.style().polish(self.editor)
+        self._refresh()
+
+    def set_hint(self, hint: str) -> None:
+        """A grey note (e.g. the name of a code) shown when there is no error."""
+        if hint != self._hint:
+            self._hint = hint
+            self._refresh()
+
+    def _refresh(self) -> None:
+        shown = self._error or self._hint
+        colour = ERROR_COLOUR if self._error else "#6b6b6b"
+        self.note.setStyleSheet(f"color: {colour}; font-size: 8pt;")
+        self.note.setText(shown)
+        self.note.setVisible(bool(shown))
+
+
+class DateLine(QLineEdit):
+    """A date typed as dd/mm/yyyy; the voucher keeps ISO text."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setPlaceholderText("dd/mm/yyyy")
+        self.setMaximumWidth(110)
+
+    def iso(self) -> str:
+        """The date as ISO text (or the raw text when it cannot be read)."""
+        return iso_from_dmy(self.text())
+
+    def set_iso(self, value: str) -> None:
+        """Show an ISO date as dd/mm/yyyy."""
+        self.setText(dmy(value) if value else "")
+
+
+class MoneyLine(QLineEdit):
+    """An amount in whole đồng, shown 1.234.567 once the field is left."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        self.editingFinished.connect(self._reformat)
+
+    def amount(self) -> int:
+        """The amount typed (0 when empty or unreadable)."""
+        return parse_amount(self.text())
+
+    def set_amount(self, value: int) -> None:
+        """Show ``value`` grouped with dots ('' for 0)."""
+        self.setText(money(value) if value else "")
+
+    def _reformat(self) -> None:
+        value = self.amount()
+        if value:
+            self.setText(money(value))
+
+
+def parse_amount(raw: str) -> int:
+    """'1.234.567' -> 1234567; empty or unreadable -> 0 (validation then says it is missing)."""
+    try:
+        return parse_vnd(raw) if raw.strip() else 0
+    except ValueError:
+        return 0
+
+
+class CodeCompleter(QCompleter):
+    """Suggests "code — name" from the catalogue and inserts only the code."""
+
+    def __init__(
+        self, kind: CatalogKind, catalog: Callable[[], BudgetCatalog | None], parent: QWidget
+    ) -> None:
+        self._items = QStandardItemModel(parent)
+        super().__init__(self._items, parent)
+        self.kind = kind
+        self._catalog = catalog
+        self.setCompletionMode(QCompleter.CompletionMode.UnfilteredPopupCompletion)
+        self.setMaxVisibleItems(12)
+
+    def refresh(self, typed: str) -> int:
+        """Fill the suggestions for ``typed`` (diacritic-insensitive); how many there are."""
+        catalog = self._catalog()
+        entries = catalog.search(self.kind, typed, SUGGESTIONS) if catalog else []
+        self._items.clear()
+        for entry in entries:
+            item = QStandardItem(f"{entry.code} — {entry.name}")
+            item.setData(entry.code, CODE_ROLE)
+            self._items.appendRow(item)
+        return len(entries)
+
+    def pathFromIndex(self, index: QModelIndex | QPersistentModelIndex) -> str:  # noqa: N802
+        return str(index.data(CODE_ROLE) or "")
+
+    def suggestions(self) -> list[str]:
+        """What the popup lists ("code — name")."""
+        return [self._items.item(i).text() for i in range(self._items.rowCount())]
+
+
+class CodeLine(QLineEdit):
+    """A budget-code field with type-ahead over the year's catalogue."""
+
+    def __init__(
+        self, kind: CatalogKind, catalog: Callable[[], BudgetCatalog | None],
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.picker = CodeCompleter(kind, catalog, self)
+        self.setCompleter(self.picker)
+        self.textEdited.connect(self._suggest)
+
+    def _suggest(self, typed: str) -> None:
+        if self.picker.refresh(typed) and typed.strip():
+            self.picker.complete()
+        else:
+            self.picker.popup().hide()
+
+
+class NameCompleter(QCompleter):
+    """Plain suggestions (payee names used before), filtered as typed, any position."""
+
+    def __init__(self, parent: QWidget) -> None:
+        self._names = QStringListModel(parent)
+        super().__init__(self._names, parent)
+        self.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        self.setFilterMode(Qt.MatchFlag.MatchContains)
+
+    def set_names(self, names: Sequence[str]) -> None:
+        """Replace the suggestions."""
+        self._names.setStringList(list(names))
+
+
+class ChoiceField(QWidget):
+    """Two or more exclusive choices as radio buttons, like the boxes of the printed form."""
+
+    changed = Signal(str)
+
+    def __init__(self, choices: Sequence[tuple[str, str]], parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.group = QButtonGroup(self)
+        self.buttons: dict[str, QRadioButton] = {}
+        row = QHBoxLayout(self)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.setSpacing(12)
+        for value, label in choices:
+            button = QRadioButton(label)
+            button.setObjectName(f"choice_{value}")
+            self.group.addButton(button)
+            self.buttons[value] = button
+            row.addWidget(button)
+        row.addStretch(1)
+        self.group.buttonToggled.connect(self._toggled)
+
+    def value(self) -> str:
+        """The chosen value."""
+        for value, button in self.buttons.items():
+            if button.isChecked():
+                return value
+        return next(iter(self.buttons))
+
+    def set_value(self, value: str) -> None:
+        """Choose ``value`` without emitting ``changed``."""
+        button = self.buttons.get(value)
+        if button is not None:
+            self.group.blockSignals(True)
+            button.setChecked(True)
+            self.group.blockSignals(False)
+
+    def set_read_only(self, read_only: bool) -> None:
+        """Disable the choices of a voucher that can no longer change."""
+        for button in self.buttons.values():
+            button.setEnabled(not read_only)
+
+    def _toggled(self, button: QAbstractButton, checked: bool) -> None:
+        if checked:
+            self.changed.emit(self.value())

@@ -1,0 +1,235 @@
+"""The budget-lines grid (Nội dung … Số tiền) with code pickers; Enter moves on cell by cell."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+
+from PySide6.QtCore import (
+    QAbstractItemModel,
+    QEvent,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    Qt,
+    Signal,
+)
+from PySide6.QtGui import QBrush, QColor, QKeyEvent
+from PySide6.QtWidgets import (
+    QAbstractItemDelegate,
+    QAbstractItemView,
+    QHeaderView,
+    QLineEdit,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
+    QTableWidget,
+    QTableWidgetItem,
+    QWidget,
+)
+
+from treasury_desktop.domain.catalog import BudgetCatalog, CatalogKind
+from treasury_desktop.domain.voucher import BudgetLine
+from treasury_desktop.ui.fields import CodeLine, MoneyLine, parse_amount
+from treasury_desktop.ui.texts import money, t
+
+COLUMNS = ("content", "ndkt", "chapter", "industry", "source", "amount")
+CODE_KINDS: Mapping[str, CatalogKind] = {
+    "ndkt": CatalogKind.NDKT,
+    "chapter": CatalogKind.CHAPTER,
+    "industry": CatalogKind.INDUSTRY,
+    "source": CatalogKind.SOURCE,
+}
+AMOUNT_COLUMN = COLUMNS.index("amount")
+_BAD = QBrush(QColor("#fde7e5"))
+_Index = QModelIndex | QPersistentModelIndex
+_ENTER = (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+
+
+class _LineDelegate(QStyledItemDelegate):
+    """Editors per column: text, a code picker, or an amount; Enter commits and moves on."""
+
+    def __init__(self, grid: BudgetLinesGrid) -> None:
+        super().__init__(grid)
+        self._grid = grid
+
+    def createEditor(  # noqa: N802
+        self, parent: QWidget, option: QStyleOptionViewItem, index: _Index
+    ) -> QWidget:
+        name = COLUMNS[index.column()]
+        editor: QLineEdit
+        if name in CODE_KINDS:
+            editor = CodeLine(CODE_KINDS[name], self._grid.catalog, parent)
+        elif name == "amount":
+            editor = MoneyLine(parent)
+        else:
+            editor = QLineEdit(parent)
+        editor.setObjectName(f"cell_{name}")
+        editor.setFrame(False)
+        return editor
+
+    def setModelData(  # noqa: N802
+        self, editor: QWidget, model: QAbstractItemModel, index: _Index
+    ) -> None:
+        assert isinstance(editor, QLineEdit)
+        raw = editor.text().strip()
+        if index.column() == AMOUNT_COLUMN:
+            value = parse_amount(raw)
+            raw = money(value) if value else raw
+        model.setData(index, raw)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
+        if (
+            event.type() == QEvent.Type.KeyPress
+            and isinstance(event, QKeyEvent)
+            and event.key() in _ENTER
+            and isinstance(watched, QLineEdit)
+        ):
+            self.commitData.emit(watched)
+            self._grid.enter_pressed = True
+            self.closeEditor.emit(watched, QAbstractItemDelegate.EndEditHint.EditNextItem)
+            return True
+        return super().eventFilter(watched, event)
+
+
+class BudgetLinesGrid(QTableWidget):
+    """One row per budget line. ``changed`` fires on every edit."""
+
+    changed = Signal()
+
+    def __init__(
+        self, catalog: Callable[[], BudgetCatalog | None], parent: QWidget | None = None
+    ) -> None:
+        super().__init__(0, len(COLUMNS), parent)
+        self.catalog = catalog
+        self.enter_pressed = False
+        self.setObjectName("linesGrid")
+        self.setHorizontalHeaderLabels([t(f"lines.{c}") for c in COLUMNS])
+        self.setItemDelegate(_LineDelegate(self))
+        self.setTabKeyNavigation(False)  # Tab leaves the grid, as on a paper form
+        self.setAlternatingRowColors(True)
+        self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.setEditTriggers(
+            QAbstractItemView.EditTrigger.DoubleClicked
+            | QAbstractItemView.EditTrigger.AnyKeyPressed
+            | QAbstractItemView.EditTrigger.EditKeyPressed
+        )
+        self.verticalHeader().setDefaultSectionSize(24)
+        self.verticalHeader().setVisible(False)
+        header = self.horizontalHeader()
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        for col, width in zip(range(1, len(COLUMNS)), (72, 72, 86, 72, 116), strict=True):
+            header.setSectionResizeMode(col, QHeaderView.ResizeMode.Fixed)
+            self.setColumnWidth(col, width)
+        self.setMinimumHeight(110)
+        self.itemChanged.connect(lambda _item: self.changed.emit())
+
+    # -- the voucher's lines ------------------------------------------------------------------
+
+    def lines(self) -> tuple[BudgetLine, ...]:
+        """The lines typed so far; a row left wholly empty is not a line."""
+        out: list[BudgetLine] = []
+        for row in range(self.rowCount()):
+            cells = [self._text(row, col) for col in range(len(COLUMNS))]
+            if not any(cells):
+                continue
+            values = dict(zip(COLUMNS, cells, strict=True))
+            out.append(
+                BudgetLine(
+                    content=values["content"], ndkt=values["ndkt"], chapter=values["chapter"],
+                    industry=values["industry"], source=values["source"],
+                    amount=parse_amount(values["amount"]),
+                )
+            )
+        return tuple(out)
+
+    def set_lines(self, lines: tuple[BudgetLine, ...]) -> None:
+        """Show ``lines`` (at least one row, empty, to type into)."""
+        self.blockSignals(True)
+        self.setRowCount(0)
+        for line in lines or (BudgetLine(),):
+            self._append(line)
+        self.blockSignals(False)
+
+    def add_line(self) -> None:
+        """Add an empty row and start typing its content."""
+        self._append(BudgetLine())
+        self._go(self.rowCount() - 1, 0)
+
+    def remove_current_line(self) -> None:
+        """Remove the row of the current cell (one empty row always stays)."""
+        row = self.currentRow()
+        if row < 0:
+            return
+        self.removeRow(row)
+        if self.rowCount() == 0:
+            self._append(BudgetLine())
+        self.changed.emit()
+
+    def mark_problems(self, cells: Mapping[tuple[int, int], str]) -> None:
+        """Red background and a tooltip on each cell with a problem; others cleared."""
+        self.blockSignals(True)
+        for row in range(self.rowCount()):
+            for col in range(len(COLUMNS)):
+                item = self._item(row, col)
+                message = cells.get((row, col), "")
+                item.setBackground(_BAD if message else QBrush())
+                item.setToolTip(message)
+        self.blockSignals(False)
+
+    # -- keyboard -----------------------------------------------------------------------------
+
+    def closeEditor(  # noqa: N802
+        self, editor: QWidget, hint: QAbstractItemDelegate.EndEditHint
+    ) -> None:
+        moving = self.enter_pressed and hint == QAbstractItemDelegate.EndEditHint.EditNextItem
+        self.enter_pressed = False
+        if not moving:
+            super().closeEditor(editor, hint)
+            return
+        super().closeEditor(editor, QAbstractItemDelegate.EndEditHint.NoHint)
+        self._next_cell()
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802
+        if event.key() in _ENTER and self.state() != QAbstractItemView.State.EditingState:
+            self._next_cell()
+            return
+        super().keyPressEvent(event)
+
+    def _next_cell(self) -> None:
+        row, col = self.currentRow(), self.currentColumn()
+        if col < len(COLUMNS) - 1:
+            self._go(row, col + 1)
+        elif row < self.rowCount() - 1:
+            self._go(row + 1, 0)
+        else:
+            self.add_line()
+
+    def _go(self, row: int, col: int) -> None:
+        self.setCurrentCell(row, col)
+        if self.editTriggers() != QAbstractItemView.EditTrigger.NoEditTriggers:
+            self.editItem(self._item(row, col))
+
+    # -- cells --------------------------------------------------------------------------------
+
+    def _append(self, line: BudgetLine) -> None:
+        row = self.rowCount()
+        self.insertRow(row)
+        values = (line.content, line.ndkt, line.chapter, line.industry, line.source,
+                  money(line.amount) if line.amount else "")
+        for col, value in enumerate(values):
+            item = QTableWidgetItem(value)
+            if col == AMOUNT_COLUMN:
+                item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+            elif col > 0:
+                item.setTextAlignment(Qt.AlignmentFlag.AlignCenter)
+            self.setItem(row, col, item)
+
+    def _item(self, row: int, col: int) -> QTableWidgetItem:
+        item = self.item(row, col)
+        if item is None:
+            item = QTableWidgetItem("")
+            self.setItem(row, col, item)
+        return item
+
+    def _text(self, row: int, col: int) -> str:
+        item = self.item(row, col)
+        return item.text().strip() if item is not None else ""

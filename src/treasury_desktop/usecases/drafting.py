@@ -1,0 +1,110 @@
+"""Drafting vouchers (lập chứng từ): new, check, save (autosave), copy as new, delete."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+
+from treasury_desktop.domain.canonical import voucher_hash
+from treasury_desktop.domain.catalog import BudgetCatalog
+from treasury_desktop.domain.problems import Problem
+from treasury_desktop.domain.validation import validate
+from treasury_desktop.domain.voucher import Unit, Voucher, new_voucher_id
+from treasury_desktop.i18n import ExpectedError
+from treasury_desktop.store.profile import ProfileStore
+from treasury_desktop.store.records import Actor, StoredVoucher
+from treasury_desktop.store.vouchers import SqliteVoucherRepository
+
+CatalogSource = Callable[[int], BudgetCatalog]
+
+
+@dataclass(frozen=True)
+class SaveResult:
+    """What a save stored, and what is still wrong with the voucher."""
+
+    stored: StoredVoucher
+    problems: tuple[Problem, ...]
+
+
+class DraftingService:
+    """The accountant's drafting use case. Everything is saved, complete or not; only a
+    voucher without problems can go on to be signed."""
+
+    def __init__(
+        self,
+        repo: SqliteVoucherRepository,
+        profile: ProfileStore,
+        catalog: CatalogSource,
+        actor: Actor,
+        clock: Callable[[], date],
+    ) -> None:
+        self._repo = repo
+        self._profile = profile
+        self._catalog = catalog
+        self._actor = actor
+        self._clock = clock
+
+    def new_draft(self, form: str = "C2-02a/NS") -> Voucher:
+        """A fresh draft (not stored until the first save): the desk's unit, today's date."""
+        today = self._clock()
+        return Voucher(
+            id=new_voucher_id(),
+            form=form,
+            fiscal_year=today.year,
+            date=today.isoformat(),
+            unit=self._profile.unit() or Unit(),
+            program_code="00000",
+        )
+
+    def check(self, voucher: Voucher) -> list[Problem]:
+        """Every problem of the voucher, each tied to its field."""
+        try:
+            catalog = self._catalog(voucher.fiscal_year)
+        except ExpectedError:
+            return [Problem("fiscal_year", "drafting.no_catalog", {"year": voucher.fiscal_year})]
+        return validate(voucher, catalog, today=self._clock())
+
+    def save(self, voucher: Voucher, *, drop_signatures: bool = False) -> SaveResult:
+        """Create or update the draft. Signed vouchers need ``drop_signatures`` (asked first)."""
+        problems = tuple(self.check(voucher))
+        if self._repo.get(voucher.id) is None:
+            stored = self._repo.create(voucher, problems=len(problems), actor=self._actor)
+        else:
+            stored = self._repo.save(
+                voucher, problems=len(problems), actor=self._actor, drop_signatures=drop_signatures
+            )
+        return SaveResult(stored, problems)
+
+    def create(self, voucher: Voucher) -> SaveResult:
+        """Store a voucher that must be new. The same id with the same content is accepted
+        again (a re-run script); the same id with other content is refused."""
+        problems = tuple(self.check(voucher))
+        existing = self._repo.get(voucher.id)
+        if existing is not None:
+            if existing.content_hash == voucher_hash(voucher):
+                return SaveResult(existing, problems)
+            raise ExpectedError("store.duplicate_id", id=voucher.id)
+        return SaveResult(
+            self._repo.create(voucher, problems=len(problems), actor=self._actor), problems
+        )
+
+    def open(self, voucher_id: str) -> StoredVoucher:
+        """A stored voucher, or an expected error naming the id."""
+        stored = self._repo.get(voucher_id)
+        if stored is None:
+            raise ExpectedError("store.not_found", id=voucher_id)
+        return stored
+
+    def copy_as_new(self, voucher_id: str) -> Voucher:
+        """A new draft with the content of an earlier voucher (any state): new id, today's
+        date, no number, no signatures."""
+        source = self.open(voucher_id).voucher
+        today = self._clock()
+        return source.with_changes(
+            id=new_voucher_id(), number="", date=today.isoformat(), fiscal_year=today.year
+        )
+
+    def delete(self, voucher_id: str) -> None:
+        """Delete an unsigned draft."""
+        self._repo.delete_draft(voucher_id, actor=self._actor)

@@ -1,0 +1,78 @@
+"""Shared fixtures: a private data folder per test, the 2026 example voucher of DESIGN.md."""
+
+from __future__ import annotations
+
+import copy
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from treasury_desktop.context import AppContext
+
+EXAMPLE_DOCUMENT: dict[str, Any] = {
+    "id": "0193a9c6-5f1e-7c2a-9d7e-2b1c3d4e5f60",
+    "form": "C2-02a/NS",
+    "fiscal_year": 2026,
+    "number": "125",
+    "date": "2026-11-20",
+    "unit": {
+        "code": "1171277",
+        "name": "Trường THCS Phú Lương",
+        "account": "9523.2.1171277",
+        "treasury": "0011",
+    },
+    "payment_kind": "actual",
+    "method": "transfer",
+    "program_code": "00000",
+    "payee": {
+        "name": "Công ty Điện lực Thái Nguyên",
+        "account": "102010000123456",
+        "bank": "VietinBank Thái Nguyên",
+    },
+    "lines": [
+        {
+            "content": "Tiền điện tháng 10/2026",
+            "ndkt": "6501",
+            "chapter": "422",
+            "industry": "072",
+            "source": "13",
+            "amount": 1234000,
+        }
+    ],
+    "total": 1234000,
+    "amount_in_words": "Một triệu hai trăm ba mươi tư nghìn đồng chẵn",
+}
+
+
+@pytest.fixture
+def example_document() -> dict[str, Any]:
+    """A fresh copy of DESIGN.md's example C2-02a/NS."""
+    return copy.deepcopy(EXAMPLE_DOCUMENT)
+
+
+@pytest.fixture
+def example_file(tmp_path: Path, example_document: dict[str, Any]) -> Path:
+    """The example document written to a JSON file."""
+    path = tmp_path / "voucher.json"
+    path.write_text(json.dumps(example_document, ensure_ascii=False), encoding="utf-8")
+    return path
+
+
+@pytest.fixture
+def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A private data folder, also set as TREASURY_DESKTOP_HOME for child processes."""
+    folder = tmp_path / "home"
+    folder.mkdir()
+    monkeypatch.setenv("TREASURY_DESKTOP_HOME", str(folder))
+    return folder
+
+
+@pytest.fixture
+def ctx(data_dir: Path) -> Iterator[AppContext]:
+    """An opened context over the private data folder, closed after the test."""
+    context = AppContext(data_dir)
+    yield context
+    context.close()
