@@ -184,8 +184,11 @@ def _estimate(raw: Any, where: str) -> BudgetEstimate:
     if not isinstance(year, int) or not isinstance(amount, int) or amount < 0:
         raise SandboxConfigError(where, "fiscal_year and amount are whole numbers")
     return BudgetEstimate(
-        year, _str(raw, "chapter", where), _str(raw, "industry", where),
-        _str(raw, "source", where), amount,
+        year,
+        _str(raw, "chapter", where),
+        _str(raw, "industry", where),
+        _str(raw, "source", where),
+        amount,
     )
 
 
@@ -198,17 +201,24 @@ def _unit(raw: Any, base: Path, where: str) -> UnitConfig:
         if not isinstance(s, Mapping):
             raise SandboxConfigError(at, "a signer is a mapping")
         try:
-            role = SignerRole(s.get("role"))
+            role = SignerRole(str(s.get("role")))
         except ValueError as error:
-            raise SandboxConfigError(at, f"role is one of {[r.value for r in SignerRole]}") from error
-        signers.append(RegisteredSigner(_cert(s.get("certificate"), base, at), role,
-                                        str(s.get("name", ""))))
+            raise SandboxConfigError(
+                at, f"role is one of {[r.value for r in SignerRole]}"
+            ) from error
+        signers.append(
+            RegisteredSigner(_cert(s.get("certificate"), base, at), role, str(s.get("name", "")))
+        )
     return UnitConfig(
-        code=_str(raw, "code", where), name=_str(raw, "name", where),
-        account=_str(raw, "account", where), treasury=_str(raw, "treasury", where),
+        code=_str(raw, "code", where),
+        name=_str(raw, "name", where),
+        account=_str(raw, "account", where),
+        treasury=_str(raw, "treasury", where),
         signers=tuple(signers),
-        estimates=tuple(_estimate(e, f"{where}.estimates[{i}]")
-                        for i, e in enumerate(_list(raw, "estimates", where))),
+        estimates=tuple(
+            _estimate(e, f"{where}.estimates[{i}]")
+            for i, e in enumerate(_list(raw, "estimates", where))
+        ),
         tokens=tuple(str(t) for t in _list(raw, "tokens", where)),
     )
 
@@ -221,11 +231,16 @@ def config_from_mapping(data: Any, base: Path, source: str = "config") -> Sandbo
     if not isinstance(clerk, Mapping):
         raise SandboxConfigError(source, "'clerk' is a mapping")
     return SandboxConfig(
-        units=tuple(_unit(u, base, f"units[{i}]") for i, u in enumerate(_list(data, "units", source))),
-        trusted_cas=tuple(_cert(c, base, f"trusted_cas[{i}]")
-                          for i, c in enumerate(_list(data, "trusted_cas", source))),
-        clerk=ClerkTiming(float(clerk.get("step_seconds", 60.0)),
-                          float(clerk.get("return_rate", 0.0))),
+        units=tuple(
+            _unit(u, base, f"units[{i}]") for i, u in enumerate(_list(data, "units", source))
+        ),
+        trusted_cas=tuple(
+            _cert(c, base, f"trusted_cas[{i}]")
+            for i, c in enumerate(_list(data, "trusted_cas", source))
+        ),
+        clerk=ClerkTiming(
+            float(clerk.get("step_seconds", 60.0)), float(clerk.get("return_rate", 0.0))
+        ),
         max_body_bytes=int(data.get("max_body_bytes", 2_000_000)),
     )
 

@@ -140,14 +140,30 @@ class SandboxStore:
         conn.execute(
             "INSERT INTO documents (unit, id, content_hash, document, signature, fiscal_year,"
             " reference, dossier, received_at, step, due_at) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
-            (doc.unit, doc.id, doc.content_hash, json.dumps(doc.document, ensure_ascii=False),
-             signature, doc.fiscal_year, doc.reference, doc.dossier, doc.received_at,
-             doc.step, doc.due_at),
+            (
+                doc.unit,
+                doc.id,
+                doc.content_hash,
+                json.dumps(doc.document, ensure_ascii=False),
+                signature,
+                doc.fiscal_year,
+                doc.reference,
+                doc.dossier,
+                doc.received_at,
+                doc.step,
+                doc.due_at,
+            ),
         )
 
     def add_event(
-        self, conn: sqlite3.Connection, unit: str, doc_id: str, status: str, detail: str,
-        reason: str | None, at: datetime,
+        self,
+        conn: sqlite3.Connection,
+        unit: str,
+        doc_id: str,
+        status: str,
+        detail: str,
+        reason: str | None,
+        at: datetime,
     ) -> None:
         """Append a status change to the document's history and the unit's changes feed."""
         conn.execute(
@@ -196,7 +212,11 @@ class SandboxStore:
         )
 
     def add_spending(
-        self, conn: sqlite3.Connection, unit: str, doc_id: str, year: int,
+        self,
+        conn: sqlite3.Connection,
+        unit: str,
+        doc_id: str,
+        year: int,
         amounts: Mapping[tuple[str, str, str], int],
     ) -> None:
         """Record what a paid document drew from the estimates."""

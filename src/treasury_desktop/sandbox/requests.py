@@ -1,0 +1,123 @@
+"""Reading a request safely: the bearer credential, the path, the (gzip) body, the JSON.
+
+Each helper raises :class:`Refusal`, a ready 4xx answer, so a handler never turns bad input into
+a 500.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import uuid
+import zlib
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import Response
+
+from treasury_desktop.sandbox.config import SandboxConfig, UnitConfig
+from treasury_desktop.sandbox.responses import error
+
+_UNIT = re.compile(r"^[0-9]{7}$")
+
+
+class Refusal(Exception):  # noqa: N818 - it is an answer, not a failure of ours
+    """A 4xx answer raised from deep inside a handler."""
+
+    def __init__(self, response: Response) -> None:
+        super().__init__(response.status_code)
+        self.response = response
+
+
+def refuse(status: int, code: str, key: str, **params: Any) -> Refusal:
+    """A :class:`Refusal` with the JSON error body."""
+    headers = {"WWW-Authenticate": 'Bearer realm="kbnn"'} if status == 401 else None
+    return Refusal(error(status, code, key, headers=headers, **params))
+
+
+def bearer_units(request: Request, config: SandboxConfig) -> tuple[str, ...]:
+    """The unit codes the request's desk credential serves (401 when there is none)."""
+    header = request.headers.get("authorization", "")
+    scheme, _, token = header.partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        raise refuse(401, "unauthorized", "sandbox.error.no_credential")
+    units = config.units_for_token(token.strip())
+    if units is None:
+        raise refuse(401, "unauthorized", "sandbox.error.bad_credential")
+    return units
+
+
+def authorized_unit(request: Request, config: SandboxConfig) -> UnitConfig:
+    """The unit of the path, if the credential may act for it (401, 400, 404, 403)."""
+    allowed = bearer_units(request, config)
+    code = request.path_params.get("unit", "")
+    if not _UNIT.match(code):
+        raise refuse(400, "invalid_unit", "sandbox.error.invalid_unit", unit=code[:20])
+    unit = config.unit(code)
+    if unit is None:
+        raise refuse(404, "unit_not_found", "sandbox.error.unit_not_found", unit=code)
+    if code not in allowed:
+        raise refuse(403, "forbidden", "sandbox.error.forbidden", unit=code)
+    return unit
+
+
+def document_id(request: Request) -> str:
+    """The document id of the path: a UUID in its canonical lowercase form."""
+    raw = str(request.path_params.get("id", ""))
+    try:
+        parsed = uuid.UUID(raw)
+    except ValueError:
+        parsed = None
+    if parsed is None or str(parsed) != raw.lower() or len(raw) != 36:
+        raise refuse(400, "invalid_id", "sandbox.error.invalid_id")
+    return raw.lower()
+
+
+def int_param(request: Request, name: str, low: int, high: int, default: int | None) -> int:
+    """A whole-number query parameter within [low, high] (400 otherwise)."""
+    raw = request.query_params.get(name)
+    if raw is None or raw == "":
+        if default is None:
+            raise refuse(400, "invalid_parameter", "sandbox.error.parameter_missing", name=name)
+        return default
+    if not raw.isascii() or not raw.isdigit() or not low <= int(raw) <= high:
+        raise refuse(
+            400, "invalid_parameter", "sandbox.error.parameter_range", name=name, low=low, high=high
+        )
+    return int(raw)
+
+
+async def read_body(request: Request, limit: int) -> bytes:
+    """The body, gunzipped when sent with Content-Encoding: gzip; 413 past ``limit`` bytes."""
+    declared = request.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > limit:
+        raise refuse(413, "too_large", "sandbox.error.too_large", limit=limit)
+    chunks: list[bytes] = []
+    size = 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > limit:
+            raise refuse(413, "too_large", "sandbox.error.too_large", limit=limit)
+        chunks.append(chunk)
+    body = b"".join(chunks)
+    encoding = request.headers.get("content-encoding", "identity").strip().lower()
+    if encoding in ("", "identity"):
+        return body
+    if encoding != "gzip":
+        raise refuse(415, "unsupported_encoding", "sandbox.error.encoding", encoding=encoding[:20])
+    inflater = zlib.decompressobj(wbits=16 + zlib.MAX_WBITS)
+    try:
+        plain = inflater.decompress(body, limit + 1)
+    except zlib.error as failure:
+        raise refuse(400, "malformed_body", "sandbox.error.bad_gzip") from failure
+    if len(plain) > limit or inflater.unconsumed_tail:
+        raise refuse(413, "too_large", "sandbox.error.too_large", limit=limit)
+    return plain
+
+
+def parse_json(body: bytes) -> Any:
+    """The JSON value of the body (400 when it is not UTF-8 JSON)."""
+    try:
+        return json.loads(body.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError, RecursionError) as failure:
+        raise refuse(400, "malformed_json", "sandbox.error.malformed_json") from failure
