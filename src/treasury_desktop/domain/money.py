@@ -6,6 +6,8 @@ inner group with no hundreds; "linh" for zero tens; "mốt", "tư", "lăm" after
 
 from __future__ import annotations
 
+import re
+
 MAX_AMOUNT = 999_999_999_999_999
 _DIGITS = ("không", "một", "hai", "ba", "bốn", "năm", "sáu", "bảy", "tám", "chín")
 _BILLION = 1_000_000_000
@@ -17,14 +19,19 @@ def format_vnd(amount: int) -> str:
     return sign + f"{abs(amount):,}".replace(",", ".")
 
 
+# Plain digits, or groups of three after dots or (non-breaking) spaces: "1.5" or "12.34" is
+# refused rather than silently read as 15 or 1234.
+_AMOUNT = re.compile(r"[0-9]+|[0-9]{1,3}(?:\.[0-9]{3})+|[0-9]{1,3}(?:[ \u00a0][0-9]{3})+")
+
+
 def parse_vnd(text: str) -> int:
     """'1.234.567' or '1234567' or '1 234 567' -> 1234567. Raises ValueError otherwise."""
-    cleaned = text.strip().replace(".", "").replace(" ", "").replace("\u00a0", "")
+    cleaned = text.strip()
     if cleaned.endswith(("đ", "₫")):
-        cleaned = cleaned[:-1]
-    if not cleaned.isdigit():
+        cleaned = cleaned[:-1].rstrip()
+    if not _AMOUNT.fullmatch(cleaned):
         raise ValueError(f"not a whole amount of đồng: {text!r}")
-    return int(cleaned)
+    return int(re.sub(r"[^0-9]", "", cleaned))
 
 
 def _group(n: int, inner: bool) -> list[str]:

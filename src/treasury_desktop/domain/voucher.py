@@ -175,7 +175,7 @@ class _Reader:
             return {}
         for key in value:
             if key not in allowed:
-                self.problems.append(Problem(f"{path}.{key}" if path else str(key), "shape.unknown"))
+                self.problems.append(Problem(_join(path, str(key)), "shape.unknown"))
         return value
 
     def string(self, data: Mapping[str, Any], key: str, path: str) -> str:
