@@ -123,7 +123,9 @@ class CertificateInfo:
                 "signing.cert.not_yet_valid", {"holder": holder, "date": vn_date(self.not_before)}
             )
         if now > self.not_after:
-            return Message("signing.cert.expired", {"holder": holder, "date": vn_date(self.not_after)})
+            return Message(
+                "signing.cert.expired", {"holder": holder, "date": vn_date(self.not_after)}
+            )
         if not self.can_sign:
             return Message("signing.cert.no_signing_usage", {"holder": holder})
         if not key_is_allowed(self.key_type):

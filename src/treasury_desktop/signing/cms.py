@@ -30,13 +30,13 @@ ID_AT_ROLE = "2.5.4.72"  # id-at-role, values of type RoleSyntax (RFC 5755)
 PSS_SALT_LENGTH = 32
 
 
-class _RoleName(core.Choice):
+class _RoleName(core.Choice):  # type: ignore[misc]
     """The one GeneralName alternative we write: uniformResourceIdentifier [6] IA5String."""
 
     _alternatives = [("uri", core.IA5String, {"implicit": 6})]
 
 
-class RoleSyntax(core.Sequence):
+class RoleSyntax(core.Sequence):  # type: ignore[misc]
     """RoleSyntax ::= SEQUENCE { roleAuthority [0] GeneralNames OPT, roleName [1] GeneralName }"""
 
     _fields = [
@@ -45,19 +45,19 @@ class RoleSyntax(core.Sequence):
     ]
 
 
-class _RoleSyntaxes(core.SetOf):
+class _RoleSyntaxes(core.SetOf):  # type: ignore[misc]
     _child_spec = RoleSyntax
 
 
-class _ClaimedAttribute(core.Sequence):
+class _ClaimedAttribute(core.Sequence):  # type: ignore[misc]
     _fields = [("type", core.ObjectIdentifier), ("values", _RoleSyntaxes)]
 
 
-class _ClaimedAttributes(core.SequenceOf):
+class _ClaimedAttributes(core.SequenceOf):  # type: ignore[misc]
     _child_spec = _ClaimedAttribute
 
 
-class SignerAttributeV2(core.Sequence):
+class SignerAttributeV2(core.Sequence):  # type: ignore[misc]
     """SignerAttributeV2 with only claimedAttributes [0] (ETSI EN 319 122-1, explicit tags)."""
 
     _fields = [
@@ -76,9 +76,7 @@ def role_attribute(role: SignerRole) -> cms.CMSAttribute:
             ]
         }
     )
-    return cms.CMSAttribute(
-        {"type": SIGNER_ATTRIBUTES_V2, "values": [core.Any.load(value.dump())]}
-    )
+    return cms.CMSAttribute({"type": SIGNER_ATTRIBUTES_V2, "values": [core.Any.load(value.dump())]})
 
 
 def role_of(signer_info: cms.SignerInfo) -> SignerRole | None:

@@ -89,7 +89,7 @@ def process_bits() -> int:
 
 def _known_for(platform: str) -> tuple[tuple[tuple[str, str], ...], tuple[Path, ...]]:
     if platform.startswith("win"):
-        root = Path(os.environ.get("SystemRoot", r"C:\Windows"))
+        root = Path(os.environ.get("SYSTEMROOT", r"C:\Windows"))
         # A 64-bit process sees 64-bit DLLs in System32; SysWOW64 holds 32-bit ones (listed so
         # that the mismatch is explained instead of silently ignored).
         return WINDOWS_MODULES, (root / "System32", root / "SysWOW64")

@@ -5,6 +5,7 @@ Every method here blocks on the driver: call them only from the token thread (ex
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 from collections.abc import Callable
@@ -20,6 +21,7 @@ from treasury_desktop.signing.errors import (
     PinInvalid,
     PinLocked,
     PinState,
+    TokenError,
     TokenRemoved,
     error_for_code,
     pin_state_from_flags,
@@ -46,7 +48,8 @@ def _mechanism(algorithm: SignatureAlgorithm) -> Any:
 def ecdsa_raw_to_der(raw: bytes) -> bytes:
     """PKCS#11 ECDSA output (r‖s, each half the length) as a DER Ecdsa-Sig-Value."""
     half = len(raw) // 2
-    return encode_dss_signature(int.from_bytes(raw[:half], "big"), int.from_bytes(raw[half:], "big"))
+    r, s = int.from_bytes(raw[:half], "big"), int.from_bytes(raw[half:], "big")
+    return encode_dss_signature(r, s)
 
 
 class Pkcs11Module:
@@ -113,6 +116,7 @@ class Pkcs11Token:
         self._session: Any = None
         self._keys: dict[str, Any] = {}  # fingerprint -> private key handle, while logged in
         self._key_ids: dict[str, bytes] = {}  # fingerprint -> CKA_ID
+        self._key_types: dict[str, str] = {}  # fingerprint -> "RSA-2048", "EC P-256" …
 
     def _call(self, operation: Operation, action: Callable[[], T]) -> T:
         try:
@@ -159,9 +163,11 @@ class Pkcs11Token:
 
     def _read_certificates(self, session: Any) -> list[CertificateInfo]:
         certs: list[tuple[bytes, bytes]] = []
-        for handle in session.findObjects(
-            [(PyKCS11.CKA_CLASS, PyKCS11.CKO_CERTIFICATE), (PyKCS11.CKA_CERTIFICATE_TYPE, PyKCS11.CKC_X_509)]
-        ):
+        template = [
+            (PyKCS11.CKA_CLASS, PyKCS11.CKO_CERTIFICATE),
+            (PyKCS11.CKA_CERTIFICATE_TYPE, PyKCS11.CKC_X_509),
+        ]
+        for handle in session.findObjects(template):
             value, key_id = session.getAttributeValue(
                 handle, [PyKCS11.CKA_VALUE, PyKCS11.CKA_ID], allAsBinary=True
             )
@@ -179,6 +185,7 @@ class Pkcs11Token:
             except ValueError:
                 continue  # a malformed certificate is not offered
             self._key_ids[info.sha256] = key_id
+            self._key_types[info.sha256] = info.key_type
             result.append(info)
         return result
 
@@ -186,9 +193,7 @@ class Pkcs11Token:
     def _key_ids_of(session: Any, key_class: int) -> set[bytes]:
         ids = set()
         for handle in session.findObjects([(PyKCS11.CKA_CLASS, key_class)]):
-            key_id, can_sign = session.getAttributeValue(
-                handle, [PyKCS11.CKA_ID, PyKCS11.CKA_SIGN]
-            )
+            key_id, can_sign = session.getAttributeValue(handle, [PyKCS11.CKA_ID, PyKCS11.CKA_SIGN])
             if can_sign is not False:
                 ids.add(bytes(key_id))
         return ids
@@ -235,7 +240,10 @@ class Pkcs11Token:
 
     def sign(self, cert_sha256: str, data: bytes, algorithm: SignatureAlgorithm) -> bytes:
         """Sign the DER of the signed attributes; the key never leaves the token."""
-        key = self._private_key(cert_sha256.lower())
+        fingerprint = cert_sha256.lower()
+        key = self._private_key(fingerprint)
+        if not algorithm.fits(self._key_types[fingerprint]):
+            raise TokenError("signing.token.mechanism", token=self.label)
         session = self._session
         mechanism = _mechanism(algorithm)
         if algorithm is SignatureAlgorithm.ECDSA_SHA256:
@@ -251,7 +259,5 @@ class Pkcs11Token:
         if session is None:
             return
         for step in (session.logout, session.closeSession):
-            try:
+            with contextlib.suppress(PyKCS11.PyKCS11Error):
                 step()
-            except PyKCS11.PyKCS11Error:
-                pass

@@ -114,7 +114,9 @@ def select_token(tokens: Sequence[Token], label_or_serial: str | None) -> Token:
     return matches[0]
 
 
-def select_certificate(certificates: Sequence[CertificateInfo], sha256: str | None) -> CertificateInfo:
+def select_certificate(
+    certificates: Sequence[CertificateInfo], sha256: str | None
+) -> CertificateInfo:
     """The certificate with this fingerprint (any case, colons allowed); the only one if None."""
     if sha256 is None:
         if len(certificates) == 1:

@@ -51,7 +51,12 @@ def _parse(cms_der: bytes) -> cms.SignedData:
         if info["content_type"].native != "signed_data":
             raise ValueError("not SignedData")
         signed: cms.SignedData = info["content"]
-        signed.native  # noqa: B018 - parse everything now, so garbage fails here
+        signed["certificates"].native  # noqa: B018 - parse now, so garbage fails here
+        for signer_info in signed["signer_infos"]:
+            signer_info["sid"].native  # noqa: B018
+            signer_info["signature_algorithm"].native  # noqa: B018
+            for attr in signer_info["signed_attrs"]:
+                attr["type"].native  # noqa: B018
     except (ValueError, TypeError, KeyError):
         raise SignatureInvalid("signing.verify.malformed") from None
     return signed
@@ -86,9 +91,7 @@ def _hash_name(signer_info: cms.SignerInfo) -> str:
     return name
 
 
-def _check_signature(
-    signer_info: cms.SignerInfo, cert: x509.Certificate, holder: str
-) -> None:
+def _check_signature(signer_info: cms.SignerInfo, cert: x509.Certificate, holder: str) -> None:
     attrs_der = signer_info["signed_attrs"].dump()
     data = b"\x31" + attrs_der[1:]  # signed over the SET OF, not the [0] IMPLICIT tag
     signature = signer_info["signature"].native
@@ -147,6 +150,10 @@ def _verify_one(
     if not isinstance(signer_info["signed_attrs"], cms.CMSAttributes):
         raise SignatureInvalid("signing.verify.no_signed_attrs", holder=holder)
     hash_name = _hash_name(signer_info)
+    if not key_is_allowed(info.key_type):
+        raise SignatureInvalid("signing.verify.weak_algorithm", algorithm=info.key_type)
+    cert = x509.load_der_x509_certificate(cert_der)
+    _check_signature(signer_info, cert, holder)
     content_type = signed_attribute(signer_info, "content_type")
     if content_type is None or content_type.native != "data":
         raise SignatureInvalid("signing.verify.malformed")
@@ -161,10 +168,6 @@ def _verify_one(
     role = role_of(signer_info)
     if role is None:
         raise SignatureInvalid("signing.verify.no_role", holder=holder)
-    if not key_is_allowed(info.key_type):
-        raise SignatureInvalid("signing.verify.weak_algorithm", algorithm=info.key_type)
-    cert = x509.load_der_x509_certificate(cert_der)
-    _check_signature(signer_info, cert, holder)
     if signing_time > at + CLOCK_SKEW:
         raise SignatureInvalid("signing.verify.future", holder=holder)
     if not info.not_before <= signing_time <= info.not_after:
@@ -188,9 +191,10 @@ def _check_signing_certificate(signer_info: cms.SignerInfo, cert_der: bytes, hol
         raise SignatureInvalid("signing.verify.wrong_certificate", holder=holder)
     first = value["certs"][0]
     hash_name = first["hash_algorithm"]["algorithm"].native
-    if hash_name not in _HASHES or first["cert_hash"].native != hashlib.new(
-        hash_name, cert_der
-    ).digest():
+    if (
+        hash_name not in _HASHES
+        or first["cert_hash"].native != hashlib.new(hash_name, cert_der).digest()
+    ):
         raise SignatureInvalid("signing.verify.wrong_certificate", holder=holder)
 
 
