@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QRadioButton,
+    QSizePolicy,
     QWidget,
 )
 
@@ -27,55 +28,56 @@ SUGGESTIONS = 30
 
 
 class FieldBox(QWidget):
-    """Label, editor, and a small line under the editor: the error in red, or a grey hint."""
+    """Label, editor, a grey hint beside it (a code's name), and the error in red beneath."""
 
     def __init__(self, label: str, editor: QWidget, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.editor = editor
         self.label = QLabel(label)
         self.label.setBuddy(editor)
+        self.label.setVisible(bool(label))
+        self.hint = QLabel()
+        self.hint.setObjectName("fieldHint")
+        self.hint.setStyleSheet("color: #6b6b6b;")
+        self.hint.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self.note = QLabel()
         self.note.setObjectName("fieldNote")
+        self.note.setStyleSheet(f"color: {ERROR_COLOUR}; font-size: 8pt;")
         self.note.setWordWrap(True)
+        self.note.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self.note.hide()
-        self._hint = ""
-        self._error = ""
         grid = QGridLayout(self)
         grid.setContentsMargins(0, 0, 0, 0)
         grid.setHorizontalSpacing(6)
         grid.setVerticalSpacing(1)
         grid.addWidget(self.label, 0, 0)
         grid.addWidget(editor, 0, 1)
-        grid.addWidget(self.note, 1, 1)
-        grid.setColumnStretch(1, 1)
+        grid.addWidget(self.hint, 0, 2)
+        grid.addWidget(self.note, 1, 1, 1, 2)
+        bounded = editor.maximumWidth() < 1000
+        grid.setColumnStretch(1, 0 if bounded else 1)
+        grid.setColumnStretch(2, 1 if bounded else 0)
 
     @property
     def error(self) -> str:
         """The error shown under the field ('' when none)."""
-        return self._error
+        return self.note.text()
 
     def set_error(self, message: str) -> None:
         """Show ``message`` in red under the field (or clear it with '')."""
-        if message == self._error:
+        if message == self.note.text():
             return
-        self._error = message
         self.editor.setProperty("invalid", bool(message))
         self.editor.style().unpolish(self.editor)
         self.editor.style().polish(self.editor)
-        self._refresh()
+        self.note.setText(message)
+        self.note.setToolTip(message)
+        self.note.setVisible(bool(message))
 
     def set_hint(self, hint: str) -> None:
-        """A grey note (e.g. the name of a code) shown when there is no error."""
-        if hint != self._hint:
-            self._hint = hint
-            self._refresh()
-
-    def _refresh(self) -> None:
-        shown = self._error or self._hint
-        colour = ERROR_COLOUR if self._error else "#6b6b6b"
-        self.note.setStyleSheet(f"color: {colour}; font-size: 8pt;")
-        self.note.setText(shown)
-        self.note.setVisible(bool(shown))
+        """A grey note beside the field (e.g. the name of a code)."""
+        self.hint.setText(hint)
+        self.hint.setToolTip(hint)
 
 
 class DateLine(QLineEdit):
@@ -172,8 +174,8 @@ class CodeLine(QLineEdit):
     def _suggest(self, typed: str) -> None:
         if self.picker.refresh(typed) and typed.strip():
             self.picker.complete()
-        else:
-            self.picker.popup().hide()
+        elif (popup := self.picker.popup()) is not None:
+            popup.hide()
 
 
 class NameCompleter(QCompleter):

@@ -116,10 +116,11 @@ class BudgetLinesGrid(QTableWidget):
         self.verticalHeader().setVisible(False)
         header = self.horizontalHeader()
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        for col, width in zip(range(1, len(COLUMNS)), (72, 72, 86, 72, 116), strict=True):
+        for col, width in zip(range(1, len(COLUMNS)), (58, 62, 76, 76, 108), strict=True):
             header.setSectionResizeMode(col, QHeaderView.ResizeMode.Fixed)
             self.setColumnWidth(col, width)
         self.setMinimumHeight(110)
+        self.setMaximumHeight(250)
         self.itemChanged.connect(lambda _item: self.changed.emit())
 
     # -- the voucher's lines ------------------------------------------------------------------

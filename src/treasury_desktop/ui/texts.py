@@ -52,14 +52,14 @@ def iso_from_dmy(shown: str) -> str:
 
 def folder_name(folder: Folder) -> str:
     """Nháp, Chờ ký, …"""
-    return t(f"folder.{folder.value}")
+    return text(f"folder.{folder.value}")
 
 
 def status_name(status: VoucherState, problems: int = 0) -> str:
     """The short state shown in the list; a draft without problems is ready to sign."""
     if status is VoucherState.DRAFT and problems == 0:
         return t("status.draft_ready")
-    return t(f"status.{status.value}")
+    return text(f"status.{status.value}")
 
 
 STATUS_COLOURS: dict[VoucherState, str] = {

@@ -1,0 +1,388 @@
+"""The voucher editor, laid out and tabbed in the printed form's order (DOMAIN.md)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QComboBox,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
+
+from treasury_desktop.domain.catalog import BudgetCatalog
+from treasury_desktop.domain.forms import FormSpec, all_forms, form_spec
+from treasury_desktop.domain.problems import Problem
+from treasury_desktop.domain.voucher import Payee, PaymentMethod, Voucher
+from treasury_desktop.ui.fields import ChoiceField, FieldBox, MoneyLine
+from treasury_desktop.ui.form_fields import (
+    ROW_OF,
+    apply_fields,
+    field_value,
+    make_widget,
+    read_value,
+    write_value,
+)
+from treasury_desktop.ui.lines_grid import COLUMNS, BudgetLinesGrid
+from treasury_desktop.ui.texts import money, t
+
+_COLUMNS = 6  # a row of 1, 2 or 3 fields shares them evenly
+_LINES_LEVEL = ("lines", "total", "amount_in_words")
+_LINE_PATH = re.compile(r"^lines\[(\d+)\](?:\.(\w+))?$")
+
+
+class VoucherEditor(QWidget):
+    """Shows one voucher; ``edited`` fires on every change the accountant makes."""
+
+    edited = Signal()
+
+    def __init__(
+        self, catalog: Callable[[int], BudgetCatalog | None], parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self._catalog_of = catalog
+        self._base: Voucher | None = None
+        self._spec: FormSpec = all_forms()[0]
+        self._boxes: dict[str, FieldBox] = {}
+        self._widgets: dict[str, QWidget] = {}
+        self._payees: list[Payee] = []
+        self.read_only = False
+        self.setObjectName("voucherEditor")
+
+        self.form_choice = QComboBox()
+        self.form_choice.setObjectName("form")
+        for spec in all_forms():
+            self.form_choice.addItem(f"{spec.code} — {spec.name()}", spec.code)
+        self.form_choice.currentIndexChanged.connect(self._form_changed)
+        self.saved_label = QLabel()
+        self.saved_label.setObjectName("savedLabel")
+        self.banner = QLabel()
+        self.banner.setObjectName("banner")
+        self.banner.setWordWrap(True)
+        self.banner.hide()
+        self.title = QLabel()
+        self.title.setObjectName("formTitle")
+        self.title.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.general = QLabel()
+        self.general.setObjectName("generalProblems")
+        self.general.setWordWrap(True)
+        self.general.hide()
+
+        top = QHBoxLayout()
+        top.addWidget(QLabel(t("editor.form")))
+        top.addWidget(self.form_choice, 1)
+        top.addStretch(1)
+        top.addWidget(self.saved_label)
+        self._body = QWidget()
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self._scroll = scroll
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(8, 6, 8, 6)
+        outer.setSpacing(4)
+        outer.addLayout(top)
+        outer.addWidget(self.banner)
+        outer.addWidget(self.title)
+        outer.addWidget(self.general)
+        outer.addWidget(scroll, 1)
+        self._build(self._spec)
+
+    # -- building ---------------------------------------------------------------------------
+
+    def _catalog(self) -> BudgetCatalog | None:
+        year = self._base.fiscal_year if self._base else 0
+        return self._catalog_of(year) if year else None
+
+    def _build(self, spec: FormSpec) -> None:
+        self._spec = spec
+        self._boxes.clear()
+        self._widgets.clear()
+        body = QWidget()
+        column = QVBoxLayout(body)
+        column.setContentsMargins(0, 0, 4, 0)
+        column.setSpacing(6)
+        rows: list[tuple[str, list[str]]] = []
+        for name in spec.field_order:
+            widget = make_widget(name, spec, self._catalog)
+            self._widgets[name] = widget
+            key = ROW_OF.get(name, name)
+            if rows and rows[-1][0] == key:
+                rows[-1][1].append(name)
+            else:
+                rows.append((key, [name]))
+        section: list[list[str]] = []
+        for key, names in rows:
+            if key == "lines":
+                self._add_section(column, section)
+                section = []
+                column.addWidget(self._lines_block(self.grid()))
+            else:
+                section.append(names)
+        self._add_section(column, section)
+        column.addStretch(1)
+        old = self._scroll.takeWidget()
+        if old is not None:
+            old.deleteLater()
+        self._scroll.setWidget(body)
+        self._body = body
+        self.title.setText(spec.name().upper())
+        self._chain_tab_order()
+
+    def _add_section(self, column: QVBoxLayout, rows: list[list[str]]) -> None:
+        """Rows of fields on a 3-slot grid, so labels and fields line up like the paper form."""
+        if not rows:
+            return
+        grid = QGridLayout()
+        grid.setHorizontalSpacing(14)
+        grid.setVerticalSpacing(5)
+        label_width: dict[tuple[int, int], int] = {}
+        for r, names in enumerate(rows):
+            span = _COLUMNS // len(names)
+            for slot, name in enumerate(names):
+                widget = self._widgets[name]
+                label = "" if isinstance(widget, ChoiceField) else self._spec.label(name)
+                box = FieldBox(label, widget)
+                self._boxes[name] = box
+                grid.addWidget(box, r, slot * span, 1, span)
+                shape = (len(names), slot)
+                width = box.label.sizeHint().width() if label else 0
+                label_width[shape] = max(label_width.get(shape, 0), width)
+                self._connect(widget)
+        for names in rows:
+            for slot, name in enumerate(names):
+                self._boxes[name].label.setMinimumWidth(label_width[(len(names), slot)])
+        for col, stretch in enumerate((1, 1, 2, 2, 1, 1)):  # the middle field is the widest
+            grid.setColumnStretch(col, stretch)
+        column.addLayout(grid)
+
+    def _lines_block(self, grid: BudgetLinesGrid) -> QWidget:
+        grid.changed.connect(self._on_edit)
+        block = QWidget()
+        layout = QVBoxLayout(block)
+        layout.setContentsMargins(0, 2, 0, 2)
+        layout.setSpacing(2)
+        layout.addWidget(grid, 1)
+        self.lines_note = QLabel()
+        self.lines_note.setObjectName("linesNote")
+        self.lines_note.setStyleSheet("color: #b42318; font-size: 8pt;")
+        self.lines_note.hide()
+        layout.addWidget(self.lines_note)
+        total_row = QHBoxLayout()
+        total_row.addStretch(1)
+        total_row.addWidget(QLabel(t("editor.total")))
+        self.total_label = QLabel("0")
+        self.total_label.setObjectName("totalLabel")
+        self.total_label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        self.total_label.setMinimumWidth(116)
+        total_row.addWidget(self.total_label)
+        layout.addLayout(total_row)
+        self.words_label = QLabel()
+        self.words_label.setObjectName("wordsLabel")
+        self.words_label.setWordWrap(True)
+        layout.addWidget(self.words_label)
+        return block
+
+    def _connect(self, widget: QWidget) -> None:
+        if isinstance(widget, ChoiceField):
+            widget.changed.connect(self._choice_changed)
+        elif isinstance(widget, QLineEdit):
+            widget.textEdited.connect(self._on_edit)
+            if widget.objectName() == "payee.name" and widget.completer() is not None:
+                widget.completer().activated.connect(self._payee_chosen)
+
+    def _chain_tab_order(self) -> None:
+        chain: list[QWidget] = [self.form_choice]
+        for name in self._spec.field_order:
+            widget = self._widgets[name]
+            if isinstance(widget, ChoiceField):
+                chain.extend(widget.buttons.values())
+            else:
+                chain.append(widget)
+        for first, second in zip(chain, chain[1:], strict=False):
+            QWidget.setTabOrder(first, second)
+
+    # -- the voucher ------------------------------------------------------------------------
+
+    @property
+    def spec(self) -> FormSpec:
+        """The form being edited."""
+        return self._spec
+
+    def widget(self, name: str) -> QWidget:
+        """The editor widget of a field path (``unit.code``, ``lines`` …)."""
+        return self._widgets[name]
+
+    def box(self, name: str) -> FieldBox:
+        """The labelled box of a field path (holds its error)."""
+        return self._boxes[name]
+
+    def tab_fields(self) -> list[str]:
+        """The fields shown, in Tab order (= printed order)."""
+        return list(self._spec.fields_for(self._method()))
+
+    def load(self, voucher: Voucher, *, read_only: bool = False, banner: str = "") -> None:
+        """Show ``voucher``; a read-only one cannot be changed."""
+        self._base = voucher
+        spec = form_spec(voucher.form)
+        if spec.code != self._spec.code:
+            self._build(spec)
+        self.form_choice.blockSignals(True)
+        self.form_choice.setCurrentIndex(max(self.form_choice.findData(spec.code), 0))
+        self.form_choice.blockSignals(False)
+        for name, widget in self._widgets.items():
+            if isinstance(widget, BudgetLinesGrid):
+                widget.set_lines(voucher.lines)
+            elif isinstance(widget, MoneyLine):
+                widget.blockSignals(True)
+                widget.set_amount(voucher.amount)
+                widget.blockSignals(False)
+            else:
+                write_value(widget, field_value(voucher, name) if name != "fiscal_year"
+                            else str(voucher.fiscal_year or ""))
+        self.set_read_only(read_only, banner)
+        self.show_problems(())
+        self._refresh_derived()
+
+    def voucher(self) -> Voucher | None:
+        """The voucher as the editor shows it now (None before one is loaded)."""
+        if self._base is None:
+            return None
+        shown = set(self._spec.fields_for(self._method()))
+        values: dict[str, str] = {}
+        for name, widget in self._widgets.items():
+            if isinstance(widget, BudgetLinesGrid | MoneyLine):
+                continue
+            values[name] = read_value(widget) if name in shown else ""
+        voucher = apply_fields(self._base.with_changes(form=self._spec.code), values)
+        if "lines" in self._widgets:
+            voucher = voucher.with_changes(lines=self.grid().lines())
+        if isinstance(amount := self._widgets.get("amount"), MoneyLine):
+            voucher = voucher.with_changes(amount=amount.amount())
+        return voucher
+
+    def grid(self) -> BudgetLinesGrid:
+        """The budget-lines grid (forms with lines)."""
+        grid = self._widgets["lines"]
+        assert isinstance(grid, BudgetLinesGrid)
+        return grid
+
+    def set_read_only(self, read_only: bool, banner: str = "") -> None:
+        """Lock or unlock every field."""
+        self.read_only = read_only
+        self.form_choice.setEnabled(not read_only)
+        for widget in self._widgets.values():
+            if isinstance(widget, ChoiceField):
+                widget.set_read_only(read_only)
+            elif isinstance(widget, QLineEdit):
+                widget.setReadOnly(read_only)
+            elif isinstance(widget, BudgetLinesGrid):
+                widget.setEditTriggers(
+                    BudgetLinesGrid.EditTrigger.NoEditTriggers if read_only
+                    else BudgetLinesGrid.EditTrigger.DoubleClicked
+                    | BudgetLinesGrid.EditTrigger.AnyKeyPressed
+                    | BudgetLinesGrid.EditTrigger.EditKeyPressed
+                )
+        self.banner.setText(banner)
+        self.banner.setVisible(bool(banner))
+
+    def set_payees(self, payees: Sequence[Payee]) -> None:
+        """Payees used before, offered while typing the payee's name."""
+        self._payees = list(payees)
+        name = self._widgets.get("payee.name")
+        if isinstance(name, QLineEdit) and name.completer() is not None:
+            name.completer().set_names([p.name for p in payees])  # type: ignore[attr-defined]
+
+    def set_saved(self, text: str) -> None:
+        """The small 'Đã lưu hh:mm:ss' note."""
+        self.saved_label.setText(text)
+
+    # -- problems ---------------------------------------------------------------------------
+
+    def show_problems(self, problems: Sequence[Problem]) -> None:
+        """Each problem beside its field; line problems on their cells; the rest on top."""
+        by_field: dict[str, str] = {}
+        cells: dict[tuple[int, int], str] = {}
+        lines: list[str] = []
+        general: list[str] = []
+        for problem in problems:
+            message = problem.message()
+            match = _LINE_PATH.match(problem.field)
+            if match:
+                col = COLUMNS.index(match.group(2)) if match.group(2) in COLUMNS else 0
+                cells[(int(match.group(1)), col)] = message
+                lines.append(t("editor.line_problem", line=int(match.group(1)) + 1, text=message))
+            elif problem.field in self._boxes:
+                by_field.setdefault(problem.field, message)
+            elif problem.field in _LINES_LEVEL and "lines" in self._widgets:
+                lines.append(message)
+            else:
+                general.append(message)
+        for name, box in self._boxes.items():
+            box.set_error(by_field.get(name, ""))
+        if "lines" in self._widgets:
+            self.grid().mark_problems(cells)
+            self.lines_note.setText("\n".join(lines))
+            self.lines_note.setVisible(bool(lines))
+        self.general.setText("\n".join(general))
+        self.general.setVisible(bool(general))
+
+    # -- reacting ---------------------------------------------------------------------------
+
+    def _method(self) -> PaymentMethod:
+        widget = self._widgets.get("method")
+        if isinstance(widget, ChoiceField):
+            return PaymentMethod(widget.value())
+        return self._base.method if self._base else PaymentMethod.TRANSFER
+
+    def _refresh_derived(self) -> None:
+        shown = set(self._spec.fields_for(self._method()))
+        for name, box in self._boxes.items():
+            box.setVisible(name in shown)
+        catalog = self._catalog()
+        for name, box in self._boxes.items():
+            widget = self._widgets[name]
+            picker = getattr(widget, "picker", None)
+            if picker is not None and catalog is not None and isinstance(widget, QLineEdit):
+                box.set_hint(catalog.name_of(picker.kind, widget.text().strip()) or "")
+        if "lines" in self._widgets:
+            voucher = self.voucher()
+            if voucher is not None:
+                self.total_label.setText(f"<b>{money(voucher.total)}</b>")
+                words = voucher.amount_in_words
+                self.words_label.setText(t("editor.words", words=words) if words else "")
+
+    def _on_edit(self) -> None:
+        if self.read_only or self._base is None:
+            return
+        self._refresh_derived()
+        self.edited.emit()
+
+    def _choice_changed(self, _value: str) -> None:
+        self._on_edit()
+
+    def _payee_chosen(self, name: str) -> None:
+        chosen = next((p for p in self._payees if p.name == name), None)
+        if chosen is None:
+            return
+        for field in ("address", "account", "bank", "id_number", "id_date", "id_place"):
+            widget = self._widgets.get(f"payee.{field}")
+            if widget is not None and getattr(chosen, field):
+                write_value(widget, getattr(chosen, field))
+        self._on_edit()
+
+    def _form_changed(self, _index: int) -> None:
+        code = self.form_choice.currentData()
+        current = self.voucher()
+        if current is None or code == self._spec.code:
+            return
+        self.load(current.with_changes(form=code))
+        self.edited.emit()

@@ -1,0 +1,119 @@
+"""One widget per field of a form, made from the form's data (resources/forms/forms.json)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtGui import QIntValidator
+from PySide6.QtWidgets import QLineEdit, QWidget
+
+from treasury_desktop.domain.catalog import BudgetCatalog, CatalogKind
+from treasury_desktop.domain.forms import FormSpec
+from treasury_desktop.domain.voucher import Payee, PaymentKind, PaymentMethod, Unit, Voucher
+from treasury_desktop.ui.fields import ChoiceField, CodeLine, DateLine, MoneyLine, NameCompleter
+from treasury_desktop.ui.lines_grid import BudgetLinesGrid
+from treasury_desktop.ui.texts import t
+
+CODE_FIELDS = {
+    "unit.treasury": CatalogKind.TREASURY,
+    "budget_level": CatalogKind.LEVEL,
+    "program_code": CatalogKind.PROGRAM,
+}
+DATE_FIELDS = ("date", "payee.id_date")
+TEXT_WIDTHS = {"number": 110, "unit.code": 90, "fiscal_year": 60, "budget_level": 50,
+               "program_code": 80, "unit.treasury": 70}
+
+# Fields printed on one line of the paper form share a row of the editor.
+ROW_OF = {
+    "number": "number", "date": "date",
+    "payment_kind": "choices", "method": "choices",
+    "unit.name": "unit", "unit.code": "unit_codes", "unit.account": "unit_codes",
+    "unit.treasury": "unit_codes", "budget_level": "budget", "fiscal_year": "budget",
+    "program_code": "budget", "commitment_number": "commitment",
+    "lines": "lines", "content": "content", "amount": "amount",
+    "payee.name": "payee_name", "payee.address": "payee_name",
+    "payee.account": "payee_bank", "payee.bank": "payee_bank",
+    "payee.id_number": "payee_id", "payee.id_date": "payee_id", "payee.id_place": "payee_id",
+}
+
+
+def make_widget(
+    name: str, spec: FormSpec, catalog: Callable[[], BudgetCatalog | None]
+) -> QWidget:
+    """The editor widget of field ``name`` (object name = the field path)."""
+    widget: QWidget
+    if name == "lines":
+        widget = BudgetLinesGrid(catalog)
+    elif name == "payment_kind":
+        widget = ChoiceField([(k.value, t(f"kind.{k.value}")) for k in spec.payment_kinds])
+    elif name == "method":
+        widget = ChoiceField([(m.value, t(f"method.{m.value}")) for m in spec.methods])
+    elif name in CODE_FIELDS:
+        widget = CodeLine(CODE_FIELDS[name], catalog)
+    elif name in DATE_FIELDS:
+        widget = DateLine()
+    elif name == "amount":
+        widget = MoneyLine()
+    else:
+        line = QLineEdit()
+        if name == "fiscal_year":
+            line.setValidator(QIntValidator(2000, 2100, line))
+        if name == "payee.name":
+            line.setCompleter(NameCompleter(line))
+        widget = line
+    if name in TEXT_WIDTHS:
+        widget.setMaximumWidth(TEXT_WIDTHS[name])
+    widget.setObjectName(name)
+    return widget
+
+
+def read_value(widget: QWidget) -> str:
+    """The text of a simple field (choices give their value)."""
+    if isinstance(widget, ChoiceField):
+        return widget.value()
+    if isinstance(widget, DateLine):
+        return widget.iso()
+    if isinstance(widget, QLineEdit):
+        return widget.text().strip()
+    return ""
+
+
+def write_value(widget: QWidget, value: str) -> None:
+    """Show ``value`` in a simple field without announcing an edit."""
+    widget.blockSignals(True)
+    if isinstance(widget, ChoiceField):
+        widget.set_value(value)
+    elif isinstance(widget, DateLine):
+        widget.set_iso(value)
+    elif isinstance(widget, QLineEdit):
+        widget.setText(value)
+    widget.blockSignals(False)
+
+
+def field_value(voucher: Voucher, name: str) -> str:
+    """A field of the voucher as text, by its path."""
+    head, _, tail = name.partition(".")
+    if tail:
+        return str(getattr(getattr(voucher, head), tail))
+    value = getattr(voucher, name)
+    return str(value.value if hasattr(value, "value") else value)
+
+
+def apply_fields(base: Voucher, values: dict[str, str]) -> Voucher:
+    """``base`` with the fields read from the editor (paths -> text)."""
+    unit = {k.split(".", 1)[1]: v for k, v in values.items() if k.startswith("unit.")}
+    payee = {k.split(".", 1)[1]: v for k, v in values.items() if k.startswith("payee.")}
+    changes: dict[str, object] = {
+        k: v for k, v in values.items() if "." not in k and k not in ("amount", "fiscal_year")
+    }
+    if "payment_kind" in changes:
+        changes["payment_kind"] = PaymentKind(str(changes["payment_kind"]))
+    if "method" in changes:
+        changes["method"] = PaymentMethod(str(changes["method"]))
+    if "fiscal_year" in values:
+        changes["fiscal_year"] = int(values["fiscal_year"]) if values["fiscal_year"] else 0
+    if unit:
+        changes["unit"] = Unit(**{**vars(base.unit), **unit})
+    if payee:
+        changes["payee"] = Payee(**{**vars(base.payee), **payee})
+    return base.with_changes(**changes)

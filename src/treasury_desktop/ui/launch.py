@@ -1,0 +1,87 @@
+"""The GUI entry point: ``run_gui(ctx, screenshot=..., demo=...)`` (called by app.py)."""
+
+from __future__ import annotations
+
+import os
+import sys
+import time
+from pathlib import Path
+from types import TracebackType
+
+from treasury_desktop.context import AppContext
+from treasury_desktop.i18n import set_language
+
+WINDOW_SIZE = (1400, 860)
+FONT = ("DejaVu Sans", 9)
+
+
+def run_gui(ctx: AppContext, *, screenshot: Path | None = None, demo: bool = False) -> int:
+    """Open the main window on ``ctx`` (or render it to ``screenshot`` and return 0)."""
+    if screenshot is not None:
+        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from PySide6.QtGui import QFont
+    from PySide6.QtWidgets import QApplication
+
+    from treasury_desktop.ui.main_window import MainWindow
+    from treasury_desktop.ui.session import Session
+    from treasury_desktop.ui.style import STYLE_SHEET
+
+    set_language(ctx.lang)
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    assert isinstance(app, QApplication)
+    app.setApplicationName("treasury-desktop")
+    app.setFont(QFont(*FONT))
+    app.setStyleSheet(STYLE_SHEET)
+    session = Session(ctx)
+    window = MainWindow(session, demo=demo)
+    window.resize(*WINDOW_SIZE)
+    previous_hook = sys.excepthook
+
+    def crash_hook(
+        kind: type[BaseException], error: BaseException, trace: TracebackType | None
+    ) -> None:
+        window.report_error(error.with_traceback(trace))
+
+    sys.excepthook = crash_hook
+    try:
+        if screenshot is not None:
+            return render_screenshot(window, screenshot)
+        window.show()
+        return app.exec()
+    finally:
+        sys.excepthook = previous_hook
+        session.close()
+        window.close()
+        window.deleteLater()
+
+
+def settle(window: object, timeout: float = 5.0) -> None:
+    """Process events until the worker is idle and the list and editor have their data."""
+    from PySide6.QtWidgets import QApplication
+
+    from treasury_desktop.ui.main_window import MainWindow
+
+    assert isinstance(window, MainWindow)
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        QApplication.processEvents()
+        pane = window.list_pane
+        loaded = pane.answered_generation == pane.generation and pane.generation > 0
+        opened = window.editing.voucher_id is not None or pane.model.rowCount() == 0
+        if loaded and opened and window.session.worker.idle():
+            break
+        time.sleep(0.01)
+    QApplication.processEvents()
+
+
+def render_screenshot(window: object, path: Path) -> int:
+    """Show the window offscreen, let it fill in, and save it as a PNG."""
+    from PySide6.QtWidgets import QWidget
+
+    assert isinstance(window, QWidget)
+    window.show()
+    settle(window)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if not window.grab().save(str(path), "PNG"):
+        raise OSError(f"could not write {path}")
+    return 0

@@ -1,0 +1,132 @@
+"""The main window: folders, the voucher list and the editor, side by side."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QCloseEvent
+from PySide6.QtWidgets import QLabel, QMainWindow, QSplitter, QWidget
+
+from treasury_desktop.i18n import ExpectedError
+from treasury_desktop.store.records import Folder
+from treasury_desktop.ui.actions import build_actions
+from treasury_desktop.ui.dialogs import Prompter, QtPrompter
+from treasury_desktop.ui.editing import EditingController
+from treasury_desktop.ui.editor import VoucherEditor
+from treasury_desktop.ui.folders import ORDER, FolderList
+from treasury_desktop.ui.session import Session
+from treasury_desktop.ui.texts import t
+from treasury_desktop.ui.voucher_list import VoucherListPane
+from treasury_desktop.usecases.drafting import SaveResult
+
+
+class MainWindow(QMainWindow):
+    """Everything an accountant needs to draft vouchers, keyboard first."""
+
+    def __init__(
+        self, session: Session, *, demo: bool = False, prompter: Prompter | None = None
+    ) -> None:
+        super().__init__()
+        self.session = session
+        self.setObjectName("mainWindow")
+        self.prompter: Prompter = prompter or QtPrompter(self, session.ctx.data_dir)
+        session.on_error = self.report_error
+        title = t("window.title")
+        self.setWindowTitle(f"{title} — {t('window.demo')}" if demo else title)
+
+        self.folders = FolderList()
+        self.list_pane = VoucherListPane(session.run_query, session.fetch_page)
+        self.editor = VoucherEditor(session.catalog)
+        self.editing = EditingController(session, self.editor, self.prompter)
+
+        splitter = QSplitter(Qt.Orientation.Horizontal)
+        splitter.setObjectName("centralPane")
+        splitter.setChildrenCollapsible(False)
+        splitter.addWidget(self.folders)
+        splitter.addWidget(self._padded(self.list_pane))
+        splitter.addWidget(self.editor)
+        splitter.setStretchFactor(1, 5)
+        splitter.setStretchFactor(2, 6)
+        splitter.setSizes([130, 590, 680])
+        self.setCentralWidget(splitter)
+        self.folders.setMinimumWidth(120)
+        self.folders.setMaximumWidth(200)
+
+        handlers = {
+            "new": self.editing.new, "save": self.editing.save_now,
+            "copy": self.editing.copy_as_new, "delete": self.editing.delete,
+            "quit": self.close, "add_line": self._add_line, "remove_line": self._remove_line,
+            "find": self.focus_search, "refresh": self.refresh,
+            **{f"folder{i}": self._folder_handler(folder) for i, folder in enumerate(ORDER, 1)},
+        }
+        self.action_map = build_actions(self, handlers, self.list_pane.table)
+        self.state_label = QLabel()
+        self.statusBar().addPermanentWidget(self.state_label)
+        if demo:
+            self.statusBar().showMessage(t("window.demo_note"))
+
+        self.folders.folder_chosen.connect(self._folder_chosen)
+        self.list_pane.chosen.connect(self.editing.open)
+        self.list_pane.answered.connect(self._list_answered)
+        self.editing.saved.connect(self._saved)
+        self.editing.deleted.connect(lambda _id: self.refresh())
+        self._first_answer = True
+        self.refresh()
+
+    @staticmethod
+    def _padded(widget: QWidget) -> QWidget:
+        widget.setContentsMargins(6, 6, 6, 4)
+        return widget
+
+    # -- actions ----------------------------------------------------------------------------
+
+    def refresh(self) -> None:
+        """Counts and list again (F5)."""
+        self.session.folder_counts(self.folders.set_counts)
+        self.list_pane.refresh()
+
+    def focus_search(self) -> None:
+        """Ctrl+F: type to search."""
+        self.list_pane.search.setFocus()
+        self.list_pane.search.selectAll()
+
+    def _folder_handler(self, folder: Folder) -> Callable[[], None]:
+        return lambda: self.folders.choose(folder)
+
+    def _folder_chosen(self, folder: Folder) -> None:
+        self.list_pane.set_folder(folder)
+
+    def _add_line(self) -> None:
+        if "lines" in self.editor.spec.field_order and not self.editor.read_only:
+            self.editor.grid().add_line()
+
+    def _remove_line(self) -> None:
+        if "lines" in self.editor.spec.field_order and not self.editor.read_only:
+            self.editor.grid().remove_current_line()
+
+    # -- results ----------------------------------------------------------------------------
+
+    def _list_answered(self) -> None:
+        if self._first_answer:
+            self._first_answer = False
+            self.list_pane.select_first()
+
+    def _saved(self, result: SaveResult) -> None:
+        stored = result.stored
+        if not self.list_pane.model.update_voucher(stored.voucher, stored.status, stored.problems):
+            self.list_pane.refresh(keep_id=stored.voucher.id)
+        self.session.folder_counts(self.folders.set_counts)
+        self.state_label.setText(t("editor.problems", count=len(result.problems))
+                                 if result.problems else "")
+
+    def report_error(self, error: BaseException) -> None:
+        """Expected errors as a plain message; anything else is a bug: the crash dialog."""
+        if isinstance(error, ExpectedError):
+            self.prompter.inform(t("error.title"), str(error))
+        else:
+            self.prompter.crash(error)
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
+        self.editing.flush()
+        super().closeEvent(event)
