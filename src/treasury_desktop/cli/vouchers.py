@@ -125,7 +125,8 @@ def _show(args: argparse.Namespace, ctx: AppContext) -> int:
         print(json.dumps(document, ensure_ascii=False, indent=2))
         return 0
     v = stored.voucher
-    print(f"{v.form}  Số {v.number or '—'}  {_dmy(v.date)}  [{text(f'status.{stored.status.value}')}]")
+    status = text(f"status.{stored.status.value}", args.lang)
+    print(f"{v.form}  Số {v.number or '—'}  {_dmy(v.date)}  [{status}]")
     print(f"{v.unit.name} ({v.unit.code})  TK {v.unit.account}  KBNN {v.unit.treasury}")
     print(f"→ {v.payee.name}  {v.payee.account or v.payee.id_number}  {v.payee.bank}")
     for line in v.lines:

@@ -90,13 +90,14 @@ def demo_vouchers(today: date, seed: int = 7) -> list[tuple[Voucher, VoucherStat
     for i, state in enumerate(states):
         day = min(today, start + timedelta(days=i * 4 + rng.randint(0, 2)))
         payee, content, ndkt, low, high = _PAYEES[i % len(_PAYEES)]
-        words = {"m": f"{max(1, day.month - 1):02d}", "y": day.year, "q": (day.month - 1) // 3 + 1}
+        month = f"{max(1, day.month - 1):02d}"
+        words = {"m": month, "y": str(day.year), "q": str((day.month - 1) // 3 + 1)}
         amount = rng.randrange(low, high, 1000) + (rng.randrange(0, 999) if i % 5 == 0 else 0)
         lines = [BudgetLine(content.format(**words), ndkt, "422", "072", "13", amount)]
         method = PaymentMethod.TRANSFER
         if i % 9 == 4:
             payee, method = _CASH_PAYEE, PaymentMethod.CASH
-            lines = [BudgetLine("Công tác phí tháng " + words["m"], "6702", "422", "072", "13",
+            lines = [BudgetLine(f"Công tác phí tháng {month}", "6702", "422", "072", "13",
                                 rng.randrange(400_000, 2_000_000, 10_000))]
         if i % 7 == 3:
             lines.append(BudgetLine("Phụ cấp trách nhiệm", "6113", "422", "072", "13", 745_000))

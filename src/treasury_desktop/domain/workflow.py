@@ -36,7 +36,9 @@ ALLOWED: dict[VoucherState, frozenset[VoucherState]] = {
     VoucherState.QUEUED: frozenset({VoucherState.SENT, VoucherState.REJECTED} | _TREASURY_PROGRESS),
     VoucherState.SENT: frozenset(_TREASURY_PROGRESS),
     VoucherState.RECEIVED: frozenset(_TREASURY_PROGRESS - {VoucherState.RECEIVED}),
-    VoucherState.CHECKING: frozenset(_TREASURY_PROGRESS - {VoucherState.RECEIVED, VoucherState.CHECKING}),
+    VoucherState.CHECKING: frozenset(
+        _TREASURY_PROGRESS - {VoucherState.RECEIVED, VoucherState.CHECKING}
+    ),
     VoucherState.PAID: frozenset(),
     VoucherState.REJECTED: frozenset(),
     VoucherState.RETURNED: frozenset(),

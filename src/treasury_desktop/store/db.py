@@ -68,7 +68,9 @@ def upgrade(conn: sqlite3.Connection) -> int:
     current = schema_version(conn)
     available = migrations()
     if current > len(available):
-        raise DatabaseTooNew(f"database version {current} is newer than this app ({len(available)})")
+        raise DatabaseTooNew(
+            f"database version {current} is newer than this app ({len(available)})"
+        )
     for version, _name, sql in available[current:]:
         with transaction(conn):
             for statement in _statements(sql):

@@ -7,20 +7,11 @@ import unicodedata
 
 from treasury_desktop.store.records import Folder, SortKey, VoucherQuery
 
-FOLDER_SQL: dict[Folder, str] = {
-    Folder.ALL: "1",
-    Folder.DRAFTS: "(status = 'draft' AND problems > 0)",
-    Folder.TO_SIGN: "((status = 'draft' AND problems = 0) OR status = 'signed_chief')",
-    Folder.TO_SEND: "status IN ('signed_holder', 'queued')",
-    Folder.SENT: "status IN ('sent', 'received', 'checking', 'paid')",
-    Folder.REFUSED: "status IN ('rejected', 'returned')",
-}
-
 _ORDER_SQL: dict[SortKey, str] = {
-    SortKey.DATE: "date {d}, number_key {d}",
-    SortKey.NUMBER: "number_key {d}, date {d}",
-    SortKey.AMOUNT: "total {d}, date {d}",
-    SortKey.PAYEE: "payee COLLATE NOCASE {d}, date {d}",
+    SortKey.DATE: "date {d}, number_key {d}, id {d}",
+    SortKey.NUMBER: "number_key {d}, date {d}, id {d}",
+    SortKey.AMOUNT: "total {d}, date {d}, id {d}",
+    SortKey.PAYEE: "payee COLLATE NOCASE {d}, date {d}, id {d}",
 }
 
 _WORD = re.compile(r"[\w.,]+", re.UNICODE)
@@ -38,7 +29,7 @@ def fold(text: str) -> str:
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 
-def fts_query(text: str) -> str | None:
+def fts_query(text: str, folder: Folder = Folder.ALL) -> str | None:
     """A safe FTS5 query: every word must match as a prefix; '1.234' finds 1234000.
 
     User text is never passed to MATCH as syntax: each word is quoted.
@@ -50,25 +41,48 @@ def fts_query(text: str) -> str | None:
             continue
         if re.fullmatch(r"[\d.,]+", word):
             word = word.replace(".", "").replace(",", "")
-        terms.append('"' + word.replace('"', "") + '"*')
-    return " AND ".join(terms) if terms else None
+        terms.append('search_text : "' + word.replace('"', "") + '"*')
+    if not terms:
+        return None
+    if folder is not Folder.ALL:
+        terms.append(f'folder : "{folder.value}"')
+    return " AND ".join(terms)
 
 
 def where_clause(query: VoucherQuery) -> tuple[str, list[object]]:
     """The WHERE clause and its parameters for a query."""
-    parts = [FOLDER_SQL[query.folder]]
+    parts: list[str] = []
     params: list[object] = []
+    match = fts_query(query.text, query.folder)
+    if match:
+        # The folder is part of the full-text query.
+        parts.append("rowid IN (SELECT rowid FROM vouchers_fts WHERE vouchers_fts MATCH ?)")
+        params.append(match)
+    elif query.folder is not Folder.ALL:
+        parts.append("folder = ?")
+        params.append(query.folder.value)
     if query.status is not None:
         parts.append("status = ?")
         params.append(query.status.value)
-    match = fts_query(query.text)
-    if match:
-        parts.append("rowid IN (SELECT rowid FROM vouchers_fts WHERE vouchers_fts MATCH ?)")
-        params.append(match)
-    return " AND ".join(parts), params
+    return (" AND ".join(parts) or "1"), params
+
+
+_INDEX: dict[SortKey, str] = {
+    SortKey.DATE: "date",
+    SortKey.NUMBER: "number",
+    SortKey.AMOUNT: "total",
+    SortKey.PAYEE: "payee",
+}
+
+BROAD_MATCH = 2000
+"""Above this many search hits, walking the sort index beats sorting the hits."""
+
+
+def order_index(query: VoucherQuery) -> str:
+    """The index whose order is the query's order (searches filter folders in FTS)."""
+    return f"vouchers_{_INDEX[query.sort]}"
 
 
 def order_clause(query: VoucherQuery) -> str:
     """The ORDER BY clause for a query."""
-    direction = "DESC" if query.descending else "ASC"
-    return _ORDER_SQL[query.sort].format(d=direction) + f", id {direction}"
+    return _ORDER_SQL[query.sort].format(d="DESC" if query.descending else "ASC")

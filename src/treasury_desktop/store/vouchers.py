@@ -20,10 +20,12 @@ from treasury_desktop.store.records import (
     VoucherRow,
 )
 from treasury_desktop.store.search import (
-    FOLDER_SQL,
+    BROAD_MATCH,
     fold,
+    fts_query,
     number_key,
     order_clause,
+    order_index,
     where_clause,
 )
 
@@ -145,7 +147,8 @@ class SqliteVoucherRepository:
             (target.value, reason, _now(), voucher_id),
         )
         append_audit(
-            conn, actor, voucher_id, "status", f"{current.value} -> {target.value} {reason}".strip(),
+            conn, actor, voucher_id, "status",
+            f"{current.value} -> {target.value} {reason}".strip(),
             row["content_hash"], row["content_hash"],
         )
 
@@ -173,24 +176,37 @@ class SqliteVoucherRepository:
 
     def count(self, query: VoucherQuery) -> int:
         """How many vouchers match."""
+        hits = self._search_hits(query)
+        if hits is not None and query.status is None:
+            return hits
         where, params = where_clause(query)
-        row = self._conn.execute(f"SELECT count(*) FROM vouchers WHERE {where}", params).fetchone()
+        table = self._table(query, hits)
+        row = self._conn.execute(f"SELECT count(*) FROM {table} WHERE {where}", params).fetchone()
         return int(row[0])
 
     def page(self, query: VoucherQuery, offset: int, limit: int) -> list[VoucherRow]:
         """Rows ``offset .. offset+limit`` of the query, in its order."""
         where, params = where_clause(query)
+        order = order_clause(query)
+        table = self._table(query, self._search_hits(query))
+        # The inner query walks only the index (rowids in order), so a deep OFFSET stays
+        # cheap; the outer one reads just the page's rows.
         sql = (
-            f"SELECT {_ROW_COLUMNS} FROM vouchers WHERE {where}"
-            f" ORDER BY {order_clause(query)} LIMIT ? OFFSET ?"
+            f"SELECT {_ROW_COLUMNS} FROM vouchers WHERE rowid IN"
+            f" (SELECT rowid FROM {table} WHERE {where} ORDER BY {order} LIMIT ? OFFSET ?)"
+            f" ORDER BY {order}"
         )
         return [_row(r) for r in self._conn.execute(sql, [*params, limit, offset])]
 
     def folder_counts(self) -> dict[Folder, int]:
         """How many vouchers each folder holds (one query)."""
-        cases = ", ".join(f"sum(CASE WHEN {sql} THEN 1 ELSE 0 END)" for sql in FOLDER_SQL.values())
-        row = self._conn.execute(f"SELECT {cases} FROM vouchers").fetchone()
-        return {folder: int(row[i] or 0) for i, folder in enumerate(FOLDER_SQL)}
+        counts = dict.fromkeys(Folder, 0)
+        for name, count in self._conn.execute(
+            "SELECT folder, count(*) FROM vouchers GROUP BY folder"
+        ):
+            counts[Folder(name)] = count
+        counts[Folder.ALL] = sum(counts.values())
+        return counts
 
     def ids_with_status(self, status: VoucherState) -> list[str]:
         """Ids of every voucher in one state."""
@@ -207,6 +223,25 @@ class SqliteVoucherRepository:
         return [Payee(**json.loads(r[0])) for r in rows]
 
     # -- helpers -----------------------------------------------------------------------------
+
+    def _search_hits(self, query: VoucherQuery) -> int | None:
+        """How many vouchers the search text alone matches (None without a search)."""
+        match = fts_query(query.text, query.folder)
+        if match is None:
+            return None
+        row = self._conn.execute(
+            "SELECT count(*) FROM vouchers_fts WHERE vouchers_fts MATCH ?", (match,)
+        ).fetchone()
+        return int(row[0])
+
+    @staticmethod
+    def _table(query: VoucherQuery, hits: int | None) -> str:
+        """``vouchers``, with an index hint when a broad search should walk the sort order
+        instead of sorting thousands of hits (SQLite's planner picks the latter)."""
+        if hits is not None and hits > BROAD_MATCH and query.status is None:
+            return f"vouchers INDEXED BY {order_index(query)}"
+        return "vouchers"
+
 
     def _get(self, conn: sqlite3.Connection, voucher_id: str) -> StoredVoucher:
         row = conn.execute("SELECT * FROM vouchers WHERE id = ?", (voucher_id,)).fetchone()

