@@ -16,9 +16,9 @@ from treasury_desktop.i18n import ExpectedError, set_language
 
 
 def _command_modules() -> list[ModuleType]:
-    from treasury_desktop.cli import vouchers
+    from treasury_desktop.cli import connect, sandbox_cmd, vouchers
 
-    return [vouchers]
+    return [vouchers, connect, sandbox_cmd]
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -1,0 +1,263 @@
+"""The treasury API client: one pooled HTTPS connection per desk (httpx, HTTP/2 where offered).
+
+TLS is verified (TLS 1.2 or newer) against the system's CAs, or against a pinned CA bundle.
+Request bodies are gzipped above a size, answers are accepted gzipped, every wait is bounded.
+Each call returns a frozen result or raises an :mod:`~treasury_desktop.api.errors` class.
+"""
+
+from __future__ import annotations
+
+import base64
+import gzip
+import ipaddress
+import json
+import re
+import ssl
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from types import TracebackType
+from typing import Any
+from urllib.parse import quote, urlsplit
+
+import certifi
+import httpx
+
+from treasury_desktop import __version__
+from treasury_desktop.api.errors import ConfigError, TransientError
+from treasury_desktop.api.models import (
+    Balances,
+    Catalog,
+    ChangesPage,
+    DocumentStatus,
+    Reason,
+    ServerInfo,
+    Signer,
+    SubmitOutcome,
+    SubmitResult,
+)
+from treasury_desktop.api.responses import body_json, raise_for_status, transport_error
+
+_UNIT = re.compile(r"^[0-9]{7}$")
+_LOOPBACK_NAMES = ("localhost",)
+
+
+@dataclass(frozen=True)
+class Timeouts:
+    """Seconds to wait for each phase of a call."""
+
+    connect: float = 10.0
+    read: float = 30.0
+    write: float = 30.0
+    pool: float = 10.0
+
+    def httpx(self) -> httpx.Timeout:
+        return httpx.Timeout(connect=self.connect, read=self.read, write=self.write, pool=self.pool)
+
+
+DEFAULT_TIMEOUTS = Timeouts()
+
+
+def _is_loopback(host: str) -> bool:
+    if host in _LOOPBACK_NAMES:
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def check_server_url(url: str) -> str:
+    """The base URL without a trailing slash; HTTPS, or HTTP to this machine (the sandbox)."""
+    parts = urlsplit(url.strip())
+    if parts.scheme not in ("https", "http") or not parts.hostname or parts.query:
+        raise ConfigError("api.bad_url", url=url)
+    if parts.scheme == "http" and not _is_loopback(parts.hostname):
+        raise ConfigError("api.insecure_url", url=url)
+    return url.strip().rstrip("/")
+
+
+def tls_context(ca_bundle: Path | str | None) -> ssl.SSLContext:
+    """Verification on, TLS 1.2 or newer; a pinned bundle replaces the public CAs."""
+    try:
+        context = ssl.create_default_context(cafile=str(ca_bundle or certifi.where()))
+    except (OSError, ssl.SSLError) as error:
+        raise ConfigError("api.ca_bundle", path=str(ca_bundle), reason=str(error)) from error
+    context.minimum_version = ssl.TLSVersion.TLSv1_2
+    return context
+
+
+class TreasuryClient:
+    """Calls the treasury API v1 for one unit with the desk's bearer credential."""
+
+    def __init__(
+        self,
+        server_url: str,
+        unit: str,
+        token: str,
+        *,
+        ca_bundle: Path | str | None = None,
+        timeouts: Timeouts = DEFAULT_TIMEOUTS,
+        gzip_above: int = 1024,
+        transport: httpx.BaseTransport | None = None,
+    ) -> None:
+        if not _UNIT.match(unit):
+            raise ConfigError("api.bad_unit", unit=unit)
+        self.server_url = check_server_url(server_url)
+        self.unit = unit
+        self._gzip_above = gzip_above
+        self._http = httpx.Client(
+            base_url=self.server_url,
+            http2=True,
+            verify=tls_context(ca_bundle),
+            timeout=timeouts.httpx(),
+            limits=httpx.Limits(max_connections=8, max_keepalive_connections=4),
+            headers={
+                "Authorization": f"Bearer {token}",
+                "Accept": "application/json",
+                "User-Agent": f"treasury-desktop/{__version__}",
+            },
+            transport=transport,
+            follow_redirects=False,
+        )
+
+    def close(self) -> None:
+        """Close the pooled connections."""
+        self._http.close()
+
+    def __enter__(self) -> TreasuryClient:
+        return self
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    def _unit_path(self, tail: str) -> str:
+        return f"/v1/units/{self.unit}/{tail}"
+
+    def _send(
+        self,
+        method: str,
+        path: str,
+        *,
+        mutating: bool = False,
+        content: bytes | None = None,
+        headers: Mapping[str, str] | None = None,
+        params: Mapping[str, str | int] | None = None,
+    ) -> httpx.Response:
+        try:
+            return self._http.request(method, path, content=content, headers=headers, params=params)
+        except httpx.HTTPError as error:
+            raise transport_error(error, mutating, self.server_url) from error
+
+    def health(self) -> ServerInfo:
+        """The server's status, API version and capabilities (no credential needed)."""
+        response = self._send("GET", "/v1/health")
+        raise_for_status(response, self.unit)
+        return body_json(response, ServerInfo.from_json)
+
+    def submit(self, document: Mapping[str, Any], signature: bytes) -> SubmitResult:
+        """PUT a signed voucher (idempotent: resend the same bytes after any TransientError)."""
+        doc_id = str(document.get("id", ""))
+        payload = json.dumps(
+            {"document": document, "signature": base64.b64encode(signature).decode("ascii")},
+            ensure_ascii=False,
+            separators=(",", ":"),
+        ).encode()
+        headers = {"Content-Type": "application/json"}
+        if len(payload) >= self._gzip_above:
+            payload = gzip.compress(payload, compresslevel=6)
+            headers["Content-Encoding"] = "gzip"
+        path = self._unit_path(f"documents/{quote(doc_id, safe='')}")
+        response = self._send("PUT", path, mutating=True, content=payload, headers=headers)
+        if response.status_code in (200, 201):
+            outcome = (
+                SubmitOutcome.CREATED if response.status_code == 201 else SubmitOutcome.REPLAYED
+            )
+            received = body_json(response, DocumentStatus.from_json, mutating=True)
+            return SubmitResult(outcome, response.status_code, document=received)
+        if response.status_code in (409, 422):
+            code = response.status_code
+            return body_json(response, lambda data: _refusal(data, code), mutating=True)
+        raise_for_status(response, self.unit, mutating=True)
+        raise TransientError(
+            "api.unexpected_status", status=response.status_code, maybe_committed=True
+        )
+
+    def document_status(self, doc_id: str) -> DocumentStatus | None:
+        """The voucher's status and history, or None when the treasury never received it."""
+        response = self._send("GET", self._unit_path(f"documents/{quote(doc_id, safe='')}"))
+        if response.status_code == 404 and _code(response) == "document_not_found":
+            return None
+        raise_for_status(response, self.unit)
+        return body_json(response, DocumentStatus.from_json)
+
+    def changes(self, after: str | None = None, limit: int = 100) -> ChangesPage:
+        """Status changes after ``after`` (from the start when None), oldest first."""
+        params: dict[str, str | int] = {"limit": limit}
+        if after is not None:
+            params["after"] = after
+        response = self._send("GET", self._unit_path("changes"), params=params)
+        raise_for_status(response, self.unit)
+        return body_json(response, ChangesPage.from_json)
+
+    def balances(self, year: int, etag: str | None = None) -> Balances | None:
+        """Remaining budget estimates; None when unchanged since ``etag`` (304)."""
+        response = self._conditional(self._unit_path("balances"), {"year": year}, etag)
+        if response is None:
+            return None
+        tag = response.headers.get("etag")
+        return body_json(response, lambda data: Balances.from_json(data, tag))
+
+    def catalog(self, name: str, year: int, etag: str | None = None) -> Catalog | None:
+        """A budget-code list of a year; None when unchanged since ``etag`` (304)."""
+        response = self._conditional(f"/v1/catalogs/{quote(name, safe='')}", {"year": year}, etag)
+        if response is None:
+            return None
+        tag = response.headers.get("etag")
+        return body_json(response, lambda data: Catalog.from_json(data, tag))
+
+    def signers(self) -> tuple[Signer, ...]:
+        """The unit's registered signers (also proves the credential works for this unit)."""
+        response = self._send("GET", self._unit_path("signers"))
+        raise_for_status(response, self.unit)
+        return body_json(response, lambda d: tuple(Signer.from_json(s) for s in d["signers"]))
+
+    def _conditional(
+        self, path: str, params: Mapping[str, str | int], etag: str | None
+    ) -> httpx.Response | None:
+        headers = {"If-None-Match": etag} if etag else None
+        response = self._send("GET", path, params=params, headers=headers)
+        if response.status_code == 304:
+            return None
+        raise_for_status(response, self.unit)
+        return response
+
+
+def _code(response: httpx.Response) -> str:
+    try:
+        data = response.json()
+    except ValueError:
+        return ""
+    return str(data.get("code", "")) if isinstance(data, dict) else ""
+
+
+def _refusal(data: Mapping[str, Any], status: int) -> SubmitResult:
+    message = str(data["message"])
+    message_en = str(data.get("message_en", ""))
+    if status == 409:
+        return SubmitResult(SubmitOutcome.CONFLICT, 409, message=message, message_en=message_en)
+    reasons = data["reasons"]
+    if not isinstance(reasons, list):
+        raise TypeError("reasons is not a list")
+    return SubmitResult(
+        SubmitOutcome.INVALID,
+        422,
+        reasons=tuple(Reason.from_json(r) for r in reasons),
+        message=message,
+        message_en=message_en,
+    )

@@ -1,0 +1,66 @@
+"""The desk's connection: which server and unit (in the profile), and a client built from it."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Protocol
+
+from treasury_desktop.api.client import DEFAULT_TIMEOUTS, Timeouts, TreasuryClient
+from treasury_desktop.api.credentials import CredentialStore, resolve_token
+from treasury_desktop.api.errors import ConfigError
+
+PROFILE_KEY = "connection"
+
+
+class Profile(Protocol):
+    """The part of the profile store this module needs (``store.profile.ProfileStore``)."""
+
+    def get(self, key: str, default: Any = None) -> Any: ...
+
+    def set(self, key: str, value: Any) -> None: ...
+
+
+@dataclass(frozen=True)
+class Connection:
+    """The treasury server of this desk, its unit, and an optional pinned CA bundle."""
+
+    server: str
+    unit: str
+    ca_bundle: str | None = None
+
+
+def load_connection(profile: Profile) -> Connection | None:
+    """The saved connection, if ``connect`` was run."""
+    data = profile.get(PROFILE_KEY)
+    if not isinstance(data, Mapping) or not data.get("server") or not data.get("unit"):
+        return None
+    bundle = data.get("ca_bundle")
+    return Connection(str(data["server"]), str(data["unit"]), str(bundle) if bundle else None)
+
+
+def save_connection(profile: Profile, connection: Connection) -> None:
+    """Remember the connection (never the credential: that goes to the keyring)."""
+    value: dict[str, str] = {"server": connection.server, "unit": connection.unit}
+    if connection.ca_bundle:
+        value["ca_bundle"] = connection.ca_bundle
+    profile.set(PROFILE_KEY, value)
+
+
+def open_client(
+    profile: Profile,
+    credentials: CredentialStore,
+    *,
+    server: str | None = None,
+    environ: Mapping[str, str] | None = None,
+    timeouts: Timeouts = DEFAULT_TIMEOUTS,
+) -> TreasuryClient:
+    """A client for the saved connection (``server`` overrides its URL, e.g. ``--server``)."""
+    saved = load_connection(profile)
+    if saved is None:
+        raise ConfigError("api.not_connected")
+    url = server or saved.server
+    token = resolve_token(credentials, saved.server, saved.unit, environ)
+    bundle = Path(saved.ca_bundle) if saved.ca_bundle else None
+    return TreasuryClient(url, saved.unit, token, ca_bundle=bundle, timeouts=timeouts)

@@ -1,0 +1,313 @@
+"""What the treasury answers, as frozen dataclasses read strictly from the JSON.
+
+A reader raises ``ValueError`` (or ``KeyError``/``TypeError``) on a body of the wrong shape; the
+client turns that into a :class:`~treasury_desktop.api.errors.TransientError`.
+"""
+
+from __future__ import annotations
+
+import base64
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from enum import Enum, StrEnum
+from typing import Any
+
+from treasury_desktop.domain.roles import SignerRole
+
+
+class TreasuryStatus(StrEnum):
+    """Where a voucher is at the treasury."""
+
+    RECEIVED = "received"  # KBNN tiếp nhận
+    CHECKING = "checking"  # đang kiểm soát
+    PAID = "paid"  # đã thanh toán
+    REJECTED = "rejected"  # từ chối, with the reason
+    RETURNED = "returned"  # trả lại để bổ sung
+
+    @property
+    def is_final(self) -> bool:
+        """Paid, rejected and returned do not change any more."""
+        return self in (TreasuryStatus.PAID, TreasuryStatus.REJECTED, TreasuryStatus.RETURNED)
+
+
+class SubmitOutcome(Enum):
+    """The four final words on a PUT."""
+
+    CREATED = "created"  # 201: received for the first time
+    REPLAYED = "replayed"  # 200: the treasury already had exactly these bytes
+    CONFLICT = "conflict"  # 409: the id is taken by other content
+    INVALID = "invalid"  # 422: refused at the door, with every reason
+
+
+def _str(data: Mapping[str, Any], key: str) -> str:
+    value = data[key]
+    if not isinstance(value, str):
+        raise TypeError(f"{key} is not a string")
+    return value
+
+
+def _opt_str(data: Mapping[str, Any], key: str) -> str | None:
+    value = data.get(key)
+    if value is not None and not isinstance(value, str):
+        raise TypeError(f"{key} is not a string")
+    return value
+
+
+def _int(data: Mapping[str, Any], key: str) -> int:
+    value = data[key]
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise TypeError(f"{key} is not an integer")
+    return value
+
+
+def _time(data: Mapping[str, Any], key: str) -> datetime:
+    return datetime.fromisoformat(_str(data, key))
+
+
+def _list(data: Mapping[str, Any], key: str) -> list[Mapping[str, Any]]:
+    value = data[key]
+    if not isinstance(value, list) or not all(isinstance(v, Mapping) for v in value):
+        raise TypeError(f"{key} is not a list of objects")
+    return value
+
+
+@dataclass(frozen=True)
+class Reason:
+    """One reason a voucher was refused, word for word from the server."""
+
+    code: str
+    field: str
+    message: str
+    message_en: str = ""
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> Reason:
+        return cls(
+            _str(data, "code"),
+            _str(data, "field"),
+            _str(data, "message"),
+            _opt_str(data, "message_en") or "",
+        )
+
+
+@dataclass(frozen=True)
+class StatusEvent:
+    """One step in a voucher's history at the treasury."""
+
+    status: TreasuryStatus
+    detail: str
+    reason: str | None
+    at: datetime
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> StatusEvent:
+        return cls(
+            TreasuryStatus(_str(data, "status")),
+            _str(data, "detail"),
+            _opt_str(data, "reason"),
+            _time(data, "at"),
+        )
+
+
+@dataclass(frozen=True)
+class DocumentStatus:
+    """A voucher's status at the treasury, with its reference numbers and history."""
+
+    id: str
+    unit: str
+    content_hash: str
+    status: TreasuryStatus
+    detail: str  # the treasury's own label, e.g. "Chờ phản hồi từ TABMIS"
+    reason: str | None  # the refusal or return notice, word for word
+    reference: str  # số chứng từ điện tử, e.g. 261120_1171277_0011001
+    dossier: str  # mã hồ sơ
+    received_at: datetime
+    updated_at: datetime
+    history: tuple[StatusEvent, ...]
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> DocumentStatus:
+        return cls(
+            _str(data, "id"),
+            _str(data, "unit"),
+            _str(data, "content_hash"),
+            TreasuryStatus(_str(data, "status")),
+            _str(data, "detail"),
+            _opt_str(data, "reason"),
+            _str(data, "reference"),
+            _str(data, "dossier"),
+            _time(data, "received_at"),
+            _time(data, "updated_at"),
+            tuple(StatusEvent.from_json(e) for e in _list(data, "history")),
+        )
+
+
+@dataclass(frozen=True)
+class SubmitResult:
+    """The final word on one PUT. ``document`` is set for CREATED and REPLAYED, ``reasons``
+    for INVALID; ``message`` is the server's own sentence for CONFLICT and INVALID."""
+
+    outcome: SubmitOutcome
+    http_status: int
+    document: DocumentStatus | None = None
+    reasons: tuple[Reason, ...] = ()
+    message: str = ""
+    message_en: str = ""
+
+
+@dataclass(frozen=True)
+class Change:
+    """One entry of the changes feed."""
+
+    cursor: str
+    id: str
+    status: TreasuryStatus
+    detail: str
+    reason: str | None
+    at: datetime
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> Change:
+        return cls(
+            _str(data, "cursor"),
+            _str(data, "id"),
+            TreasuryStatus(_str(data, "status")),
+            _str(data, "detail"),
+            _opt_str(data, "reason"),
+            _time(data, "at"),
+        )
+
+
+@dataclass(frozen=True)
+class ChangesPage:
+    """Changes after a cursor, oldest first; ask again with ``next_cursor``."""
+
+    changes: tuple[Change, ...]
+    next_cursor: str
+    has_more: bool
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> ChangesPage:
+        has_more = data["has_more"]
+        if not isinstance(has_more, bool):
+            raise TypeError("has_more is not a boolean")
+        return cls(
+            tuple(Change.from_json(c) for c in _list(data, "changes")),
+            _str(data, "next_cursor"),
+            has_more,
+        )
+
+
+@dataclass(frozen=True)
+class BudgetBalance:
+    """Dự toán còn lại: the estimate of one chapter/industry/source, what is spent, what is left."""
+
+    chapter: str
+    industry: str
+    source: str
+    estimate: int
+    spent: int
+    remaining: int
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> BudgetBalance:
+        return cls(
+            _str(data, "chapter"),
+            _str(data, "industry"),
+            _str(data, "source"),
+            _int(data, "estimate"),
+            _int(data, "spent"),
+            _int(data, "remaining"),
+        )
+
+
+@dataclass(frozen=True)
+class Balances:
+    """The unit's remaining budget estimates of a fiscal year; ``etag`` for If-None-Match."""
+
+    unit: str
+    fiscal_year: int
+    items: tuple[BudgetBalance, ...]
+    etag: str | None
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any], etag: str | None) -> Balances:
+        return cls(
+            _str(data, "unit"),
+            _int(data, "fiscal_year"),
+            tuple(BudgetBalance.from_json(i) for i in _list(data, "items")),
+            etag,
+        )
+
+
+@dataclass(frozen=True)
+class CatalogCode:
+    """One code of a served catalogue."""
+
+    code: str
+    name: str
+    parent: str | None
+
+
+@dataclass(frozen=True)
+class Catalog:
+    """A budget-code list as the treasury serves it; ``etag`` for If-None-Match."""
+
+    name: str
+    fiscal_year: int
+    version: str
+    entries: tuple[CatalogCode, ...]
+    etag: str | None
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any], etag: str | None) -> Catalog:
+        entries = tuple(
+            CatalogCode(_str(e, "code"), _str(e, "name"), _opt_str(e, "parent"))
+            for e in _list(data, "entries")
+        )
+        return cls(
+            _str(data, "name"), _int(data, "fiscal_year"), _str(data, "version"), entries, etag
+        )
+
+
+@dataclass(frozen=True)
+class Signer:
+    """A signer the unit registered with the treasury."""
+
+    cert_sha256: str
+    certificate_der: bytes
+    role: SignerRole
+    name: str
+    not_before: datetime
+    not_after: datetime
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> Signer:
+        return cls(
+            _str(data, "cert_sha256"),
+            base64.b64decode(_str(data, "certificate"), validate=True),
+            SignerRole(_str(data, "role")),
+            _str(data, "name"),
+            _time(data, "not_before"),
+            _time(data, "not_after"),
+        )
+
+
+@dataclass(frozen=True)
+class ServerInfo:
+    """What /v1/health says: the API version and the optional features offered."""
+
+    status: str
+    api_version: str
+    capabilities: frozenset[str]
+    time: datetime
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> ServerInfo:
+        caps = data["capabilities"]
+        if not isinstance(caps, list) or not all(isinstance(c, str) for c in caps):
+            raise TypeError("capabilities is not a list of strings")
+        return cls(
+            _str(data, "status"), _str(data, "api_version"), frozenset(caps), _time(data, "time")
+        )

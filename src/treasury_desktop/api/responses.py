@@ -1,0 +1,114 @@
+"""Turning httpx failures and HTTP statuses into the API's error classes."""
+
+from __future__ import annotations
+
+import email.utils
+import ssl
+import time
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+import httpx
+
+from treasury_desktop.api.errors import AuthError, ConfigError, RequestRefused, TransientError
+
+T = TypeVar("T")
+
+
+def retry_after_seconds(value: str | None) -> float | None:
+    """Retry-After as seconds (a number or an HTTP date), or None."""
+    if not value:
+        return None
+    value = value.strip()
+    if value.isdigit():
+        return float(value)
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    return max(0.0, when.timestamp() - time.time())
+
+
+def _tls_failure(error: BaseException) -> ssl.SSLError | None:
+    seen: set[int] = set()
+    current: BaseException | None = error
+    while current is not None and id(current) not in seen:
+        if isinstance(current, ssl.SSLError):
+            return current
+        seen.add(id(current))
+        current = current.__cause__ or current.__context__
+    return None
+
+
+def transport_error(error: httpx.HTTPError, mutating: bool, server: str) -> Exception:
+    """The API error for a failed exchange. Only failures before the request left (connect,
+    pool) are sure not to have reached the server; anything later may have been committed."""
+    tls = _tls_failure(error)
+    if tls is not None:
+        return ConfigError(
+            "api.tls", server=server, reason=getattr(tls, "reason", None) or str(tls)
+        )
+    if isinstance(error, httpx.UnsupportedProtocol | httpx.InvalidURL):
+        return ConfigError("api.bad_url", url=server)
+    if isinstance(error, httpx.ConnectTimeout | httpx.ConnectError | httpx.PoolTimeout):
+        return TransientError("api.offline", server=server)
+    if isinstance(error, httpx.TimeoutException):
+        return TransientError("api.timeout", server=server, maybe_committed=mutating)
+    if isinstance(error, httpx.DecodingError):
+        return TransientError("api.bad_answer", maybe_committed=mutating)
+    return TransientError("api.connection_lost", server=server, maybe_committed=mutating)
+
+
+def _error_fields(response: httpx.Response) -> tuple[str, str]:
+    try:
+        data = response.json()
+    except ValueError:
+        return "", ""
+    if not isinstance(data, dict):
+        return "", ""
+    return str(data.get("code", "")), str(data.get("message", ""))
+
+
+def raise_for_status(response: httpx.Response, unit: str, *, mutating: bool = False) -> None:
+    """Raise the API error for a non-2xx answer (304 is handled by the caller)."""
+    status = response.status_code
+    if 200 <= status < 300:
+        return
+    code, said = _error_fields(response)
+    if 300 <= status < 400:
+        raise ConfigError(
+            "api.redirect",
+            status=status,
+            server=str(response.url),
+            location=response.headers.get("location", ""),
+        )
+    if status in (429, 503):
+        raise TransientError(
+            "api.busy",
+            status=status,
+            retry_after=retry_after_seconds(response.headers.get("retry-after")),
+        )
+    if status >= 500:
+        raise TransientError("api.server_error", status=status, maybe_committed=mutating)
+    if status == 401:
+        raise AuthError("api.auth_invalid", status=status, server_message=said)
+    if status == 403:
+        raise AuthError("api.auth_forbidden", status=status, unit=unit, server_message=said)
+    if status == 404 and code == "unit_not_found":
+        raise ConfigError("api.unit_unknown", status=status, unit=unit)
+    if status == 404:
+        raise ConfigError("api.not_treasury", status=status, server=str(response.url))
+    if status == 413:
+        raise RequestRefused("api.too_large", status=status, code=code)
+    raise RequestRefused("api.refused", status=status, code=code, server_message=said or code)
+
+
+def body_json(response: httpx.Response, read: Callable[[Any], T], *, mutating: bool = False) -> T:
+    """Read a 2xx JSON answer; a body that is not what the API says is a transient failure
+    (a proxy's error page, a cut connection), and after a PUT it may follow a commit."""
+    try:
+        return read(response.json())
+    except (ValueError, KeyError, TypeError, AttributeError) as error:
+        raise TransientError(
+            "api.bad_answer", status=response.status_code, maybe_committed=mutating
+        ) from error
