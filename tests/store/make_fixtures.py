@@ -40,6 +40,7 @@ DATA: dict[int, list[str]] = {
         " \"Trường THCS Phú Lương\", \"account\": \"9523.2.1171277\", \"treasury\": \"0011\"}')",
     ],
     2: [],
+    3: [],
 }
 
 

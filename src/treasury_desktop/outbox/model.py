@@ -1,0 +1,105 @@
+"""What the outbox hands out: item states, item snapshots, the whole outbox's status."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+
+from treasury_desktop.i18n import Message
+from treasury_desktop.outbox.port import ServerReason, SubmitOutcome
+
+
+class ItemState(StrEnum):
+    """Where one queued voucher stands in the outbox (a persisted state machine)."""
+
+    PENDING = "pending"  # Chờ gửi: waiting for its next attempt
+    IN_FLIGHT = "in_flight"  # Đang gửi: committed before the request; maybe on the server
+    DELIVERED = "delivered"  # Đã gửi: 201 or 200, the treasury holds these exact bytes
+    REFUSED = "refused"  # Bị từ chối: 409 or 422, with the server's reasons
+
+
+ACTIVE = frozenset({ItemState.PENDING, ItemState.IN_FLIGHT})
+"""States of an item that is still "in the outbox"."""
+
+ITEM_MOVES: dict[ItemState, frozenset[ItemState]] = {
+    ItemState.PENDING: frozenset({ItemState.IN_FLIGHT, ItemState.DELIVERED}),
+    ItemState.IN_FLIGHT: frozenset({ItemState.PENDING, ItemState.DELIVERED, ItemState.REFUSED}),
+    ItemState.DELIVERED: frozenset(),
+    ItemState.REFUSED: frozenset(),
+}
+
+
+class Connectivity(StrEnum):
+    """The status-bar indicator: online, offline, sending n, paused."""
+
+    ONLINE = "online"
+    OFFLINE = "offline"
+    SENDING = "sending"
+    PAUSED = "paused"
+
+
+@dataclass(frozen=True)
+class OutboxItem:
+    """One row of the outbox view."""
+
+    voucher_id: str
+    unit: str
+    state: ItemState
+    attempts: int
+    next_attempt_at: datetime | None
+    last_error: Message | None
+    outcome: SubmitOutcome | None
+    reasons: tuple[ServerReason, ...]
+    maybe_committed: bool
+    queued_at: datetime
+    updated_at: datetime
+    number: str = ""
+    payee: str = ""
+    total: int = 0
+
+
+@dataclass(frozen=True)
+class OutboxStatus:
+    """The whole outbox at a glance (status bar): what it is doing and how much is left."""
+
+    connectivity: Connectivity
+    pending: int
+    in_flight: int
+    refused: int
+    paused_reason: Message | None
+    next_attempt_at: datetime | None
+
+    @property
+    def empty(self) -> bool:
+        """Nothing left to send."""
+        return self.pending == 0 and self.in_flight == 0
+
+    def message(self) -> Message:
+        """The indicator's text as a message."""
+        if self.connectivity is Connectivity.PAUSED:
+            return Message("outbox.status.paused",
+                           {"reason": self.paused_reason.render() if self.paused_reason else ""})
+        if self.connectivity is Connectivity.SENDING:
+            return Message("outbox.status.sending", {"count": self.in_flight + self.pending})
+        if self.connectivity is Connectivity.OFFLINE:
+            return Message("outbox.status.offline", {"count": self.pending})
+        return Message("outbox.status.online", {"count": self.pending})
+
+
+@dataclass(frozen=True)
+class OutboxChange:
+    """Told to observers after every committed change: which items, and the new status."""
+
+    voucher_ids: tuple[str, ...]
+    status: OutboxStatus
+
+
+@dataclass(frozen=True)
+class AttemptResult:
+    """How one attempt ended (the per-item result of a run)."""
+
+    voucher_id: str
+    state: ItemState
+    outcome: SubmitOutcome | None = None
+    error: Message | None = None

@@ -1,0 +1,156 @@
+"""The narrow view of the treasury API that the outbox and the status sync need.
+
+The real HTTP client is wrapped by a thin adapter (``outbox.adapter``); the tests use the
+in-memory ``outbox.fake.FakeTreasury``. Results are frozen dataclasses; failures are the three
+exceptions below, so the sender decides on types, never on strings.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any, Protocol
+
+
+class SubmitOutcome(StrEnum):
+    """The server's final word on one PUT."""
+
+    CREATED = "created"  # 201: stored now
+    REPLAYED = "replayed"  # 200: the same bytes were already there
+    CONFLICT = "conflict"  # 409: the same id with other content
+    INVALID = "invalid"  # 422: refused at the door, with reasons
+
+
+@dataclass(frozen=True)
+class ServerReason:
+    """One reason the server gave, kept word for word (both languages when it sends them)."""
+
+    code: str
+    field: str
+    message: str
+    message_en: str = ""
+
+    def as_json(self) -> dict[str, str]:
+        """The form stored in the outbox row."""
+        return {"code": self.code, "field": self.field, "message": self.message,
+                "message_en": self.message_en}
+
+
+@dataclass(frozen=True)
+class SubmitAnswer:
+    """What one PUT ended with."""
+
+    outcome: SubmitOutcome
+    reasons: tuple[ServerReason, ...] = ()
+    status: str = ""  # the treasury status in the answer, when given (``received``)
+
+    @property
+    def delivered(self) -> bool:
+        """201 or 200: the treasury holds exactly these bytes."""
+        return self.outcome in (SubmitOutcome.CREATED, SubmitOutcome.REPLAYED)
+
+
+@dataclass(frozen=True)
+class StatusChange:
+    """One entry of the changes feed (or of a document's history)."""
+
+    document_id: str
+    status: str
+    at: str
+    detail: str = ""
+    reason: str = ""
+
+
+@dataclass(frozen=True)
+class ChangesPage:
+    """A page of the changes feed, oldest first, and the cursor to ask from next."""
+
+    changes: tuple[StatusChange, ...]
+    next_cursor: str
+
+
+@dataclass(frozen=True)
+class DocumentState:
+    """A document's current status and history; ``None`` from ``get_status`` when unknown."""
+
+    document_id: str
+    status: str
+    history: tuple[StatusChange, ...] = ()
+
+
+@dataclass(frozen=True)
+class BudgetBalance:
+    """The remaining budget estimate (dự toán còn lại) of one chapter/industry/source."""
+
+    chapter: str
+    industry: str
+    source: str
+    estimate: int
+    remaining: int
+
+
+@dataclass(frozen=True)
+class Fetched:
+    """A resource fetched with ETag; ``body`` is None when the server said 304 Not Modified."""
+
+    etag: str | None
+    body: Mapping[str, Any] | None = None
+    items: Sequence[BudgetBalance] = field(default_factory=tuple)
+
+
+class TreasuryUnavailable(Exception):
+    """Network trouble, a timeout, 5xx, 429 or 503: try again later.
+
+    ``maybe_committed`` is True when the request may have reached the server (the answer was
+    lost); ``retry_after`` is the server's Retry-After in seconds, when it sent one.
+    """
+
+    def __init__(
+        self, detail: str, *, retry_after: float | None = None, maybe_committed: bool = True,
+        offline: bool = False,
+    ) -> None:
+        super().__init__(detail)
+        self.detail = detail
+        self.retry_after = retry_after
+        self.maybe_committed = maybe_committed
+        self.offline = offline
+
+
+class TreasuryAuthRefused(Exception):
+    """401/403: the desk credential is missing, wrong or revoked. Pauses the whole outbox."""
+
+    def __init__(self, detail: str) -> None:
+        super().__init__(detail)
+        self.detail = detail
+
+
+class TreasuryMisconfigured(Exception):
+    """No server, a wrong address, an unknown unit, a protocol the client does not speak."""
+
+    def __init__(self, detail: str) -> None:
+        super().__init__(detail)
+        self.detail = detail
+
+
+class TreasuryPort(Protocol):
+    """The calls the outbox and sync make. Implementations must be safe to call from several
+    threads at once (one pooled connection underneath)."""
+
+    def submit(
+        self, unit: str, document_id: str, document: bytes, signature: bytes
+    ) -> SubmitAnswer:
+        """PUT the signed bytes and the CMS (DER)."""
+        ...
+
+    def get_status(self, unit: str, document_id: str) -> DocumentState | None:
+        """The document's status, or None when the server does not have it."""
+        ...
+
+    def changes(self, unit: str, after: str | None, limit: int) -> ChangesPage:
+        """Status changes after a cursor (None: from the start)."""
+        ...
+
+    def balances(self, unit: str, year: int, etag: str | None) -> Fetched:
+        """Remaining estimates per code, or Not Modified for this ETag."""
+        ...

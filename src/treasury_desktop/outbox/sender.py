@@ -1,0 +1,297 @@
+"""The background sender: drains the outbox over one pooled client, a few requests in flight.
+
+One coordinator thread owns the SQLite writes of the run: it marks a window of due items
+``in_flight`` (commit), hands them to a small pool of workers that share the client, and records
+each answer (commit). Hence "committed before and after each attempt", with few fsyncs.
+"""
+
+from __future__ import annotations
+
+import logging
+import random
+import sqlite3
+import threading
+from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from treasury_desktop.i18n import Message
+from treasury_desktop.outbox import store
+from treasury_desktop.outbox.model import (
+    AttemptResult,
+    Connectivity,
+    ItemState,
+    OutboxChange,
+    OutboxItem,
+    OutboxStatus,
+)
+from treasury_desktop.outbox.port import (
+    SubmitAnswer,
+    TreasuryAuthRefused,
+    TreasuryMisconfigured,
+    TreasuryPort,
+    TreasuryUnavailable,
+)
+from treasury_desktop.outbox.timing import Backoff, Clock, SystemClock
+from treasury_desktop.store.db import transaction
+from treasury_desktop.store.records import Actor
+from treasury_desktop.store.vouchers import SqliteVoucherRepository
+
+log = logging.getLogger(__name__)
+Observer = Callable[[OutboxChange], None]
+_Answer = SubmitAnswer | BaseException
+
+
+@dataclass
+class RunSummary:
+    """What one :meth:`Sender.run` did: a result per attempt, and why it stopped."""
+
+    results: list[AttemptResult] = field(default_factory=list)
+    paused_reason: Message | None = None
+
+    def count(self, state: ItemState) -> int:
+        """Attempts that ended in ``state``."""
+        return sum(1 for r in self.results if r.state is state)
+
+
+class Sender:
+    """The outbox's engine and its controls (Send now, Pause, Resume) for the window.
+
+    ``connect`` opens a new SQLite connection; each thread that touches the store gets its own.
+    Observers are called on the sender's thread after each commit: the Qt layer turns the call
+    into a signal.
+    """
+
+    def __init__(
+        self, connect: Callable[[], sqlite3.Connection], port: TreasuryPort, *,
+        actor: Actor | None = None, clock: Clock | None = None, rng: random.Random | None = None,
+        backoff: Backoff | None = None, concurrency: int = 6, idle_poll: float = 300.0,
+        after_delivery: Callable[[], None] | None = None,
+    ) -> None:
+        self._connect = connect
+        self._port = port
+        self._actor = actor or Actor.current("system")
+        self._clock = clock or SystemClock()
+        self._rng = rng or random.Random()
+        self._backoff = backoff or Backoff()
+        self._concurrency = max(1, concurrency)
+        self._idle_poll = idle_poll
+        self._after_delivery = after_delivery
+        self._local = threading.local()
+        self._conns: list[sqlite3.Connection] = []
+        self._conns_lock = threading.Lock()
+        self._observers: list[Observer] = []
+        self._wake = threading.Event()
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+        self._in_flight = 0
+        self._offline = False
+        self._recovered = False
+
+    # -- controls (any thread) ---------------------------------------------------------------
+
+    def subscribe(self, observer: Observer) -> Callable[[], None]:
+        """Call ``observer`` after every change; returns the function that unsubscribes."""
+        self._observers.append(observer)
+        return lambda: self._observers.remove(observer)
+
+    def send_now(self) -> None:
+        """Send now: every waiting item is due at once, and a pause is lifted."""
+        conn = self._db()
+        with transaction(conn):
+            store.set_pause_in(conn, None, self._clock.now())
+            store.wake_all_in(conn, self._clock.now())
+        self._changed(())
+
+    def network_changed(self, online: bool) -> None:
+        """The operating system says the network came back (or went away)."""
+        if online:
+            self._offline = False
+            conn = self._db()
+            with transaction(conn):
+                store.wake_all_in(conn, self._clock.now())
+            self._changed(())
+
+    def pause(self, reason: Message | None = None) -> None:
+        """Stop sending until :meth:`resume` (persisted: a restart stays paused)."""
+        conn = self._db()
+        with transaction(conn):
+            store.set_pause_in(conn, reason or Message("outbox.paused_by_user"), self._clock.now())
+        self._changed(())
+
+    def resume(self) -> None:
+        """Lift a pause; waiting items keep their schedule (use :meth:`send_now` to hurry)."""
+        conn = self._db()
+        with transaction(conn):
+            store.set_pause_in(conn, None, self._clock.now())
+        self._changed(())
+
+    def snapshot(self, states: frozenset[ItemState] | None = None) -> list[OutboxItem]:
+        """The outbox view's rows (every item by default, delivered ones included)."""
+        return store.items(self._db(), states)
+
+    def status(self) -> OutboxStatus:
+        """The status-bar indicator."""
+        conn = self._db()
+        found = store.counts(conn)
+        paused = store.pause_reason(conn)
+        if paused is not None:
+            connectivity = Connectivity.PAUSED
+        elif self._in_flight:
+            connectivity = Connectivity.SENDING
+        elif self._offline:
+            connectivity = Connectivity.OFFLINE
+        else:
+            connectivity = Connectivity.ONLINE
+        return OutboxStatus(connectivity, found[ItemState.PENDING], found[ItemState.IN_FLIGHT],
+                            found[ItemState.REFUSED], paused, store.next_due(conn))
+
+    # -- the background thread (the window) --------------------------------------------------
+
+    def start(self) -> None:
+        """Run in a background thread until :meth:`close`."""
+        if self._thread is None:
+            self._stop.clear()
+            self._thread = threading.Thread(target=self.run, name="outbox", daemon=True)
+            self._thread.start()
+
+    def close(self) -> None:
+        """Stop the thread (after the requests in flight end) and close the connections."""
+        self._stop.set()
+        self._wake.set()
+        if self._thread is not None:
+            self._thread.join()
+            self._thread = None
+        with self._conns_lock:
+            while self._conns:
+                self._conns.pop().close()
+
+    # -- the engine ----------------------------------------------------------------------------
+
+    def run(self, *, until_empty: bool = False) -> RunSummary:
+        """Deliver until stopped, or until nothing is left to send (``until_empty``) or the
+        outbox is paused then."""
+        summary = RunSummary()
+        conn = self._db()
+        if not self._recovered:
+            with transaction(conn):
+                store.recover_in(conn, self._clock.now())
+            self._recovered = True
+        pending: dict[Future[_Answer], store.Claimed] = {}
+        with ThreadPoolExecutor(self._concurrency, thread_name_prefix="outbox-send") as pool:
+            while True:
+                self._wake.clear()
+                self._record([f for f in pending if f.done()], pending, summary)
+                paused = store.pause_reason(conn)
+                if self._stop.is_set() or (until_empty and paused is not None):
+                    if not pending:
+                        summary.paused_reason = paused
+                        return summary
+                elif paused is None:
+                    self._claim(conn, pool, pending)
+                full = len(pending) >= self._concurrency
+                timeout = (self._idle_poll if paused is not None or full
+                           else self._seconds_to_next(conn, self._idle_poll))
+                if pending:  # a finished request sets the wake-up event
+                    self._wake.wait(timeout)
+                    continue
+                if until_empty and not store.counts(conn)[ItemState.PENDING]:
+                    return summary
+                self._clock.wait(self._wake, timeout)
+
+    def _claim(self, conn: sqlite3.Connection, pool: ThreadPoolExecutor,
+               pending: dict[Future[_Answer], store.Claimed]) -> None:
+        free = self._concurrency - len(pending)
+        if free <= 0:
+            return
+        busy = frozenset(c.voucher_id for c in pending.values())
+        with transaction(conn):
+            claimed = store.claim_due_in(conn, self._clock.now(), free, busy)
+        for item in claimed:
+            future = pool.submit(self._attempt, item)
+            future.add_done_callback(lambda _f: self._wake.set())
+            pending[future] = item
+        self._in_flight = len(pending)
+        if claimed:
+            self._changed(tuple(c.voucher_id for c in claimed))
+
+    def _attempt(self, item: store.Claimed) -> _Answer:
+        try:
+            return self._port.submit(item.unit, item.voucher_id, item.document, item.signature)
+        except BaseException as error:  # noqa: BLE001 - every failure is recorded on the item
+            return error
+
+    def _record(self, done: list[Future[_Answer]],
+                pending: dict[Future[_Answer], store.Claimed], summary: RunSummary) -> None:
+        if not done:
+            return
+        conn = self._db()
+        repo = SqliteVoucherRepository(conn)
+        now = self._clock.now()
+        results: list[AttemptResult] = []
+        with transaction(conn):
+            for future in done:
+                item = pending.pop(future)
+                results.append(self._record_one(conn, repo, item, future.result(), now))
+        self._in_flight = len(pending)
+        summary.results.extend(results)
+        self._changed(tuple(r.voucher_id for r in results))
+        if self._after_delivery and any(r.state is ItemState.DELIVERED for r in results):
+            self._after_delivery()
+
+    def _record_one(self, conn: sqlite3.Connection, repo: SqliteVoucherRepository,
+                    item: store.Claimed, answer: _Answer, now: datetime) -> AttemptResult:
+        vid = item.voucher_id
+        if isinstance(answer, SubmitAnswer):
+            self._offline = False
+            if answer.delivered:
+                store.mark_delivered_in(conn, repo, self._actor, vid, answer.outcome, now)
+                return AttemptResult(vid, ItemState.DELIVERED, answer.outcome)
+            store.mark_refused_in(conn, repo, self._actor, vid, answer.outcome, answer.reasons, now)
+            return AttemptResult(vid, ItemState.REFUSED, answer.outcome)
+        if isinstance(answer, TreasuryAuthRefused | TreasuryMisconfigured):
+            kind = "auth" if isinstance(answer, TreasuryAuthRefused) else "config"
+            reason = Message(f"outbox.paused.{kind}", {"detail": answer.detail})
+            store.set_pause_in(conn, reason, now)
+            store.release_in(conn, vid, reason, now)
+            return AttemptResult(vid, ItemState.PENDING, error=reason)
+        if isinstance(answer, TreasuryUnavailable):
+            self._offline = answer.offline
+            error = Message("outbox.retry.offline" if answer.offline else "outbox.retry.busy",
+                            {"detail": answer.detail})
+            delay = self._backoff.delay(item.attempts, self._rng, answer.retry_after)
+            maybe = answer.maybe_committed
+        else:
+            log.error("unexpected failure sending %s", vid, exc_info=answer)
+            error = Message("outbox.retry.unexpected", {"detail": repr(answer)})
+            delay, maybe = self._backoff.delay(item.attempts, self._rng), True
+        store.schedule_retry_in(conn, vid, now + timedelta(seconds=delay), error, maybe, now)
+        return AttemptResult(vid, ItemState.PENDING, error=error)
+
+    def _seconds_to_next(self, conn: sqlite3.Connection, ceiling: float) -> float:
+        due = store.next_due(conn)
+        if due is None:
+            return ceiling
+        return min(ceiling, max(0.0, (due - self._clock.now()).total_seconds()))
+
+    def _db(self) -> sqlite3.Connection:
+        conn: sqlite3.Connection | None = getattr(self._local, "conn", None)
+        if conn is None:
+            conn = self._connect()
+            self._local.conn = conn
+            with self._conns_lock:
+                self._conns.append(conn)
+        return conn
+
+    def _changed(self, voucher_ids: tuple[str, ...]) -> None:
+        if not voucher_ids:  # a control changed something: the loop looks again
+            self._wake.set()
+        if not self._observers:
+            return
+        change = OutboxChange(voucher_ids, self.status())
+        for observer in list(self._observers):
+            try:
+                observer(change)
+            except Exception:  # an observer's bug must not stop delivery
+                log.exception("outbox observer failed")

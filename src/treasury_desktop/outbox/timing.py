@@ -1,0 +1,88 @@
+"""Time for the outbox, injected: a clock that can also wait, and the backoff policy."""
+
+from __future__ import annotations
+
+import random
+import threading
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Protocol
+
+
+class Clock(Protocol):
+    """Now, and a wait that a wake-up event can cut short."""
+
+    def now(self) -> datetime:
+        """The current time (aware, UTC)."""
+        ...
+
+    def wait(self, wake: threading.Event, seconds: float) -> bool:
+        """Wait up to ``seconds`` or until ``wake`` is set; True when woken."""
+        ...
+
+
+class SystemClock:
+    """The wall clock."""
+
+    def now(self) -> datetime:
+        """datetime.now in UTC."""
+        return datetime.now(UTC)
+
+    def wait(self, wake: threading.Event, seconds: float) -> bool:
+        """Event.wait."""
+        return wake.wait(max(0.0, seconds))
+
+
+class FakeClock:
+    """A clock for tests: waiting moves time forward at once instead of sleeping."""
+
+    def __init__(self, start: datetime | None = None) -> None:
+        self._now = start or datetime(2026, 11, 20, 8, 0, tzinfo=UTC)
+        self._lock = threading.Lock()
+        self.waited: list[float] = []
+
+    def now(self) -> datetime:
+        """The fake time."""
+        with self._lock:
+            return self._now
+
+    def advance(self, seconds: float) -> None:
+        """Move time forward."""
+        with self._lock:
+            self._now += timedelta(seconds=seconds)
+
+    def wait(self, wake: threading.Event, seconds: float) -> bool:
+        """Jump ahead by ``seconds`` unless already woken."""
+        if wake.is_set():
+            return True
+        self.waited.append(seconds)
+        self.advance(max(seconds, 0.0))
+        return False
+
+
+@dataclass(frozen=True)
+class Backoff:
+    """Exponential backoff with full jitter and a cap (AWS "full jitter"), Retry-After honoured.
+
+    The n-th retry waits ``uniform(0, min(cap, base * 2**(n-1)))``, and never less than the
+    server's Retry-After.
+    """
+
+    base: float = 2.0
+    cap: float = 300.0
+
+    def delay(self, attempts: int, rng: random.Random, retry_after: float | None = None) -> float:
+        """Seconds before the next try after ``attempts`` failed tries."""
+        ceiling = min(self.cap, self.base * (2 ** max(attempts - 1, 0)))
+        jittered = rng.uniform(0.0, ceiling)
+        return jittered if retry_after is None else max(jittered, retry_after)
+
+
+def iso(moment: datetime) -> str:
+    """The stored form of a time: ISO 8601 UTC with milliseconds (sorts as text)."""
+    return moment.astimezone(UTC).isoformat(timespec="milliseconds")
+
+
+def parse_iso(text: str | None) -> datetime | None:
+    """The inverse of :func:`iso`."""
+    return datetime.fromisoformat(text) if text else None

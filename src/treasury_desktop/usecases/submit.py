@@ -1,0 +1,104 @@
+"""Submitting vouchers (gửi chứng từ): put fully signed vouchers into the outbox.
+
+The signed bytes and the final CMS are captured here, once, and never rebuilt: every later
+attempt sends exactly these bytes, which is what makes the treasury's PUT idempotent.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+
+from treasury_desktop.domain.canonical import content_hash, voucher_bytes
+from treasury_desktop.domain.roles import SignerRole
+from treasury_desktop.domain.voucher import from_document
+from treasury_desktop.domain.workflow import VoucherState
+from treasury_desktop.i18n import Message
+from treasury_desktop.outbox.store import enqueue_in
+from treasury_desktop.store.db import transaction
+from treasury_desktop.store.records import Actor
+from treasury_desktop.store.vouchers import SqliteVoucherRepository
+
+
+class QueueOutcome(StrEnum):
+    """What happened to one voucher asked to be queued."""
+
+    QUEUED = "queued"
+    ALREADY_QUEUED = "already_queued"
+    NOT_FOUND = "not_found"
+    NOT_SIGNED = "not_signed"  # the account holder's signature is missing
+    SIGNATURE_STALE = "signature_stale"  # the CMS is over other content
+
+
+@dataclass(frozen=True)
+class QueueResult:
+    """The per-voucher result of :meth:`SubmitService.queue`."""
+
+    voucher_id: str
+    outcome: QueueOutcome
+    message: Message
+
+    @property
+    def ok(self) -> bool:
+        """Queued now or before."""
+        return self.outcome in (QueueOutcome.QUEUED, QueueOutcome.ALREADY_QUEUED)
+
+
+class SubmitService:
+    """Queue one or many vouchers signed by both signers (status ``signed_holder``)."""
+
+    def __init__(
+        self, conn: sqlite3.Connection, actor: Actor, clock: Callable[[], datetime],
+        on_queued: Callable[[], None] | None = None,
+    ) -> None:
+        self._conn = conn
+        self._repo = SqliteVoucherRepository(conn)
+        self._actor = actor
+        self._clock = clock
+        self._on_queued = on_queued
+
+    def queue(self, voucher_ids: Iterable[str]) -> list[QueueResult]:
+        """Queue each voucher that can go; one commit for all. The others say why not."""
+        results: list[QueueResult] = []
+        with transaction(self._conn) as conn:
+            for voucher_id in dict.fromkeys(voucher_ids):
+                results.append(self._queue_one(conn, voucher_id))
+        if self._on_queued and any(r.outcome is QueueOutcome.QUEUED for r in results):
+            self._on_queued()  # wakes the sender
+        return results
+
+    def _queue_one(self, conn: sqlite3.Connection, voucher_id: str) -> QueueResult:
+        row = conn.execute(
+            "SELECT status, document, content_hash FROM vouchers WHERE id = ?", (voucher_id,)
+        ).fetchone()
+        if row is None:
+            return _result(voucher_id, QueueOutcome.NOT_FOUND)
+        status = VoucherState(row["status"])
+        if conn.execute("SELECT 1 FROM outbox WHERE voucher_id = ?", (voucher_id,)).fetchone():
+            return _result(voucher_id, QueueOutcome.ALREADY_QUEUED, status=status.value)
+        if status is not VoucherState.SIGNED_HOLDER:
+            return _result(voucher_id, QueueOutcome.NOT_SIGNED, status=status.value)
+        signature = conn.execute(
+            "SELECT cms, content_hash FROM signatures WHERE voucher_id = ? AND role = ?",
+            (voucher_id, SignerRole.ACCOUNT_HOLDER.value),
+        ).fetchone()
+        if signature is None:
+            return _result(voucher_id, QueueOutcome.NOT_SIGNED, status=status.value)
+        voucher = from_document(json.loads(row["document"]))
+        document = voucher_bytes(voucher)
+        digest = content_hash(document)
+        if digest != row["content_hash"] or digest != signature["content_hash"]:
+            return _result(voucher_id, QueueOutcome.SIGNATURE_STALE)
+        self._repo.set_status_in(conn, voucher_id, VoucherState.QUEUED, actor=self._actor)
+        enqueue_in(conn, voucher_id, voucher.unit.code, document, bytes(signature["cms"]),
+                   digest, self._clock())
+        return _result(voucher_id, QueueOutcome.QUEUED)
+
+
+def _result(voucher_id: str, outcome: QueueOutcome, **params: str) -> QueueResult:
+    return QueueResult(voucher_id, outcome,
+                       Message(f"submit.{outcome.value}", {"id": voucher_id, **params}))
