@@ -1,0 +1,289 @@
+"""Signing vouchers with a token (ký số): the chief accountant first, then the account holder.
+
+Two steps, so that a window can ask for the PIN in between on its own thread:
+:meth:`SigningService.prepare` checks everything that can be checked without the PIN (token,
+certificate, role, each voucher, the first signature), and :meth:`SigningService.execute`
+logs in once and signs the batch. Every token call runs on the token thread; each voucher's
+signature is committed with its new state in one transaction, so a batch cut short (a token
+pulled out) leaves each voucher either signed or untouched.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+from treasury_desktop.domain.canonical import content_hash, voucher_bytes
+from treasury_desktop.domain.roles import SignerRole
+from treasury_desktop.domain.workflow import VoucherState
+from treasury_desktop.i18n import ExpectedError, Message
+from treasury_desktop.signing.certificates import CertificateInfo
+from treasury_desktop.signing.cms import add_signature
+from treasury_desktop.signing.errors import PinLocked, PinState, TokenRemoved
+from treasury_desktop.signing.executor import TokenExecutor
+from treasury_desktop.signing.token import (
+    SignatureAlgorithm,
+    Token,
+    TokenInfo,
+    TokenSource,
+    default_algorithm,
+    select_certificate,
+    select_token,
+)
+from treasury_desktop.signing.verify import VerifiedSigner, signer_order_ok, verify_detached
+from treasury_desktop.store.db import transaction
+from treasury_desktop.store.records import Actor
+from treasury_desktop.store.signatures import SignatureStore, SignerRegistry, StoredSignature
+from treasury_desktop.store.vouchers import SqliteVoucherRepository
+
+_NEEDED_STATE = {
+    SignerRole.CHIEF_ACCOUNTANT: VoucherState.DRAFT,
+    SignerRole.ACCOUNT_HOLDER: VoucherState.SIGNED_CHIEF,
+}
+_NEW_STATE = {
+    SignerRole.CHIEF_ACCOUNTANT: VoucherState.SIGNED_CHIEF,
+    SignerRole.ACCOUNT_HOLDER: VoucherState.SIGNED_HOLDER,
+}
+
+
+@dataclass(frozen=True)
+class SigningRequest:
+    """What the user chose: vouchers, role, token (label or serial) and certificate."""
+
+    voucher_ids: tuple[str, ...]
+    role: SignerRole
+    token: str | None = None
+    cert_sha256: str | None = None
+
+
+@dataclass(frozen=True)
+class PreparedVoucher:
+    """A voucher checked and ready to be signed: its exact bytes and the CMS so far."""
+
+    voucher_id: str
+    number: str
+    total: int
+    content: bytes
+    content_hash: str
+    existing_cms: bytes | None
+
+
+@dataclass(frozen=True)
+class SigningPlan:
+    """Everything the PIN dialog shows, and what :meth:`SigningService.execute` signs."""
+
+    role: SignerRole
+    token: Token = field(compare=False, repr=False)
+    token_info: TokenInfo
+    certificate: CertificateInfo
+    algorithm: SignatureAlgorithm
+    items: tuple[PreparedVoucher, ...]
+    refused: tuple[tuple[str, Message], ...]
+    warnings: tuple[Message, ...]
+
+    @property
+    def total(self) -> int:
+        """The sum of the vouchers to be signed, in đồng."""
+        return sum(item.total for item in self.items)
+
+
+@dataclass(frozen=True)
+class BatchResult:
+    """How a batch ended: signed, failed (with the reason), or never attempted."""
+
+    signed: tuple[str, ...]
+    failed: tuple[tuple[str, Message], ...]
+    not_attempted: tuple[str, ...]
+
+
+class SigningService:
+    """The signing use case over one store connection and the token thread."""
+
+    def __init__(
+        self,
+        conn: sqlite3.Connection,
+        executor: TokenExecutor,
+        tokens: TokenSource,
+        actor: Actor,
+        now: Callable[[], datetime] = lambda: datetime.now(UTC),
+    ) -> None:
+        self._conn = conn
+        self._repo = SqliteVoucherRepository(conn)
+        self._signatures = SignatureStore(conn)
+        self._registry = SignerRegistry(conn)
+        self._executor = executor
+        self._tokens = tokens
+        self._actor = actor
+        self._now = now
+
+    # -- step 1: everything but the PIN ----------------------------------------------------
+
+    def prepare(self, request: SigningRequest) -> SigningPlan:
+        """Check the token, certificate, role and vouchers. Raises ExpectedError when nothing
+        can be signed; individual vouchers that cannot be signed are listed in ``refused``."""
+        token, info, cert = self._executor.call(self._pick, request)
+        now = self._now()
+        reason = cert.usable_at(now)
+        if reason is not None:
+            raise ExpectedError(reason.key, **reason.params)
+        if info.pin_state is PinState.LOCKED:
+            raise PinLocked(token=info.label)
+        if not self._registry.is_registered(cert.sha256, request.role):
+            raise ExpectedError(
+                "signing.role.not_registered", holder=cert.holder_name,
+                role=Message(f"role.{request.role.value}").render(),
+            )
+        warnings = []
+        if cert.expires_soon(now):
+            warnings.append(
+                Message("signing.cert.expires_soon",
+                        {"holder": cert.holder_name, "date": cert.not_after.strftime("%d/%m/%Y")})
+            )
+        items, refused = [], []
+        for voucher_id in dict.fromkeys(request.voucher_ids):
+            try:
+                items.append(self._prepare_one(voucher_id, request.role, now))
+            except ExpectedError as error:
+                refused.append((voucher_id, error.message))
+        if not items:
+            if len(refused) == 1:
+                raise ExpectedError(refused[0][1].key, **refused[0][1].params)
+            raise ExpectedError("signing.batch.nothing_to_sign", count=len(refused))
+        return SigningPlan(
+            request.role, token, info, cert, default_algorithm(cert.key_type), tuple(items),
+            tuple(refused), tuple(warnings),
+        )
+
+    def _pick(self, request: SigningRequest) -> tuple[Token, TokenInfo, CertificateInfo]:
+        token = select_token(self._tokens.tokens(), request.token)
+        info = token.info()
+        cert = select_certificate(token.certificates(), request.cert_sha256)
+        return token, info, cert
+
+    def _prepare_one(self, voucher_id: str, role: SignerRole, now: datetime) -> PreparedVoucher:
+        stored = self._repo.get(voucher_id)
+        if stored is None:
+            raise ExpectedError("store.not_found", id=voucher_id)
+        number = stored.voucher.number or voucher_id[:8]
+        if stored.status is not _NEEDED_STATE[role]:
+            if role is SignerRole.ACCOUNT_HOLDER and stored.status is VoucherState.DRAFT:
+                raise ExpectedError("signing.voucher.chief_first", number=number)
+            raise ExpectedError(
+                "signing.voucher.wrong_state", number=number,
+                status=Message(f"status.{stored.status.value}").render(),
+            )
+        if stored.problems:
+            raise ExpectedError("signing.voucher.incomplete", number=number,
+                                count=stored.problems)
+        content = voucher_bytes(stored.voucher)
+        digest = content_hash(content)
+        if digest != stored.content_hash:
+            raise ExpectedError("signing.voucher.changed", number=number)
+        existing = self._signatures.latest_cms(voucher_id)
+        if role is SignerRole.ACCOUNT_HOLDER:
+            if existing is None:
+                raise ExpectedError("signing.voucher.chief_first", number=number)
+            self._check_signatures(content, existing, now, {SignerRole.CHIEF_ACCOUNTANT}, number)
+        return PreparedVoucher(
+            voucher_id, number, stored.voucher.total, content, digest, existing
+        )
+
+    def _check_signatures(
+        self, content: bytes, cms_der: bytes, now: datetime, roles: set[SignerRole],
+        number: str,
+    ) -> list[VerifiedSigner]:
+        signers = verify_detached(content, cms_der, at=now)
+        if {s.role for s in signers} != roles or len(signers) != len(roles):
+            raise ExpectedError("signing.voucher.signers_mismatch", number=number)
+        if not signer_order_ok(signers):
+            raise ExpectedError("signing.order.chief_first")
+        for signer in signers:
+            if not self._registry.is_registered(signer.cert_sha256, signer.role):
+                raise ExpectedError(
+                    "signing.role.not_registered", holder=signer.holder_name,
+                    role=Message(f"role.{signer.role.value}").render(),
+                )
+        return signers
+
+    # -- step 2: log in once, sign the batch -----------------------------------------------
+
+    def execute(
+        self,
+        plan: SigningPlan,
+        pin: str | None,
+        progress: Callable[[int, int], None] | None = None,
+    ) -> BatchResult:
+        """Log in with ``pin`` (None on a PIN-pad reader) and sign every prepared voucher.
+
+        A wrong PIN raises PinIncorrect at once (nothing signed, never retried). The PIN is
+        handed to the token thread for the login call only.
+        """
+        self._executor.call(plan.token.login, pin)
+        del pin
+        signed: list[str] = []
+        failed: list[tuple[str, Message]] = []
+        pending = [item.voucher_id for item in plan.items]
+        try:
+            for index, item in enumerate(plan.items):
+                pending.remove(item.voucher_id)
+                try:
+                    self._sign_one(plan, item)
+                    signed.append(item.voucher_id)
+                except TokenRemoved as error:
+                    failed.append((item.voucher_id, error.message))
+                    break
+                except ExpectedError as error:
+                    failed.append((item.voucher_id, error.message))
+                if progress is not None:
+                    progress(index + 1, len(plan.items))
+        finally:
+            self._executor.call(plan.token.logout)
+        return BatchResult(tuple(signed), tuple(failed), tuple(pending))
+
+    def _sign_one(self, plan: SigningPlan, item: PreparedVoucher) -> None:
+        moment = self._now()
+        cms_der = self._executor.call(
+            add_signature, item.content, item.existing_cms, plan.certificate.der, plan.role,
+            lambda data: plan.token.sign(plan.certificate.sha256, data, plan.algorithm),
+            plan.algorithm, moment,
+        )
+        with transaction(self._conn) as conn:
+            row = conn.execute(
+                "SELECT status, content_hash FROM vouchers WHERE id = ?", (item.voucher_id,)
+            ).fetchone()
+            if (
+                row is None or row["content_hash"] != item.content_hash
+                or row["status"] != _NEEDED_STATE[plan.role].value
+            ):
+                raise ExpectedError("signing.voucher.changed", number=item.number)
+            SignatureStore.add_in(conn, StoredSignature(
+                item.voucher_id, plan.role, plan.certificate.sha256,
+                plan.certificate.holder_name, moment.isoformat(), item.content_hash, cms_der,
+            ))
+            self._repo.set_status_in(
+                conn, item.voucher_id, _NEW_STATE[plan.role], actor=self._actor,
+                reason=f"{plan.certificate.holder_name} ({plan.certificate.sha256[:16]})",
+            )
+
+    # -- checks others use -----------------------------------------------------------------
+
+    def verify_fully_signed(self, voucher_id: str) -> list[VerifiedSigner]:
+        """Before queuing: both signatures intact over the current bytes, in order, by
+        registered signers whose certificates were valid when they signed."""
+        stored = self._repo.get(voucher_id)
+        if stored is None:
+            raise ExpectedError("store.not_found", id=voucher_id)
+        number = stored.voucher.number or voucher_id[:8]
+        cms_der = self._signatures.latest_cms(voucher_id)
+        if cms_der is None:
+            raise ExpectedError("signing.voucher.chief_first", number=number)
+        content = voucher_bytes(stored.voucher)
+        if content_hash(content) != stored.content_hash:
+            raise ExpectedError("signing.voucher.changed", number=number)
+        return self._check_signatures(
+            content, cms_der, self._now(),
+            {SignerRole.CHIEF_ACCOUNTANT, SignerRole.ACCOUNT_HOLDER}, number,
+        )
+
