@@ -7,6 +7,7 @@ the same ones. Load this module under ONE name so its cache is shared::
     # in another folder's conftest.py
     import importlib.util, sys
     from pathlib import Path
+from typing import Any
     _name = "treasury_signing_fixtures"
     if _name not in sys.modules:
         _path = Path(__file__).parents[1] / "signing" / "fixtures.py"
@@ -26,10 +27,12 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import PyKCS11
 import pytest
 
+from treasury_desktop.signing.certificates import CertificateInfo
 from treasury_desktop.signing.pkcs11_token import Pkcs11Module
 from treasury_desktop.signing.provision import (
     ProvisionedKey,
@@ -42,6 +45,7 @@ from treasury_desktop.signing.provision import (
     provision_token,
     softhsm_module,
 )
+from treasury_desktop.signing.testca import PrivateKey, generate_key, issue_certificate
 
 UNIT = "Trường THCS Phú Lương"
 USER_PIN = "123456"
@@ -135,6 +139,58 @@ def softhsm_module_loaded(softhsm: SigningWorld) -> Iterator[Pkcs11Module]:
     module = Pkcs11Module(softhsm.config.module_path)
     yield module
     module.close()
+
+
+@dataclass(frozen=True)
+class SoftwareSigner:
+    """A software key and its certificate from the session's test CA."""
+
+    key: PrivateKey
+    der: bytes
+
+    @property
+    def sha256(self) -> str:
+        return CertificateInfo.from_der(self.der).sha256
+
+
+@dataclass(frozen=True)
+class SoftwareKeys:
+    """Software keys for the fake token and the CMS tests (fast, no SoftHSM)."""
+
+    ca: SoftwareCA
+    rsa: SoftwareSigner
+    ec: SoftwareSigner
+    weak_rsa: SoftwareSigner
+    expired: SoftwareSigner
+    encipher_only: SoftwareSigner
+    other_ca: SoftwareCA
+
+
+@pytest.fixture(scope="session")
+def software_keys(tmp_path_factory: pytest.TempPathFactory) -> SoftwareKeys:
+    root = tmp_path_factory.mktemp("software-ca")
+    ca = make_test_ca(root / "ca")
+    now = datetime.now(UTC)
+
+    def signer(key_type: str, holder: str, **kwargs: Any) -> SoftwareSigner:
+        key = generate_key(key_type)
+        der = issue_certificate(ca, key.public_key(), holder_name=holder, unit_name=UNIT, **kwargs)
+        return SoftwareSigner(key, der)
+
+    return SoftwareKeys(
+        ca=ca,
+        rsa=signer("RSA-2048", "Nguyễn Thị Lan"),
+        ec=signer("EC P-256", "Trần Văn Minh"),
+        weak_rsa=signer("RSA-1024", "Đỗ Văn Yếu"),
+        expired=signer(
+            "EC P-256",
+            "Hoàng Văn Cũ",
+            not_before=now - timedelta(days=100),
+            not_after=now - timedelta(days=1),
+        ),
+        encipher_only=signer("EC P-256", "Vũ Thị Mã", key_usage=("key_agreement",)),
+        other_ca=make_test_ca(root / "other", common_name="CA lạ"),
+    )
 
 
 def openssl_verify(content: bytes, cms_der: bytes, ca_pem: Path, folder: Path) -> int:

@@ -9,6 +9,7 @@ import pytest
 from asn1crypto import cms
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import ec, padding
+from treasury_signing_fixtures import SoftwareKeys
 
 from treasury_desktop.domain.roles import SignerRole
 from treasury_desktop.i18n import ExpectedError
@@ -40,7 +41,7 @@ def signer_for(key: PrivateKey, algorithm: SignatureAlgorithm) -> Callable[[byte
     return sign
 
 
-def sign(software_signer, role, algorithm, existing=None, content=CONTENT, when=NOW):  # type: ignore[no-untyped-def]
+def sign(software_signer, role, algorithm, existing=None, content=CONTENT, when=NOW):
     return add_signature(
         content,
         existing,
@@ -52,7 +53,7 @@ def sign(software_signer, role, algorithm, existing=None, content=CONTENT, when=
     )
 
 
-def two_signatures(keys) -> bytes:  # type: ignore[no-untyped-def]
+def two_signatures(keys) -> bytes:
     first = sign(keys.rsa, CHIEF, SignatureAlgorithm.RSA_PSS_SHA256)
     return sign(
         keys.ec, HOLDER, SignatureAlgorithm.ECDSA_SHA256, first, when=NOW + timedelta(minutes=3)
@@ -60,7 +61,7 @@ def two_signatures(keys) -> bytes:  # type: ignore[no-untyped-def]
 
 
 @pytest.mark.parametrize("algorithm", list(SignatureAlgorithm))
-def test_one_signature_verifies_with_role_and_time(software_keys, algorithm) -> None:  # type: ignore[no-untyped-def]
+def test_one_signature_verifies_with_role_and_time(software_keys: SoftwareKeys, algorithm) -> None:
     signer = software_keys.ec if algorithm is SignatureAlgorithm.ECDSA_SHA256 else software_keys.rsa
     der = sign(signer, CHIEF, algorithm)
     [verified] = verify_detached(CONTENT, der, trusted_roots=[software_keys.ca.cert_der])
@@ -72,7 +73,7 @@ def test_one_signature_verifies_with_role_and_time(software_keys, algorithm) -> 
     assert verified.holder_name == expected
 
 
-def test_second_signer_appends_and_keeps_the_first_intact(software_keys) -> None:  # type: ignore[no-untyped-def]
+def test_second_signer_appends_and_keeps_the_first_intact(software_keys: SoftwareKeys) -> None:
     first = sign(software_keys.rsa, CHIEF, SignatureAlgorithm.RSA_PKCS1_SHA256)
     both = sign(software_keys.ec, HOLDER, SignatureAlgorithm.ECDSA_SHA256, first)
     first_info = cms.ContentInfo.load(first)["content"]["signer_infos"][0].dump()
@@ -86,26 +87,26 @@ def test_second_signer_appends_and_keeps_the_first_intact(software_keys) -> None
     assert signer_order_ok(signers)
 
 
-def test_role_is_recoverable_from_each_signer_info(software_keys) -> None:  # type: ignore[no-untyped-def]
+def test_role_is_recoverable_from_each_signer_info(software_keys: SoftwareKeys) -> None:
     der = two_signatures(software_keys)
     roles = {role_of(si) for si in cms.ContentInfo.load(der)["content"]["signer_infos"]}
     assert roles == {CHIEF, HOLDER}
 
 
-def test_account_holder_cannot_sign_first(software_keys) -> None:  # type: ignore[no-untyped-def]
+def test_account_holder_cannot_sign_first(software_keys: SoftwareKeys) -> None:
     with pytest.raises(ExpectedError) as caught:
         sign(software_keys.ec, HOLDER, SignatureAlgorithm.ECDSA_SHA256)
     assert caught.value.message.key == "signing.order.chief_first"
 
 
-def test_a_role_signs_once(software_keys) -> None:  # type: ignore[no-untyped-def]
+def test_a_role_signs_once(software_keys: SoftwareKeys) -> None:
     first = sign(software_keys.rsa, CHIEF, SignatureAlgorithm.RSA_PKCS1_SHA256)
     with pytest.raises(ExpectedError) as caught:
         sign(software_keys.ec, CHIEF, SignatureAlgorithm.ECDSA_SHA256, first)
     assert caught.value.message.key == "signing.order.already_signed"
 
 
-def test_second_signature_refused_when_content_changed(software_keys) -> None:  # type: ignore[no-untyped-def]
+def test_second_signature_refused_when_content_changed(software_keys: SoftwareKeys) -> None:
     first = sign(software_keys.rsa, CHIEF, SignatureAlgorithm.RSA_PKCS1_SHA256)
     with pytest.raises(ExpectedError) as caught:
         sign(
@@ -114,19 +115,19 @@ def test_second_signature_refused_when_content_changed(software_keys) -> None:  
     assert caught.value.message.key == "signing.cms.content_changed"
 
 
-def reason(content: bytes, der: bytes, **kwargs) -> str:  # type: ignore[no-untyped-def]
+def reason(content: bytes, der: bytes, **kwargs) -> str:
     with pytest.raises(SignatureInvalid) as caught:
         verify_detached(content, der, **kwargs)
     assert str(caught.value)  # renders in Vietnamese without a missing placeholder
     return caught.value.message.key
 
 
-def test_tampered_content_is_refused(software_keys) -> None:  # type: ignore[no-untyped-def]
+def test_tampered_content_is_refused(software_keys: SoftwareKeys) -> None:
     der = two_signatures(software_keys)
     assert reason(CONTENT.replace(b"1234000", b"9234000"), der) == "signing.verify.content_changed"
 
 
-def test_tampered_signed_attributes_are_refused(software_keys) -> None:  # type: ignore[no-untyped-def]
+def test_tampered_signed_attributes_are_refused(software_keys: SoftwareKeys) -> None:
     der = sign(software_keys.rsa, CHIEF, SignatureAlgorithm.RSA_PKCS1_SHA256)
     # Turn the claimed role into another one of the same length: the signature must break.
     tampered = der.replace(b"chief-accountant", b"chief-accountanx")
@@ -139,13 +140,13 @@ def test_garbage_is_malformed() -> None:
     assert reason(CONTENT, b"not a cms") == "signing.verify.malformed"
 
 
-def test_untrusted_root_is_refused(software_keys) -> None:  # type: ignore[no-untyped-def]
+def test_untrusted_root_is_refused(software_keys: SoftwareKeys) -> None:
     der = sign(software_keys.rsa, CHIEF, SignatureAlgorithm.RSA_PKCS1_SHA256)
     roots = [software_keys.other_ca.cert_der]
     assert reason(CONTENT, der, trusted_roots=roots) == "signing.verify.untrusted"
 
 
-def test_certificate_must_be_valid_at_signing_time(software_keys) -> None:  # type: ignore[no-untyped-def]
+def test_certificate_must_be_valid_at_signing_time(software_keys: SoftwareKeys) -> None:
     der = sign(software_keys.expired, CHIEF, SignatureAlgorithm.ECDSA_SHA256)
     assert reason(CONTENT, der) == "signing.verify.cert_not_valid"
     # Signed while still valid: fine, even though it has expired since.
@@ -155,17 +156,17 @@ def test_certificate_must_be_valid_at_signing_time(software_keys) -> None:  # ty
     assert verified.signing_time == earlier
 
 
-def test_signing_time_in_the_future_is_refused(software_keys) -> None:  # type: ignore[no-untyped-def]
+def test_signing_time_in_the_future_is_refused(software_keys: SoftwareKeys) -> None:
     der = sign(software_keys.rsa, CHIEF, SignatureAlgorithm.RSA_PKCS1_SHA256)
     assert reason(CONTENT, der, at=NOW - timedelta(hours=1)) == "signing.verify.future"
 
 
-def test_weak_rsa_key_is_refused(software_keys) -> None:  # type: ignore[no-untyped-def]
+def test_weak_rsa_key_is_refused(software_keys: SoftwareKeys) -> None:
     der = sign(software_keys.weak_rsa, CHIEF, SignatureAlgorithm.RSA_PKCS1_SHA256)
     assert reason(CONTENT, der) == "signing.verify.weak_algorithm"
 
 
-def test_certificate_without_signing_usage_is_refused(software_keys) -> None:  # type: ignore[no-untyped-def]
+def test_certificate_without_signing_usage_is_refused(software_keys: SoftwareKeys) -> None:
     der = sign(software_keys.encipher_only, CHIEF, SignatureAlgorithm.ECDSA_SHA256)
     assert reason(CONTENT, der) == "signing.verify.key_usage"
 

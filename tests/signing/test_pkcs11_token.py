@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 import treasury_signing_fixtures as fx
+from treasury_signing_fixtures import SigningWorld
 
 from treasury_desktop.domain.roles import SignerRole
 from treasury_desktop.i18n import ExpectedError
@@ -30,7 +31,9 @@ def token(module: Pkcs11Module, label: str) -> Pkcs11Token:
     return found
 
 
-def test_lists_tokens_by_label_and_serial(softhsm, softhsm_module_loaded) -> None:  # type: ignore[no-untyped-def]
+def test_lists_tokens_by_label_and_serial(
+    softhsm: SigningWorld, softhsm_module_loaded: Pkcs11Module
+) -> None:
     infos = {i.label: i for i in softhsm_module_loaded.token_infos()}
     assert {"KTT-RSA", "CTK-EC", "PIN-TEST", "DATED"} <= set(infos)
     chief = infos["KTT-RSA"]
@@ -43,13 +46,15 @@ def test_lists_tokens_by_label_and_serial(softhsm, softhsm_module_loaded) -> Non
     assert by_serial.info().label == "KTT-RSA"
 
 
-def test_unknown_token_is_explained(softhsm_module_loaded) -> None:  # type: ignore[no-untyped-def]
+def test_unknown_token_is_explained(softhsm_module_loaded: Pkcs11Module) -> None:
     with pytest.raises(ExpectedError) as caught:
         select_token(softhsm_module_loaded.tokens(), "KHONG-CO")
     assert caught.value.message.key == "signing.token.not_found"
 
 
-def test_lists_certificates_with_fingerprints(softhsm, softhsm_module_loaded) -> None:  # type: ignore[no-untyped-def]
+def test_lists_certificates_with_fingerprints(
+    softhsm: SigningWorld, softhsm_module_loaded: Pkcs11Module
+) -> None:
     chief = token(softhsm_module_loaded, "KTT-RSA")
     [cert] = chief.certificates()
     assert cert.sha256 == softhsm.chief.key.cert_sha256
@@ -64,7 +69,9 @@ def test_lists_certificates_with_fingerprints(softhsm, softhsm_module_loaded) ->
     assert select_certificate([cert, ec_cert], cert.sha256.upper()) is cert
 
 
-def test_expired_and_not_yet_valid_certificates_are_refused(softhsm, softhsm_module_loaded) -> None:  # type: ignore[no-untyped-def]
+def test_expired_and_not_yet_valid_certificates_are_refused(
+    softhsm: SigningWorld, softhsm_module_loaded: Pkcs11Module
+) -> None:
     certs = {c.sha256: c for c in token(softhsm_module_loaded, "DATED").certificates()}
     now = datetime.now(UTC)
     expired = certs[softhsm.expired.cert_sha256].usable_at(now)
@@ -76,7 +83,9 @@ def test_expired_and_not_yet_valid_certificates_are_refused(softhsm, softhsm_mod
     assert len(valid) == 1
 
 
-def test_wrong_pin_reports_the_new_state_and_is_not_retried(softhsm_module_loaded) -> None:  # type: ignore[no-untyped-def]
+def test_wrong_pin_reports_the_new_state_and_is_not_retried(
+    softhsm_module_loaded: Pkcs11Module,
+) -> None:
     pin_test = token(softhsm_module_loaded, "PIN-TEST")
     with pytest.raises(PinIncorrect) as caught:
         pin_test.login("000000")
@@ -89,13 +98,15 @@ def test_wrong_pin_reports_the_new_state_and_is_not_retried(softhsm_module_loade
 
 
 @pytest.mark.parametrize("pin", ["", None])
-def test_empty_pin_is_explained(softhsm_module_loaded, pin) -> None:  # type: ignore[no-untyped-def]
+def test_empty_pin_is_explained(softhsm_module_loaded: Pkcs11Module, pin) -> None:
     with pytest.raises(PinInvalid) as caught:
         token(softhsm_module_loaded, "KTT-RSA").login(pin)
     assert caught.value.message.key == "signing.pin.invalid"
 
 
-def test_wrong_mechanism_for_the_key_is_a_plain_error(softhsm, softhsm_module_loaded) -> None:  # type: ignore[no-untyped-def]
+def test_wrong_mechanism_for_the_key_is_a_plain_error(
+    softhsm: SigningWorld, softhsm_module_loaded: Pkcs11Module
+) -> None:
     holder = token(softhsm_module_loaded, "CTK-EC")
     holder.login(fx.USER_PIN)
     try:
@@ -105,7 +116,7 @@ def test_wrong_mechanism_for_the_key_is_a_plain_error(softhsm, softhsm_module_lo
         holder.logout()
 
 
-def sign_with(module, provisioned, role, algorithm, existing=None, when=None):  # type: ignore[no-untyped-def]
+def sign_with(module, provisioned, role, algorithm, existing=None, when=None):
     tok = token(module, provisioned.label)
     tok.login(fx.USER_PIN)
     try:
@@ -130,8 +141,8 @@ def sign_with(module, provisioned, role, algorithm, existing=None, when=None):  
         ("holder", SignatureAlgorithm.ECDSA_SHA256),
     ],
 )
-def test_token_signature_is_accepted_by_openssl(  # type: ignore[no-untyped-def]
-    softhsm, softhsm_module_loaded, tmp_path: Path, label, algorithm
+def test_token_signature_is_accepted_by_openssl(
+    softhsm: SigningWorld, softhsm_module_loaded: Pkcs11Module, tmp_path: Path, label, algorithm
 ) -> None:
     provisioned = getattr(softhsm, label)
     der = sign_with(softhsm_module_loaded, provisioned, SignerRole.CHIEF_ACCOUNTANT, algorithm)
@@ -143,7 +154,9 @@ def test_token_signature_is_accepted_by_openssl(  # type: ignore[no-untyped-def]
     assert signer.role is SignerRole.CHIEF_ACCOUNTANT
 
 
-def test_two_token_signers_in_order(softhsm, softhsm_module_loaded, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_two_token_signers_in_order(
+    softhsm: SigningWorld, softhsm_module_loaded: Pkcs11Module, tmp_path: Path
+) -> None:
     module = softhsm_module_loaded
     first = sign_with(
         module, softhsm.chief, SignerRole.CHIEF_ACCOUNTANT, SignatureAlgorithm.RSA_PKCS1_SHA256
@@ -163,7 +176,9 @@ def test_two_token_signers_in_order(softhsm, softhsm_module_loaded, tmp_path: Pa
     assert signer_order_ok(signers)
 
 
-def test_signing_key_is_sign_only(softhsm, softhsm_module_loaded) -> None:  # type: ignore[no-untyped-def]
+def test_signing_key_is_sign_only(
+    softhsm: SigningWorld, softhsm_module_loaded: Pkcs11Module
+) -> None:
     import PyKCS11
 
     tok = token(softhsm_module_loaded, "KTT-RSA")

@@ -14,20 +14,31 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import lru_cache
 from typing import Any
 
-import asn1crypto.tsp  # noqa: F401 - registers the signing_certificate_v2 attribute
+import asn1crypto.tsp  # noqa: F401 - registers signing_certificate_v2 for parsing
 from asn1crypto import algos, cms, core
 from asn1crypto import x509 as ax509
 
 from treasury_desktop.domain.roles import SIGNING_ORDER, SignerRole
 from treasury_desktop.i18n import ExpectedError
+from treasury_desktop.signing import der
 from treasury_desktop.signing.token import SignatureAlgorithm
 
 SIGNER_ATTRIBUTES_V2 = "0.4.0.19122.1.1"  # id-aa-ets-signerAttrV2
 ID_AT_ROLE = "2.5.4.72"  # id-at-role, values of type RoleSyntax (RFC 5755)
 PSS_SALT_LENGTH = 32
+ID_DATA = "1.2.840.113549.1.7.1"
+ID_SIGNED_DATA = "1.2.840.113549.1.7.2"
+ID_CONTENT_TYPE = "1.2.840.113549.1.9.3"
+ID_MESSAGE_DIGEST = "1.2.840.113549.1.9.4"
+ID_SIGNING_TIME = "1.2.840.113549.1.9.5"
+ID_AA_SIGNING_CERTIFICATE_V2 = "1.2.840.113549.1.9.16.2.47"
+_SHA256_ALGORITHM = der.sequence(der.oid("2.16.840.1.101.3.4.2.1"))
+_CONTENT_TYPE_DATA_ATTR = der.sequence(der.oid(ID_CONTENT_TYPE), der.set_of([der.oid(ID_DATA)]))
 
 
 class _RoleName(core.Choice):  # type: ignore[misc]
@@ -122,25 +133,64 @@ def signature_algorithm_id(algorithm: SignatureAlgorithm) -> algos.SignedDigestA
     return algos.SignedDigestAlgorithm({"algorithm": name})
 
 
-def _signed_attrs(
-    content: bytes, cert: ax509.Certificate, role: SignerRole, signing_time: datetime
-) -> cms.CMSAttributes:
-    utc = signing_time.astimezone(UTC).replace(microsecond=0)
-    time_kind = "utc_time" if 1950 <= utc.year < 2050 else "generalized_time"
-    cert_id = {
-        "cert_hash": hashlib.sha256(cert.dump()).digest(),
-        "issuer_serial": {
-            "issuer": [ax509.GeneralName("directory_name", cert.issuer)],
-            "serial_number": cert.serial_number,
-        },
-    }
-    return cms.CMSAttributes(
+@dataclass(frozen=True)
+class _SignerParts:
+    """What stays the same for every voucher a certificate signs: encoded once."""
+
+    sid: bytes  # IssuerAndSerialNumber
+    signing_certificate: bytes  # the signing-certificate-v2 attribute
+    certificate: bytes
+
+
+@lru_cache(maxsize=64)
+def _signer_parts(certificate_der: bytes) -> _SignerParts:
+    cert = ax509.Certificate.load(certificate_der)
+    tbs = cert["tbs_certificate"]
+    issuer, serial = tbs["issuer"].dump(), tbs["serial_number"].dump()
+    # ESSCertIDv2 with the default hash (SHA-256) left out, as DER requires.
+    ess_cert_id = der.sequence(
+        der.tlv(der.OCTET_STRING, hashlib.sha256(certificate_der).digest()),
+        der.sequence(der.sequence(der.tlv(der.CONTEXT_4, issuer)), serial),
+    )
+    attribute = der.sequence(
+        der.oid(ID_AA_SIGNING_CERTIFICATE_V2),
+        der.set_of([der.sequence(der.sequence(ess_cert_id))]),
+    )
+    return _SignerParts(der.sequence(issuer, serial), attribute, certificate_der)
+
+
+@lru_cache(maxsize=8)
+def _role_attribute_der(role: SignerRole) -> bytes:
+    return bytes(role_attribute(role).dump())
+
+
+@lru_cache(maxsize=8)
+def _algorithm_der(algorithm: SignatureAlgorithm) -> bytes:
+    return bytes(signature_algorithm_id(algorithm).dump())
+
+
+def _signing_time(moment: datetime) -> bytes:
+    utc = moment.astimezone(UTC)
+    if 1950 <= utc.year < 2050:  # RFC 5652: UTCTime for these years
+        return der.tlv(der.UTC_TIME, utc.strftime("%y%m%d%H%M%SZ").encode())
+    return der.tlv(der.GENERALIZED_TIME, utc.strftime("%Y%m%d%H%M%SZ").encode())
+
+
+def signed_attributes_der(
+    content: bytes, certificate_der: bytes, role: SignerRole, signing_time: datetime
+) -> bytes:
+    """The DER SET OF signed attributes: what the token signs."""
+    parts = _signer_parts(certificate_der)
+    return der.set_of(
         [
-            {"type": "content_type", "values": ["data"]},
-            {"type": "message_digest", "values": [hashlib.sha256(content).digest()]},
-            {"type": "signing_time", "values": [cms.Time(time_kind, utc)]},
-            {"type": "signing_certificate_v2", "values": [{"certs": [cert_id]}]},
-            role_attribute(role),
+            _CONTENT_TYPE_DATA_ATTR,
+            der.sequence(
+                der.oid(ID_MESSAGE_DIGEST),
+                der.set_of([der.tlv(der.OCTET_STRING, hashlib.sha256(content).digest())]),
+            ),
+            der.sequence(der.oid(ID_SIGNING_TIME), der.set_of([_signing_time(signing_time)])),
+            parts.signing_certificate,
+            _role_attribute_der(role),
         ]
     )
 
@@ -173,41 +223,38 @@ def add_signature(
     ECDSA a DER Ecdsa-Sig-Value). Existing SignerInfos are kept byte for byte; the chief
     accountant must sign first and each role signs once.
     """
-    cert = ax509.Certificate.load(certificate_der)
-    certificates: list[Any] = []
-    signer_infos: list[Any] = []
+    certificates: list[bytes] = []
+    signer_infos: list[bytes] = []
+    digest_algorithms = {_SHA256_ALGORITHM}
     if existing_cms is not None:
         signed_data = cms.ContentInfo.load(existing_cms)["content"]
-        certificates = list(signed_data["certificates"] or [])
-        signer_infos = list(signed_data["signer_infos"])
-    _check_can_add(content, signer_infos, role)
-    attrs = _signed_attrs(content, cert, role, signing_time)
-    signature = signer(attrs.dump())
+        parsed = list(signed_data["signer_infos"])
+        _check_can_add(content, parsed, role)
+        signer_infos = [info.dump() for info in parsed]
+        certificates = [choice.dump() for choice in signed_data["certificates"] or []]
+        digest_algorithms |= {alg.dump() for alg in signed_data["digest_algorithms"]}
+    else:
+        _check_can_add(content, [], role)
+    parts = _signer_parts(certificate_der)
+    attrs = signed_attributes_der(content, certificate_der, role, signing_time)
+    signature = signer(attrs)
     signer_infos.append(
-        cms.SignerInfo(
-            {
-                "version": "v1",
-                "sid": cms.SignerIdentifier(
-                    "issuer_and_serial_number",
-                    {"issuer": cert.issuer, "serial_number": cert.serial_number},
-                ),
-                "digest_algorithm": {"algorithm": "sha256"},
-                "signed_attrs": attrs,
-                "signature_algorithm": signature_algorithm_id(algorithm),
-                "signature": signature,
-            }
+        der.sequence(
+            der.integer(1),
+            parts.sid,
+            _SHA256_ALGORITHM,
+            bytes([der.CONTEXT_0]) + attrs[1:],  # [0] IMPLICIT: same bytes, other tag
+            _algorithm_der(algorithm),
+            der.tlv(der.OCTET_STRING, signature),
         )
     )
-    if all(c.chosen.dump() != cert.dump() for c in certificates):
-        certificates.append(cms.CertificateChoices("certificate", cert))
-    signed = cms.SignedData(
-        {
-            "version": "v1",
-            "digest_algorithms": [{"algorithm": "sha256"}],
-            "encap_content_info": {"content_type": "data"},
-            "certificates": certificates,
-            "signer_infos": signer_infos,
-        }
+    if certificate_der not in certificates:
+        certificates.append(certificate_der)
+    signed_data_der = der.sequence(
+        der.integer(1),
+        der.set_of(digest_algorithms),
+        der.sequence(der.oid(ID_DATA)),
+        der.set_of(certificates, der.CONTEXT_0),
+        der.set_of(signer_infos),
     )
-    result: bytes = cms.ContentInfo({"content_type": "signed_data", "content": signed}).dump()
-    return result
+    return der.sequence(der.oid(ID_SIGNED_DATA), der.tlv(der.CONTEXT_0, signed_data_der))

@@ -102,6 +102,7 @@ class TokenExecutor:
         with self._lock:
             if not self._closed:
                 self._closed = True
+                self._cancel_queued()
                 self._queue.put(_STOP)
         if wait and not self.on_token_thread():
             self._thread.join()
@@ -168,10 +169,16 @@ class TokenExecutor:
     def _drain(self) -> None:
         for watch in self._watches:
             watch.cancelled = True
+        self._watches = []
+        self._cancel_queued()
+
+    def _cancel_queued(self) -> None:
         while True:
             try:
                 item = self._queue.get_nowait()
             except queue.Empty:
                 return
-            if isinstance(item, tuple):
+            if isinstance(item, SlotWatch):
+                item.cancelled = True
+            elif isinstance(item, tuple):
                 item[0].cancel()
