@@ -85,6 +85,7 @@ class VoucherEditor(QWidget):
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QScrollArea.Shape.NoFrame)
         scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self._scroll = scroll
         outer = QVBoxLayout(self)
         outer.setContentsMargins(8, 6, 8, 6)

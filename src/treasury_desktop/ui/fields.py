@@ -212,6 +212,7 @@ class ChoiceField(QWidget):
             row.addWidget(button)
         row.addStretch(1)
         self.group.buttonToggled.connect(self._toggled)
+        self._tab_to_checked()
 
     def value(self) -> str:
         """The chosen value."""
@@ -227,12 +228,21 @@ class ChoiceField(QWidget):
             self.group.blockSignals(True)
             button.setChecked(True)
             self.group.blockSignals(False)
+            self._tab_to_checked()
 
     def set_read_only(self, read_only: bool) -> None:
         """Disable the choices of a voucher that can no longer change."""
         for button in self.buttons.values():
             button.setEnabled(not read_only)
 
+    def _tab_to_checked(self) -> None:
+        # Tab enters the group at the checked box (arrows move between boxes), as on a form.
+        for button in self.buttons.values():
+            button.setFocusPolicy(
+                Qt.FocusPolicy.StrongFocus if button.isChecked() else Qt.FocusPolicy.ClickFocus
+            )
+
     def _toggled(self, button: QAbstractButton, checked: bool) -> None:
+        self._tab_to_checked()
         if checked:
             self.changed.emit(self.value())
