@@ -133,7 +133,7 @@ class FakeTreasury:
             mine = [(i + 1, c) for i, (u, c) in enumerate(self.events) if u == unit and i >= start]
         page = mine[:limit]
         cursor = str(page[-1][0]) if page else str(start)
-        return ChangesPage(tuple(c for _, c in page), cursor)
+        return ChangesPage(tuple(c for _, c in page), cursor, len(mine) > limit)
 
     def balances(self, unit: str, year: int, etag: str | None) -> Fetched:
         """Balances with an ETag; Not Modified when it matches."""

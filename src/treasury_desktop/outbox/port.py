@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any, Protocol
 
+from treasury_desktop.i18n import Message
+
 
 class SubmitOutcome(StrEnum):
     """The server's final word on one PUT."""
@@ -68,6 +70,7 @@ class ChangesPage:
 
     changes: tuple[StatusChange, ...]
     next_cursor: str
+    has_more: bool = False
 
 
 @dataclass(frozen=True)
@@ -99,7 +102,21 @@ class Fetched:
     items: Sequence[BudgetBalance] = field(default_factory=tuple)
 
 
-class TreasuryUnavailable(Exception):
+class TreasuryFailure(Exception):
+    """A call failed; ``message`` is the plain sentence for the user (the client's own, when
+    it has one), ``detail`` the technical word for the log."""
+
+    def __init__(self, detail: str, *, message: Message | None = None) -> None:
+        super().__init__(detail)
+        self.detail = detail
+        self.message = message
+
+    def described(self) -> str:
+        """The user's sentence, in the current language, else the detail."""
+        return self.message.render() if self.message is not None else self.detail
+
+
+class TreasuryUnavailable(TreasuryFailure):
     """Network trouble, a timeout, 5xx, 429 or 503: try again later.
 
     ``maybe_committed`` is True when the request may have reached the server (the answer was
@@ -108,29 +125,20 @@ class TreasuryUnavailable(Exception):
 
     def __init__(
         self, detail: str, *, retry_after: float | None = None, maybe_committed: bool = True,
-        offline: bool = False,
+        offline: bool = False, message: Message | None = None,
     ) -> None:
-        super().__init__(detail)
-        self.detail = detail
+        super().__init__(detail, message=message)
         self.retry_after = retry_after
         self.maybe_committed = maybe_committed
         self.offline = offline
 
 
-class TreasuryAuthRefused(Exception):
+class TreasuryAuthRefused(TreasuryFailure):
     """401/403: the desk credential is missing, wrong or revoked. Pauses the whole outbox."""
 
-    def __init__(self, detail: str) -> None:
-        super().__init__(detail)
-        self.detail = detail
 
-
-class TreasuryMisconfigured(Exception):
+class TreasuryMisconfigured(TreasuryFailure):
     """No server, a wrong address, an unknown unit, a protocol the client does not speak."""
-
-    def __init__(self, detail: str) -> None:
-        super().__init__(detail)
-        self.detail = detail
 
 
 class TreasuryPort(Protocol):

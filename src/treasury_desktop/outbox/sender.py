@@ -252,14 +252,14 @@ class Sender:
             return AttemptResult(vid, ItemState.REFUSED, answer.outcome)
         if isinstance(answer, TreasuryAuthRefused | TreasuryMisconfigured):
             kind = "auth" if isinstance(answer, TreasuryAuthRefused) else "config"
-            reason = Message(f"outbox.paused.{kind}", {"detail": answer.detail})
+            reason = Message(f"outbox.paused.{kind}", {"detail": answer.described()})
             store.set_pause_in(conn, reason, now)
             store.release_in(conn, vid, reason, now)
             return AttemptResult(vid, ItemState.PENDING, error=reason)
         if isinstance(answer, TreasuryUnavailable):
             self._offline = answer.offline
             error = Message("outbox.retry.offline" if answer.offline else "outbox.retry.busy",
-                            {"detail": answer.detail})
+                            {"detail": answer.described()})
             delay = self._backoff.delay(item.attempts, self._rng, answer.retry_after)
             maybe = answer.maybe_committed
         else:

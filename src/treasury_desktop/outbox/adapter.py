@@ -1,0 +1,131 @@
+"""The real treasury client (``api.client.TreasuryClient``) behind the outbox's port."""
+
+from __future__ import annotations
+
+import json
+
+from treasury_desktop.api.client import TreasuryClient
+from treasury_desktop.api.errors import (
+    ApiError,
+    AuthError,
+    RequestRefused,
+    TransientError,
+)
+from treasury_desktop.api.models import StatusEvent
+from treasury_desktop.api.models import SubmitOutcome as ApiOutcome
+from treasury_desktop.outbox.port import (
+    BudgetBalance,
+    ChangesPage,
+    DocumentState,
+    Fetched,
+    ServerReason,
+    StatusChange,
+    SubmitAnswer,
+    SubmitOutcome,
+    TreasuryAuthRefused,
+    TreasuryFailure,
+    TreasuryMisconfigured,
+    TreasuryUnavailable,
+)
+
+_OUTCOMES = {o: SubmitOutcome(o.value) for o in ApiOutcome}
+
+
+def translate(error: ApiError) -> TreasuryFailure:
+    """The port's exception for a client exception."""
+    key = error.message.key
+    if isinstance(error, TransientError):
+        return TreasuryUnavailable(
+            key, retry_after=error.retry_after, maybe_committed=error.maybe_committed,
+            offline=key in ("api.offline", "api.connection_lost", "api.timeout"),
+            message=error.message,
+        )
+    if isinstance(error, AuthError):
+        return TreasuryAuthRefused(key, message=error.message)
+    return TreasuryMisconfigured(key, message=error.message)
+
+
+class ClientPort:
+    """Adapts one pooled :class:`TreasuryClient` (one unit) to :class:`TreasuryPort`.
+
+    Safe from several threads: httpx's client pools connections under its own locks.
+    """
+
+    def __init__(self, client: TreasuryClient) -> None:
+        self.client = client
+
+    def submit(
+        self, unit: str, document_id: str, document: bytes, signature: bytes
+    ) -> SubmitAnswer:
+        """PUT the captured bytes. The client sends the parsed document; the treasury hashes
+        its JCS form, which is exactly these bytes again."""
+        self._check_unit(unit)
+        try:
+            result = self.client.submit(json.loads(document), signature)
+        except RequestRefused as error:  # 400/413/415: the same bytes will never pass
+            reason = ServerReason(error.code or "request_refused", "", error.message.render("vi"),
+                                  error.message.render("en"))
+            return SubmitAnswer(SubmitOutcome.INVALID, (reason,))
+        except ApiError as error:
+            raise translate(error) from error
+        outcome = _OUTCOMES[result.outcome]
+        if outcome is SubmitOutcome.CONFLICT:
+            reasons: tuple[ServerReason, ...] = (
+                ServerReason("conflict", "id", result.message, result.message_en),
+            )
+        else:
+            reasons = tuple(ServerReason(r.code, r.field, r.message, r.message_en)
+                            for r in result.reasons)
+        status = result.document.status.value if result.document else ""
+        return SubmitAnswer(outcome, reasons, status)
+
+    def get_status(self, unit: str, document_id: str) -> DocumentState | None:
+        """GET the document's status and history."""
+        self._check_unit(unit)
+        try:
+            found = self.client.document_status(document_id)
+        except ApiError as error:
+            raise translate(error) from error
+        if found is None:
+            return None
+        return DocumentState(found.id, found.status.value,
+                             tuple(_change(found.id, e) for e in found.history))
+
+    def changes(self, unit: str, after: str | None, limit: int) -> ChangesPage:
+        """One page of the changes feed."""
+        self._check_unit(unit)
+        try:
+            page = self.client.changes(after, limit)
+        except ApiError as error:
+            raise translate(error) from error
+        changes = tuple(
+            StatusChange(c.id, c.status.value, c.at.isoformat(), c.detail, c.reason or "")
+            for c in page.changes
+        )
+        return ChangesPage(changes, page.next_cursor, page.has_more)
+
+    def balances(self, unit: str, year: int, etag: str | None) -> Fetched:
+        """Remaining estimates with ETag."""
+        self._check_unit(unit)
+        try:
+            found = self.client.balances(year, etag)
+        except ApiError as error:
+            raise translate(error) from error
+        if found is None:
+            return Fetched(etag)
+        items = tuple(BudgetBalance(b.chapter, b.industry, b.source, b.estimate, b.remaining)
+                      for b in found.items)
+        return Fetched(found.etag, {"unit": found.unit, "fiscal_year": found.fiscal_year}, items)
+
+    def close(self) -> None:
+        """Close the client's pooled connections."""
+        self.client.close()
+
+    def _check_unit(self, unit: str) -> None:
+        if unit != self.client.unit:
+            raise TreasuryMisconfigured(f"unit {unit} is not this desk's unit {self.client.unit}")
+
+
+def _change(document_id: str, event: StatusEvent) -> StatusChange:
+    return StatusChange(document_id, event.status.value, event.at.isoformat(), event.detail,
+                        event.reason or "")

@@ -1,0 +1,151 @@
+"""Remaining budget estimates (dự toán còn lại): fetched with ETag, kept for offline use.
+
+The editor asks :meth:`BalanceBook.over_estimate` whether a voucher exceeds what is left on its
+chapter/industry/source, counting the desk's own vouchers already on their way (queued … checking)
+and saying how old the treasury's figure is.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+
+from treasury_desktop.domain.money import format_vnd
+from treasury_desktop.domain.voucher import Voucher
+from treasury_desktop.domain.workflow import VoucherState
+from treasury_desktop.i18n import Message
+from treasury_desktop.outbox.port import BudgetBalance, TreasuryPort
+from treasury_desktop.outbox.timing import iso
+from treasury_desktop.store.db import transaction
+
+BudgetKey = tuple[str, str, str]  # chapter, industry, source
+_ON_THE_WAY = (VoucherState.QUEUED, VoucherState.SENT, VoucherState.RECEIVED,
+               VoucherState.CHECKING)
+
+
+@dataclass(frozen=True)
+class BalanceSheet:
+    """The cached balances of one unit and year, and when the treasury gave them."""
+
+    unit: str
+    fiscal_year: int
+    items: tuple[BudgetBalance, ...]
+    fetched_at: datetime
+    etag: str | None
+
+    def remaining(self) -> dict[BudgetKey, int]:
+        """What is left per code."""
+        return {(b.chapter, b.industry, b.source): b.remaining for b in self.items}
+
+
+@dataclass(frozen=True)
+class EstimateWarning:
+    """A voucher line group that exceeds the remaining estimate the desk knows."""
+
+    chapter: str
+    industry: str
+    source: str
+    amount: int
+    remaining: int
+    on_the_way: int
+    fetched_at: datetime | None
+    message: Message
+
+
+def _key(unit: str, year: int) -> str:
+    return f"balances/{unit}/{year}"
+
+
+def age_words(seconds: float) -> Message:
+    """How old a figure is, in plain words."""
+    minutes = int(seconds // 60)
+    if minutes < 1:
+        return Message("sync.age.now")
+    if minutes < 60:
+        return Message("sync.age.minutes", {"n": minutes})
+    if minutes < 48 * 60:
+        return Message("sync.age.hours", {"n": minutes // 60})
+    return Message("sync.age.days", {"n": minutes // (24 * 60)})
+
+
+class BalanceBook:
+    """Balances per unit and year: refreshed from the treasury, read from the cache."""
+
+    def __init__(self, conn: sqlite3.Connection, clock: Callable[[], datetime]) -> None:
+        self._conn = conn
+        self._clock = clock
+
+    def refresh(self, port: TreasuryPort, unit: str, year: int) -> BalanceSheet:
+        """Ask the treasury (If-None-Match the cached ETag) and cache the answer."""
+        cached = self.cached(unit, year)
+        fetched = port.balances(unit, year, cached.etag if cached else None)
+        now = self._clock()
+        items = cached.items if fetched.body is None and cached else tuple(fetched.items)
+        body = json.dumps([vars(b) for b in items], ensure_ascii=False)
+        with transaction(self._conn) as conn:
+            conn.execute(
+                "INSERT INTO server_cache (key, etag, body, fetched_at) VALUES (?,?,?,?)"
+                " ON CONFLICT (key) DO UPDATE SET etag = excluded.etag, body = excluded.body,"
+                " fetched_at = excluded.fetched_at",
+                (_key(unit, year), fetched.etag, body, iso(now)),
+            )
+        return BalanceSheet(unit, year, items, now, fetched.etag)
+
+    def cached(self, unit: str, year: int) -> BalanceSheet | None:
+        """The last balances fetched, for offline use."""
+        row = self._conn.execute(
+            "SELECT etag, body, fetched_at FROM server_cache WHERE key = ?", (_key(unit, year),)
+        ).fetchone()
+        if row is None:
+            return None
+        items = tuple(BudgetBalance(**b) for b in json.loads(row[1]))
+        return BalanceSheet(unit, year, items, datetime.fromisoformat(row[2]), row[0])
+
+    def over_estimate(self, voucher: Voucher) -> list[EstimateWarning]:
+        """Warnings for each code where this voucher exceeds what is left (none when the
+        balances were never fetched: the editor then says nothing about estimates)."""
+        sheet = self.cached(voucher.unit.code, voucher.fiscal_year)
+        if sheet is None:
+            return []
+        remaining = sheet.remaining()
+        others = self._on_the_way(voucher)
+        age = age_words((self._clock() - sheet.fetched_at).total_seconds()).render()
+        warnings = []
+        for key, amount in sorted(_amounts(voucher).items()):
+            left = remaining.get(key)
+            if left is None:
+                continue
+            committed = others.get(key, 0)
+            if amount > left - committed:
+                params = {"chapter": key[0], "industry": key[1], "source": key[2],
+                          "amount": format_vnd(amount), "remaining": format_vnd(left - committed),
+                          "age": age}
+                warnings.append(EstimateWarning(
+                    *key, amount, left, committed, sheet.fetched_at,
+                    Message("sync.over_estimate", params)))
+        return warnings
+
+    def _on_the_way(self, voucher: Voucher) -> dict[BudgetKey, int]:
+        marks = ",".join("?" * len(_ON_THE_WAY))
+        rows = self._conn.execute(
+            f"SELECT document FROM vouchers WHERE status IN ({marks}) AND id != ?"
+            " AND fiscal_year = ?",
+            (*[s.value for s in _ON_THE_WAY], voucher.id, voucher.fiscal_year),
+        )
+        sums: dict[BudgetKey, int] = {}
+        for (raw,) in rows:
+            for line in json.loads(raw).get("lines", []):
+                key = (line.get("chapter", ""), line.get("industry", ""), line.get("source", ""))
+                sums[key] = sums.get(key, 0) + int(line.get("amount", 0))
+        return sums
+
+
+def _amounts(voucher: Voucher) -> dict[BudgetKey, int]:
+    sums: dict[BudgetKey, int] = {}
+    for line in voucher.lines:
+        key = (line.chapter, line.industry, line.source)
+        sums[key] = sums.get(key, 0) + line.amount
+    return sums

@@ -1,0 +1,150 @@
+"""Status sync: read the changes feed from the stored cursor, page by page.
+
+Runs at start, periodically, after sending and on demand (:meth:`StatusSync.request`), on one
+background thread; :meth:`pull` does one full catch-up on the caller's thread (CLI, tests).
+"""
+
+from __future__ import annotations
+
+import logging
+import sqlite3
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from treasury_desktop.i18n import Message
+from treasury_desktop.outbox.port import (
+    TreasuryAuthRefused,
+    TreasuryFailure,
+    TreasuryPort,
+    TreasuryUnavailable,
+)
+from treasury_desktop.outbox.timing import Clock, SystemClock
+from treasury_desktop.store.db import transaction
+from treasury_desktop.store.records import Actor
+from treasury_desktop.sync.feed import FinalNotice, apply_page_in, read_cursor
+
+log = logging.getLogger(__name__)
+Notify = Callable[[tuple[FinalNotice, ...]], None]
+
+
+@dataclass
+class SyncSummary:
+    """What one catch-up did."""
+
+    pages: int = 0
+    applied: int = 0
+    moved: int = 0
+    unknown: int = 0
+    finals: list[FinalNotice] = field(default_factory=list)
+    cursor: str | None = None
+    error: Message | None = None
+
+
+class StatusSync:
+    """Keeps each voucher's status in step with the treasury's changes feed."""
+
+    def __init__(
+        self, connect: Callable[[], sqlite3.Connection], port: TreasuryPort, unit: str, *,
+        actor: Actor | None = None, clock: Clock | None = None, page_size: int = 500,
+        period: float = 300.0,
+    ) -> None:
+        self._connect = connect
+        self._port = port
+        self._unit = unit
+        self._actor = actor or Actor.current("system")
+        self._clock = clock or SystemClock()
+        self._page_size = page_size
+        self._period = period
+        self._notify: list[Notify] = []
+        self._wake = threading.Event()
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+        self._conn: sqlite3.Connection | None = None
+        self.last: SyncSummary | None = None
+
+    def on_final(self, notify: Notify) -> None:
+        """Call ``notify`` with the vouchers that became paid, rejected or returned."""
+        self._notify.append(notify)
+
+    def pull(self) -> SyncSummary:
+        """Read every page after the cursor, applying each in one transaction.
+
+        Network and server failures end the catch-up with ``error`` set (the cursor keeps what
+        was applied); nothing is raised for them.
+        """
+        conn = self._db()
+        summary = SyncSummary(cursor=read_cursor(conn, self._unit))
+        while not self._stop.is_set():
+            try:
+                page = self._port.changes(self._unit, summary.cursor, self._page_size)
+            except TreasuryUnavailable as error:
+                summary.error = Message("sync.unavailable", {"detail": error.described()})
+                break
+            except TreasuryAuthRefused as error:
+                summary.error = Message("sync.auth", {"detail": error.described()})
+                break
+            except TreasuryFailure as error:
+                summary.error = Message("sync.config", {"detail": error.described()})
+                break
+            with transaction(conn):
+                applied = apply_page_in(conn, self._unit, page, self._actor, self._clock.now())
+            summary.pages += 1
+            summary.applied += applied.applied
+            summary.moved += applied.moved
+            summary.unknown += applied.unknown
+            summary.finals.extend(applied.finals)
+            advanced = page.next_cursor != summary.cursor
+            summary.cursor = page.next_cursor
+            if applied.finals:
+                self._tell(applied.finals)
+            if not page.changes or not advanced or not page.has_more:
+                break
+        self.last = summary
+        return summary
+
+    # -- background ----------------------------------------------------------------------------
+
+    def request(self) -> None:
+        """Sync soon (after sending, on the user's demand, when the network comes back)."""
+        self._wake.set()
+
+    def start(self) -> None:
+        """Sync now and then every ``period`` seconds, or when requested, until :meth:`close`."""
+        if self._thread is None:
+            self._stop.clear()
+            self._thread = threading.Thread(target=self._loop, name="status-sync", daemon=True)
+            self._thread.start()
+
+    def close(self) -> None:
+        """Stop the thread and close the connection."""
+        self._stop.set()
+        self._wake.set()
+        if self._thread is not None:
+            self._thread.join()
+            self._thread = None
+        if self._conn is not None:
+            self._conn.close()
+            self._conn = None
+
+    def _loop(self) -> None:
+        while not self._stop.is_set():
+            self._wake.clear()
+            try:
+                self.pull()
+            except Exception:  # a bug must not end the sync thread silently
+                log.exception("status sync failed")
+            self._clock.wait(self._wake, self._period)
+
+    def _tell(self, finals: tuple[FinalNotice, ...]) -> None:
+        for notify in list(self._notify):
+            try:
+                notify(finals)
+            except Exception:
+                log.exception("final-status notification failed")
+
+    def _db(self) -> sqlite3.Connection:
+        # One connection, used by whichever single thread runs the sync (pull or the loop).
+        if self._conn is None:
+            self._conn = self._connect()
+        return self._conn
