@@ -8,6 +8,7 @@ from PySide6.QtWidgets import QApplication, QLineEdit, QRadioButton, QWidget
 from pytestqt.qtbot import QtBot
 from ui_harness import Desk, open_voucher, open_window, settle, voucher
 
+from treasury_desktop.domain.catalog import CatalogKind
 from treasury_desktop.domain.voucher import BudgetLine
 from treasury_desktop.ui.editor import VoucherEditor
 from treasury_desktop.ui.fields import ChoiceField, CodeLine
@@ -207,7 +208,7 @@ def test_code_picker_offers_code_and_name(qtbot: QtBot, desk: Desk) -> None:
         qtbot.keyClicks(cell, "6501")
         suggestions = cell.picker.suggestions()
         catalog = desk.ctx.catalog(2026)
-        assert suggestions[0] == f"6501 — {catalog.name_of(catalog_kind('ndkt'), '6501')}"
+        assert suggestions[0] == f"6501 — {catalog.name_of(CatalogKind.NDKT, '6501')}"
         popup = cell.picker.popup()
         assert popup is not None and popup.isVisible()
         qtbot.keyClick(popup, Qt.Key.Key_Down)
@@ -220,14 +221,8 @@ def test_code_picker_offers_code_and_name(qtbot: QtBot, desk: Desk) -> None:
         qtbot.keyClick(cell, Qt.Key.Key_Escape)
         # a header code shows its name beside the field
         treasury = window.editor.box("unit.treasury")
-        assert treasury.hint.text() == catalog.name_of(catalog_kind("treasury"), "0011")
+        assert treasury.hint.text() == catalog.name_of(CatalogKind.TREASURY, "0011")
         settle(qtbot, window)
-
-
-def catalog_kind(name: str):  # type: ignore[no-untyped-def]
-    from treasury_desktop.domain.catalog import CatalogKind
-
-    return CatalogKind(name)
 
 
 def test_cash_payee_fields(qtbot: QtBot, desk: Desk) -> None:
