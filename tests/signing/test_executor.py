@@ -164,3 +164,11 @@ def test_slot_watcher_survives_a_failing_driver() -> None:
         assert changes.get(timeout=5) == []
         watch.cancel()
         assert executor.submit(lambda: 42).result() == 42
+
+
+def test_slot_watcher_over_softhsm(softhsm_module_loaded: Pkcs11Module) -> None:
+    changes: queue.Queue[list[TokenInfo]] = queue.Queue()
+    with TokenExecutor() as executor:
+        executor.watch_slots(softhsm_module_loaded.token_infos, changes.put, interval=0.01)
+        labels = {i.label for i in changes.get(timeout=5)}
+    assert {"KTT-RSA", "CTK-EC", "PIN-TEST", "DATED"} <= labels

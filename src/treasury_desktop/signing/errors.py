@@ -12,7 +12,7 @@ from typing import Any, Literal
 
 import PyKCS11
 
-from treasury_desktop.i18n import ExpectedError
+from treasury_desktop.i18n import ExpectedError, Message
 
 
 class PinState(Enum):
@@ -23,6 +23,11 @@ class PinState(Enum):
     FINAL_TRY = "final_try"  # CKF_USER_PIN_FINAL_TRY: one more wrong PIN locks it
     LOCKED = "locked"  # CKF_USER_PIN_LOCKED: only the SO PIN or the CA can unlock
     UNKNOWN = "unknown"  # the driver does not say
+
+    @property
+    def message(self) -> Message:
+        """A short label for the PIN dialog, shown before anything is typed."""
+        return Message(f"signing.pin_state.{self.value}")
 
 
 def pin_state_from_flags(flags: int) -> PinState:

@@ -52,6 +52,19 @@ def ecdsa_raw_to_der(raw: bytes) -> bytes:
     return encode_dss_signature(r, s)
 
 
+def token_info_from(raw: Any, module_path: str) -> TokenInfo:
+    """A TokenInfo from PyKCS11's CK_TOKEN_INFO."""
+    return TokenInfo(
+        label=raw.label.strip(),
+        serial=raw.serialNumber.strip(),
+        manufacturer=raw.manufacturerID.strip(),
+        model=raw.model.strip(),
+        module_path=module_path,
+        pin_state=pin_state_from_flags(raw.flags),
+        protected_auth_path=bool(raw.flags & PyKCS11.CKF_PROTECTED_AUTHENTICATION_PATH),
+    )
+
+
 class Pkcs11Module:
     """One loaded PKCS#11 module (a CA's token driver) and the tokens it sees."""
 
@@ -73,13 +86,15 @@ class Pkcs11Module:
         return result
 
     def token_infos(self) -> list[TokenInfo]:
-        """What the slot watcher compares between two polls."""
+        """What the slot watcher compares between two polls (one C_GetTokenInfo per slot)."""
         infos = []
-        for token in self.tokens():
+        for slot in self._slots():
             try:
-                infos.append(token.info())
-            except TokenRemoved:
+                raw = self.lib.getTokenInfo(slot)
+            except PyKCS11.PyKCS11Error:
                 continue
+            if raw.flags & PyKCS11.CKF_TOKEN_INITIALIZED:
+                infos.append(token_info_from(raw, self.path))
         return infos
 
     def _slots(self) -> list[int]:
@@ -138,15 +153,7 @@ class Pkcs11Token:
     def info(self) -> TokenInfo:
         """The token with its PIN state as the driver reports it now."""
         raw = self._call("read", lambda: self.module.lib.getTokenInfo(self._slot()))
-        return TokenInfo(
-            label=raw.label.strip(),
-            serial=raw.serialNumber.strip(),
-            manufacturer=raw.manufacturerID.strip(),
-            model=raw.model.strip(),
-            module_path=self.module.path,
-            pin_state=pin_state_from_flags(raw.flags),
-            protected_auth_path=bool(raw.flags & PyKCS11.CKF_PROTECTED_AUTHENTICATION_PATH),
-        )
+        return token_info_from(raw, self.module.path)
 
     def _open(self) -> Any:
         if self._session is None:
