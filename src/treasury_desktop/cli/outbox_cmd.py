@@ -1,0 +1,172 @@
+"""``submit ID...``, ``outbox [list|run [--until-empty]]`` and ``sync``: the outbox, scripted.
+
+The server and unit come from the profile (``connect``) or ``--server``; the credential from
+``TREASURY_API_TOKEN`` or the keyring.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from datetime import UTC, datetime
+from typing import Any
+
+from treasury_desktop.api.client import TreasuryClient
+from treasury_desktop.api.connection import Connection, load_connection
+from treasury_desktop.api.credentials import KeyringCredentialStore, resolve_token
+from treasury_desktop.context import AppContext
+from treasury_desktop.i18n import ExpectedError, Message, text
+from treasury_desktop.outbox.adapter import ClientPort
+from treasury_desktop.outbox.model import ACTIVE, ItemState, OutboxItem
+from treasury_desktop.outbox.runlock import SenderLock
+from treasury_desktop.outbox.sender import Sender
+from treasury_desktop.outbox.timing import Backoff
+from treasury_desktop.sync.balances import BalanceBook
+from treasury_desktop.sync.service import StatusSync, SyncSummary
+from treasury_desktop.usecases.submit import SubmitService
+
+
+def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """Add ``submit``, ``outbox`` and ``sync``."""
+    submit = commands.add_parser("submit", help="put signed vouchers into the outbox")
+    submit.add_argument("ids", nargs="+", metavar="ID")
+    submit.set_defaults(handler=_submit)
+    outbox = commands.add_parser("outbox", help="list the outbox or send what it holds")
+    outbox.add_argument("action", nargs="?", choices=("list", "run"), default="list")
+    outbox.add_argument("--until-empty", action="store_true", help="stop when nothing is left")
+    outbox.add_argument("--all", action="store_true", help="list delivered items too")
+    outbox.add_argument("--concurrency", type=int, default=6, help="requests in flight (6)")
+    outbox.add_argument("--backoff-cap", type=float, default=300.0, help=argparse.SUPPRESS)
+    _common(outbox)
+    outbox.set_defaults(handler=_outbox)
+    sync = commands.add_parser("sync", help="update voucher statuses from the treasury")
+    _common(sync)
+    sync.set_defaults(handler=_sync)
+
+
+def _common(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--server", metavar="URL", help="treasury API address (else the profile)")
+    parser.add_argument("--json", action="store_true", help="JSON lines instead of text")
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+def _port(args: argparse.Namespace, ctx: AppContext) -> tuple[ClientPort, str]:
+    _, profile = ctx.repositories()
+    saved = load_connection(profile)
+    if saved is None:
+        unit = profile.unit()
+        if not args.server or unit is None:
+            raise ExpectedError("api.not_connected")
+        saved = Connection(args.server, unit.code)
+    token = resolve_token(KeyringCredentialStore(), saved.server, saved.unit)
+    client = TreasuryClient(args.server or saved.server, saved.unit, token,
+                            ca_bundle=saved.ca_bundle)
+    return ClientPort(client), saved.unit
+
+
+def _submit(args: argparse.Namespace, ctx: AppContext) -> int:
+    results = SubmitService(ctx.connect(), ctx.actor, _now).queue(args.ids)
+    for result in results:
+        print(result.message.render(args.lang), file=sys.stdout if result.ok else sys.stderr)
+    return 0 if all(r.ok for r in results) else 1
+
+
+def _item_json(item: OutboxItem, lang: Any) -> dict[str, Any]:
+    return {
+        "id": item.voucher_id, "state": item.state.value, "attempts": item.attempts,
+        "next_attempt_at": item.next_attempt_at.isoformat() if item.next_attempt_at else None,
+        "last_error": item.last_error.render(lang) if item.last_error else None,
+        "outcome": item.outcome.value if item.outcome else None,
+        "reasons": [r.as_json() for r in item.reasons], "number": item.number,
+        "maybe_committed": item.maybe_committed,
+    }
+
+
+def _outbox(args: argparse.Namespace, ctx: AppContext) -> int:
+    if args.action == "run":
+        return _run(args, ctx)
+    sender = Sender(ctx.connect, _Offline(), actor=ctx.actor)
+    try:
+        states = None if args.all else frozenset(ACTIVE | {ItemState.REFUSED})
+        for item in sender.snapshot(states):
+            if args.json:
+                print(json.dumps(_item_json(item, args.lang), ensure_ascii=False))
+            else:
+                state = text(f"outbox.state.{item.state.value}", args.lang)
+                error = item.last_error.render(args.lang) if item.last_error else ""
+                print(f"{item.voucher_id}  {item.number:>6}  {state:<12} {item.attempts:>3}  "
+                      f"{error}".rstrip())
+        print(sender.status().message().render(args.lang), file=sys.stderr)
+    finally:
+        sender.close()
+    return 0
+
+
+def _run(args: argparse.Namespace, ctx: AppContext) -> int:
+    port, unit = _port(args, ctx)
+    sync = StatusSync(ctx.connect, port, unit, actor=ctx.actor)
+    sender = Sender(ctx.connect, port, actor=ctx.actor, concurrency=args.concurrency,
+                    backoff=Backoff(cap=args.backoff_cap), after_delivery=sync.request)
+    try:
+        with SenderLock(ctx.data_dir):
+            summary = sender.run(until_empty=args.until_empty)
+            synced = sync.pull()
+    finally:
+        sender.close()
+        sync.close()
+        port.close()
+    counts = {s.value: summary.count(s) for s in ItemState}
+    if args.json:
+        print(json.dumps({"attempts": counts, "paused": _render(summary.paused_reason, args),
+                          "synced": synced.applied, "sync_error": _render(synced.error, args)},
+                         ensure_ascii=False))
+    else:
+        print(text("outbox.run.done", args.lang, delivered=counts["delivered"],
+                   refused=counts["refused"], retried=counts["pending"], synced=synced.applied))
+    if summary.paused_reason is not None:
+        print(summary.paused_reason.render(args.lang), file=sys.stderr)
+        return 1
+    return 0
+
+
+def _sync(args: argparse.Namespace, ctx: AppContext) -> int:
+    port, unit = _port(args, ctx)
+    sync = StatusSync(ctx.connect, port, unit, actor=ctx.actor)
+    try:
+        summary: SyncSummary = sync.pull()
+        if summary.error is None:
+            try:
+                BalanceBook(ctx.connect(), _now).refresh(port, unit, ctx.clock().year)
+            except Exception as error:  # balances are a convenience: say so, do not fail
+                print(f"balances: {error}", file=sys.stderr)
+    finally:
+        sync.close()
+        port.close()
+    if args.json:
+        for notice in summary.finals:
+            print(json.dumps({"id": notice.voucher_id, "status": notice.status.value,
+                              "reason": notice.reason}, ensure_ascii=False))
+        print(json.dumps({"applied": summary.applied, "moved": summary.moved,
+                          "cursor": summary.cursor, "error": _render(summary.error, args)},
+                         ensure_ascii=False))
+    else:
+        print(text("sync.done", args.lang, applied=summary.applied, moved=summary.moved))
+    if summary.error is not None:
+        print(summary.error.render(args.lang), file=sys.stderr)
+        return 1
+    return 0
+
+
+def _render(message: Message | None, args: argparse.Namespace) -> str | None:
+    return message.render(args.lang) if message is not None else None
+
+
+class _Offline:
+    """A port for commands that never call the server (``outbox list``)."""
+
+    def __getattr__(self, name: str) -> Any:
+        raise RuntimeError(f"outbox list does not call the treasury ({name})")
