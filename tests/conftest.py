@@ -1,11 +1,15 @@
-"""Shared fixtures: a private data folder per test, the 2026 example voucher of DESIGN.md."""
+"""Shared fixtures: a private data folder per test, the 2026 example voucher of DESIGN.md,
+and the session's SoftHSM2 tokens (made on first use, see tests/signing/fixtures.py)."""
 
 from __future__ import annotations
 
 import copy
+import importlib.util
 import json
-from collections.abc import Iterator
+import sys
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from types import ModuleType
 from typing import Any
 
 import pytest
@@ -76,3 +80,28 @@ def ctx(data_dir: Path) -> Iterator[AppContext]:
     context = AppContext(data_dir)
     yield context
     context.close()
+
+
+def _shared_signing_fixtures() -> ModuleType:
+    """tests/signing/fixtures.py under one module name, so its tokens are made once."""
+    name = "treasury_signing_fixtures"
+    if name not in sys.modules:
+        path = Path(__file__).parent / "signing" / "fixtures.py"
+        spec = importlib.util.spec_from_file_location(name, path)
+        assert spec is not None and spec.loader is not None
+        module = importlib.util.module_from_spec(spec)
+        sys.modules[name] = module
+        spec.loader.exec_module(module)
+    return sys.modules[name]
+
+
+_signing = _shared_signing_fixtures()
+softhsm = _signing.softhsm
+softhsm_module_loaded = _signing.softhsm_module_loaded
+
+
+@pytest.fixture
+def openssl_verify() -> Callable[..., int]:
+    """``openssl cms -verify`` on a detached signature; returns the exit code."""
+    verify: Callable[..., int] = _signing.openssl_verify
+    return verify

@@ -4,7 +4,7 @@ SoftHSM2 cannot show (a locked PIN, a token pulled out mid-batch)."""
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -27,8 +27,6 @@ from treasury_desktop.store.records import Actor
 from treasury_desktop.store.signatures import RegisteredSigner, SignatureStore, SignerRegistry
 from treasury_desktop.usecases.drafting import DraftingService
 from treasury_desktop.usecases.signing import SigningRequest, SigningService
-
-from .conftest import openssl_verify
 
 CHIEF, HOLDER = SignerRole.CHIEF_ACCOUNTANT, SignerRole.ACCOUNT_HOLDER
 
@@ -68,6 +66,7 @@ def register(conn: sqlite3.Connection, der: bytes, role: SignerRole) -> None:
 def test_two_signers_on_softhsm_and_openssl_accepts(
     ctx: AppContext, conn: sqlite3.Connection, executor: TokenExecutor, softhsm: Any,
     softhsm_module_loaded: Any, example_document: dict[str, Any], tmp_path: Path,
+    openssl_verify: Callable[..., int],
 ) -> None:
     ids = make_vouchers(ctx, conn, example_document, 3)
     register(conn, softhsm.chief.key.certificate_der, CHIEF)

@@ -16,9 +16,9 @@ from treasury_desktop.i18n import ExpectedError, set_language
 
 
 def _command_modules() -> list[ModuleType]:
-    from treasury_desktop.cli import connect, sandbox_cmd, vouchers
+    from treasury_desktop.cli import connect, outbox_cmd, sandbox_cmd, signing_cmd, vouchers
 
-    return [vouchers, connect, sandbox_cmd]
+    return [vouchers, signing_cmd, connect, sandbox_cmd, outbox_cmd]
 
 
 def build_parser() -> argparse.ArgumentParser:
