@@ -59,6 +59,16 @@ def test_count_low_then_final_try_then_locked(software_keys: SoftwareKeys) -> No
     assert token.info().pin_state is PinState.LOCKED
 
 
+def test_a_wrong_pin_is_tried_once_and_never_shown(software_keys: SoftwareKeys) -> None:
+    token = fake(software_keys)
+    with pytest.raises(PinIncorrect) as caught:
+        token.login("975310")
+    assert [name for name, _ in token.calls].count("login") == 1
+    for lang in ("vi", "en"):
+        assert "975310" not in caught.value.message.render(lang)  # type: ignore[arg-type]
+    assert "975310" not in repr(caught.value.message.params)
+
+
 def test_right_pin_resets_the_counter(software_keys: SoftwareKeys) -> None:
     token = fake(software_keys, tries=5, count_low_after=2)
     with pytest.raises(PinIncorrect) as caught:

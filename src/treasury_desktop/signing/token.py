@@ -106,7 +106,11 @@ def select_token(tokens: Sequence[Token], label_or_serial: str | None) -> Token:
             raise ExpectedError("signing.token.none")
         raise ExpectedError("signing.token.choose", count=len(tokens))
     wanted = label_or_serial.strip()
-    matches = [t for t in tokens if wanted in (t.info().label, t.info().serial)]
+    matches = []
+    for token in tokens:
+        info = token.info()
+        if wanted in (info.label, info.serial):
+            matches.append(token)
     if not matches:
         raise ExpectedError("signing.token.not_found", token=wanted)
     if len(matches) > 1:
