@@ -12,7 +12,13 @@ from treasury_signing_fixtures import SigningWorld
 from treasury_desktop.domain.roles import SignerRole
 from treasury_desktop.i18n import ExpectedError
 from treasury_desktop.signing.cms import add_signature
-from treasury_desktop.signing.errors import PinIncorrect, PinInvalid, PinState, TokenError
+from treasury_desktop.signing.errors import (
+    PinIncorrect,
+    PinInvalid,
+    PinState,
+    TokenError,
+    TokenRemoved,
+)
 from treasury_desktop.signing.pkcs11_token import Pkcs11Module, Pkcs11Token
 from treasury_desktop.signing.token import (
     SignatureAlgorithm,
@@ -193,3 +199,20 @@ def test_signing_key_is_sign_only(
         assert (sign, decrypt, unwrap, extractable) == (True, False, False, False)
     finally:
         tok.logout()
+
+
+def test_lost_session_reads_as_pulled_out_and_recovers(
+    softhsm: SigningWorld, softhsm_module_loaded: Pkcs11Module
+) -> None:
+    tok = token(softhsm_module_loaded, "KTT-RSA")
+    tok.login(fx.USER_PIN)
+    fingerprint = softhsm.chief.key.cert_sha256
+    tok.sign(fingerprint, b"a", SignatureAlgorithm.RSA_PKCS1_SHA256)
+    # What a real token's removal does to the session (SoftHSM cannot be pulled out).
+    softhsm_module_loaded.lib.closeAllSessions(softhsm_module_loaded.slot_of(tok.serial))
+    with pytest.raises(TokenRemoved) as caught:
+        tok.sign(fingerprint, b"b", SignatureAlgorithm.RSA_PKCS1_SHA256)
+    assert "KTT-RSA" in str(caught.value)
+    tok.login(fx.USER_PIN)  # plugged in again: a new session, a new login
+    assert tok.sign(fingerprint, b"c", SignatureAlgorithm.RSA_PKCS1_SHA256)
+    tok.logout()

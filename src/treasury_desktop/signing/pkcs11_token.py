@@ -137,9 +137,17 @@ class Pkcs11Token:
         try:
             return action()
         except PyKCS11.PyKCS11Error as err:
-            raise error_for_code(
-                err.value, token=self.label, operation=operation, pin_state_now=self._pin_state
-            ) from None
+            raise self._error(err.value, operation) from None
+
+    def _error(self, code: int, operation: Operation) -> Exception:
+        error = error_for_code(
+            code, token=self.label, operation=operation, pin_state_now=self._pin_state
+        )
+        if isinstance(error, TokenRemoved):
+            # The session died with the token: plugged in again, it needs a new one.
+            self._session = None
+            self._keys.clear()
+        return error
 
     def _slot(self) -> int:
         slot = self.module.slot_of(self.serial)
@@ -217,9 +225,7 @@ class Pkcs11Token:
             session.login(pin)
         except PyKCS11.PyKCS11Error as err:
             if err.value != PyKCS11.CKR_USER_ALREADY_LOGGED_IN:
-                raise error_for_code(
-                    err.value, token=self.label, operation="login", pin_state_now=self._pin_state
-                ) from None
+                raise self._error(err.value, "login") from None
         finally:
             del pin
         self._keys.clear()
