@@ -1,0 +1,35 @@
+"""Child process for test_demo: open the demo, sign a complete draft with the demo tokens."""
+
+from __future__ import annotations
+
+import json
+import os
+
+from treasury_desktop.demo.session import DEMO_SIGNERS_KEY, open_demo
+from treasury_desktop.domain.roles import SignerRole
+from treasury_desktop.signing.executor import TokenExecutor
+from treasury_desktop.store.records import Folder, VoucherQuery
+from treasury_desktop.usecases.signing import SigningRequest, SigningService
+from treasury_desktop.usecases.tokens import ModuleSet, module_paths
+
+with open_demo() as ctx:
+    folder = ctx.data_dir
+    conn = ctx.connect()
+    repo, profile = ctx.repositories(conn)
+    counts = {f.value: n for f, n in repo.folder_counts().items()}
+    signers = profile.get(DEMO_SIGNERS_KEY)
+    [ready, *_] = repo.page(VoucherQuery(folder=Folder.TO_SIGN), 0, 50)
+    chief = next(s for s in signers if s["role"] == "chief-accountant")
+    with TokenExecutor() as executor:
+        modules = executor.call(ModuleSet, module_paths(profile))
+        service = SigningService(conn, executor, modules, ctx.actor)
+        candidates = [r.id for r in repo.page(VoucherQuery(folder=Folder.TO_SIGN), 0, 50)
+                      if r.status.value == "draft"]
+        plan = service.prepare(SigningRequest((candidates[0],), SignerRole.CHIEF_ACCOUNTANT,
+                                              token=chief["label"]))
+        result = service.execute(plan, chief["pin"])
+        labels = sorted(t.info().label for t in executor.call(modules.tokens))
+        executor.call(modules.close)
+    print(json.dumps({"counts": counts, "signers": signers, "labels": labels,
+                      "signed": list(result.signed), "folder": str(folder)}))
+print(json.dumps({"exists_after": os.path.exists(folder)}))

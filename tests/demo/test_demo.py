@@ -1,0 +1,31 @@
+"""``--demo``: seeded folders, two real SoftHSM2 tokens a newcomer can sign with, nothing left
+behind. Run in a child process: SoftHSM2 reads its configuration once per process."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from treasury_desktop.signing.provision import softhsm_module
+
+CHILD = Path(__file__).with_name("demo_child.py")
+
+
+@pytest.mark.skipif(softhsm_module() is None, reason="SoftHSM2 is not installed")
+def test_demo_has_every_folder_and_signs_with_demo_tokens() -> None:
+    env = {k: v for k, v in os.environ.items() if k != "SOFTHSM2_CONF"}
+    done = subprocess.run([sys.executable, str(CHILD)], capture_output=True, text=True,
+                          timeout=120, env=env)
+    assert done.returncode == 0, done.stderr
+    first, second = (json.loads(line) for line in done.stdout.splitlines())
+    assert all(n > 0 for n in first["counts"].values()), first["counts"]
+    assert first["counts"]["all"] >= 30
+    assert first["labels"] == ["DEMO-CTK", "DEMO-KTT"]
+    assert {s["holder"] for s in first["signers"]} == {"Nguyễn Thị Lan", "Trần Văn Minh"}
+    assert len(first["signed"]) == 1
+    assert second == {"exists_after": False}
