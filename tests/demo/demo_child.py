@@ -29,7 +29,11 @@ with open_demo() as ctx:
                                               token=chief["label"]))
         result = service.execute(plan, chief["pin"])
         labels = sorted(t.info().label for t in executor.call(modules.tokens))
+        fully_signed = [r.id for r in repo.page(VoucherQuery(), 0, 500)
+                        if r.status.value not in ("draft", "signed_chief")]
+        verified = sum(len(service.verify_fully_signed(i)) == 2 for i in fully_signed)
         executor.call(modules.close)
     print(json.dumps({"counts": counts, "signers": signers, "labels": labels,
-                      "signed": list(result.signed), "folder": str(folder)}))
+                      "signed": list(result.signed), "folder": str(folder),
+                      "fully_signed": len(fully_signed), "verified": verified}))
 print(json.dumps({"exists_after": os.path.exists(folder)}))

@@ -28,4 +28,6 @@ def test_demo_has_every_folder_and_signs_with_demo_tokens() -> None:
     assert first["labels"] == ["DEMO-CTK", "DEMO-KTT"]
     assert {s["holder"] for s in first["signers"]} == {"Nguyễn Thị Lan", "Trần Văn Minh"}
     assert len(first["signed"]) == 1
+    # Every voucher the demo shows as signed by both carries two real, valid signatures.
+    assert first["fully_signed"] >= 20 and first["verified"] == first["fully_signed"]
     assert second == {"exists_after": False}

@@ -116,17 +116,23 @@ def demo_vouchers(today: date, seed: int = 7) -> list[tuple[Voucher, VoucherStat
 
 
 def seed_demo(
-    repo: SqliteVoucherRepository, profile: ProfileStore, drafting: DraftingService,
-    today: date,
-) -> int:
-    """Fill an empty store with the demo unit and vouchers; returns how many were made."""
+    profile: ProfileStore, drafting: DraftingService, today: date
+) -> list[tuple[str, VoucherState]]:
+    """Store the demo unit and vouchers as drafts; returns each id with the state it should
+    reach (signing and later steps are done by the caller, with real demo tokens)."""
     profile.set_unit(DEMO_UNIT)
-    actor = Actor("demo", "accountant")
-    made = 0
+    planned = []
     for voucher, state in demo_vouchers(today):
         drafting.save(voucher)
-        for step in _path_to(state):
-            reason = _REASONS.get(step, "")
-            repo.set_status(voucher.id, step, actor=actor, reason=reason)
-        made += 1
-    return made
+        planned.append((voucher.id, state))
+    return planned
+
+
+def advance(
+    repo: SqliteVoucherRepository, voucher_id: str, state: VoucherState, *, after: VoucherState
+) -> None:
+    """Move a signed voucher on to ``state`` (the treasury's answers of earlier days)."""
+    actor = Actor("demo", "accountant")
+    path = _path_to(state)
+    for step in path[path.index(after) + 1 :] if after in path else path:
+        repo.set_status(voucher_id, step, actor=actor, reason=_REASONS.get(step, ""))
