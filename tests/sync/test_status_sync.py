@@ -107,7 +107,7 @@ def test_reapplying_a_page_changes_nothing(conn: sqlite3.Connection, db_path: Pa
     audit = conn.execute("SELECT count(*) FROM audit_log").fetchone()[0]
     with transaction(conn):
         second = apply_page_in(conn, UNIT, page, ACTOR, clock.now())
-    assert (first.moved, second.moved, second.applied) == (2, 0, 0)
+    assert (first.applied, first.moved, second.moved, second.applied) == (2, 1, 0, 0)
     assert conn.execute("SELECT count(*) FROM audit_log").fetchone()[0] == audit
     assert status(conn, voucher_id) is VoucherState.PAID
 

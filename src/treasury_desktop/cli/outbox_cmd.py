@@ -113,6 +113,7 @@ def _run(args: argparse.Namespace, ctx: AppContext) -> int:
                     backoff=Backoff(cap=args.backoff_cap), after_delivery=sync.request)
     try:
         with SenderLock(ctx.data_dir):
+            sender.send_now()  # an explicit run lifts a pause and hurries waiting items
             summary = sender.run(until_empty=args.until_empty)
             synced = sync.pull()
     finally:

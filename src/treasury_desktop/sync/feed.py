@@ -53,24 +53,42 @@ def last_synced(conn: sqlite3.Connection, unit: str) -> datetime | None:
     return None if row is None else datetime.fromisoformat(row[0])
 
 
+@dataclass
+class _Voucher:
+    status: VoucherState
+    number: str
+    moved_to: VoucherState | None = None
+    reason: str = ""
+
+
 def apply_page_in(
     conn: sqlite3.Connection, unit: str, page: ChangesPage, actor: Actor, now: datetime
 ) -> AppliedPage:
-    """Apply ``page`` and move the cursor, inside the caller's transaction."""
+    """Apply ``page`` and move the cursor, inside the caller's transaction.
+
+    Every change goes on the timeline; the voucher's status makes one move per page, to the
+    last state the page's changes lead to (each step checked against the workflow), so a
+    catch-up after days offline writes one row per voucher, not one per step.
+    """
     repo = SqliteVoucherRepository(conn)
-    applied = moved = unknown = 0
-    finals: list[FinalNotice] = []
+    applied = unknown = 0
+    seen: dict[str, _Voucher | None] = {}
     for change in page.changes:
-        row = conn.execute(
-            "SELECT status, number FROM vouchers WHERE id = ?", (change.document_id,)
-        ).fetchone()
-        if row is None:
-            unknown += 1
+        vid = change.document_id
+        if vid not in seen:
+            row = conn.execute("SELECT status, number FROM vouchers WHERE id = ?",
+                               (vid,)).fetchone()
+            seen[vid] = None if row is None else _Voucher(VoucherState(row[0]), row[1])
+        voucher = seen[vid]
+        if voucher is None:
+            unknown += 1  # made on another desk
             continue
-        # The treasury reports on it, so it has it: settle the outbox item first (no-op when
-        # already delivered), which also puts "sent" before the treasury's steps.
-        mark_delivered_in(conn, repo, actor, change.document_id, SubmitOutcome.REPLAYED, now)
-        if not add_event(conn, change.document_id, change.status, change.at, detail=change.detail,
+        if voucher.status is VoucherState.QUEUED:
+            # The treasury reports on it, so it has it: settle the outbox item first, which
+            # also puts "sent" before the treasury's steps on the timeline.
+            mark_delivered_in(conn, repo, actor, vid, SubmitOutcome.REPLAYED, now)
+            voucher.status = VoucherState.SENT
+        if not add_event(conn, vid, change.status, change.at, detail=change.detail,
                          reason=change.reason, source=EventSource.TREASURY):
             continue  # seen before
         applied += 1
@@ -78,14 +96,18 @@ def apply_page_in(
             target = VoucherState(change.status)
         except ValueError:
             continue  # a status this version does not know: on the timeline only
-        current = VoucherState(conn.execute(
-            "SELECT status FROM vouchers WHERE id = ?", (change.document_id,)).fetchone()[0])
-        if current is target or not can_move(current, target):
+        current = voucher.moved_to or voucher.status
+        if target is not current and can_move(current, target):
+            voucher.moved_to, voucher.reason = target, change.reason
+    finals: list[FinalNotice] = []
+    moved = 0
+    for vid, voucher in seen.items():
+        if voucher is None or voucher.moved_to is None:
             continue
-        repo.set_status_in(conn, change.document_id, target, actor=actor, reason=change.reason)
+        repo.set_status_in(conn, vid, voucher.moved_to, actor=actor, reason=voucher.reason)
         moved += 1
-        if target in FINAL:
-            finals.append(FinalNotice(change.document_id, row["number"], target, change.reason))
+        if voucher.moved_to in FINAL:
+            finals.append(FinalNotice(vid, voucher.number, voucher.moved_to, voucher.reason))
     conn.execute(
         "INSERT INTO sync_cursor (unit, cursor, synced_at) VALUES (?, ?, ?)"
         " ON CONFLICT (unit) DO UPDATE SET cursor = excluded.cursor,"
