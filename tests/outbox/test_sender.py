@@ -188,3 +188,29 @@ def test_background_thread_delivers_and_stops(
     assert done.wait(10)
     sender.close()
     assert len(treasury.documents) == 5
+
+
+def test_an_answer_after_an_outage_wakes_the_waiting_items(
+    conn: sqlite3.Connection, clock: FakeClock, treasury: FakeTreasury, make_sender: MakeSender
+) -> None:
+    queue(conn, clock, 3)
+    treasury.script = ["reset_before"]  # the first attempt finds the network down
+    changes: list[OutboxChange] = []
+    sender = make_sender(concurrency=1)
+    sender.subscribe(changes.append)
+    summary = sender.run(until_empty=True)
+    assert summary.count(ItemState.DELIVERED) == 3 and summary.count(ItemState.PENDING) == 1
+    assert clock.waited == [], "no backoff was waited out once an answer came back"
+    assert any(c.status.connectivity is Connectivity.OFFLINE for c in changes)
+    assert sender.status().connectivity is Connectivity.ONLINE
+
+
+def test_network_back_event_makes_items_due(
+    conn: sqlite3.Connection, clock: FakeClock, treasury: FakeTreasury, make_sender: MakeSender
+) -> None:
+    queue(conn, clock, 1)
+    conn.execute("UPDATE outbox SET next_attempt_at = '2099-01-01T00:00:00'")
+    sender = make_sender()
+    sender.network_changed(online=True)
+    assert sender.run(until_empty=True).count(ItemState.DELIVERED) == 1
+    assert clock.now().year == 2026

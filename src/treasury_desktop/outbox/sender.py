@@ -230,10 +230,13 @@ class Sender:
         repo = SqliteVoucherRepository(conn)
         now = self._clock.now()
         results: list[AttemptResult] = []
+        was_offline = self._offline
         with transaction(conn):
             for future in done:
                 item = pending.pop(future)
                 results.append(self._record_one(conn, repo, item, future.result(), now))
+            if was_offline and not self._offline:
+                store.wake_all_in(conn, now)  # the network is back: no need to wait out backoff
         self._in_flight = len(pending)
         summary.results.extend(results)
         self._changed(tuple(r.voucher_id for r in results))
