@@ -5,8 +5,9 @@ from __future__ import annotations
 import json
 import os
 
-from treasury_desktop.demo.session import DEMO_SIGNERS_KEY, open_demo
+from treasury_desktop.demo.session import open_demo
 from treasury_desktop.domain.roles import SignerRole
+from treasury_desktop.settings import DEMO_SIGNERS
 from treasury_desktop.signing.executor import TokenExecutor
 from treasury_desktop.store.records import Folder, VoucherQuery
 from treasury_desktop.usecases.signing import SigningRequest, SigningService
@@ -17,7 +18,7 @@ with open_demo() as ctx:
     conn = ctx.connect()
     repo, profile = ctx.repositories(conn)
     counts = {f.value: n for f, n in repo.folder_counts().items()}
-    signers = profile.get(DEMO_SIGNERS_KEY)
+    signers = DEMO_SIGNERS.read(profile)
     [ready, *_] = repo.page(VoucherQuery(folder=Folder.TO_SIGN), 0, 50)
     chief = next(s for s in signers if s["role"] == "chief-accountant")
     with TokenExecutor() as executor:

@@ -19,6 +19,7 @@ from treasury_desktop.demo.seed import advance, seed_demo
 from treasury_desktop.domain.roles import SignerRole
 from treasury_desktop.domain.workflow import VoucherState
 from treasury_desktop.i18n import Lang
+from treasury_desktop.settings import DEMO_SIGNERS, PKCS11_MODULES
 from treasury_desktop.signing.demo_tokens import DemoTokens, provision_demo_tokens
 from treasury_desktop.signing.executor import TokenExecutor
 from treasury_desktop.store.profile import ProfileStore
@@ -26,10 +27,7 @@ from treasury_desktop.store.records import Actor
 from treasury_desktop.store.signatures import RegisteredSigner, SignerRegistry
 from treasury_desktop.usecases.drafting import DraftingService
 from treasury_desktop.usecases.signing import SigningRequest, SigningService
-from treasury_desktop.usecases.tokens import USER_MODULES_KEY, ModuleSet
-
-DEMO_SIGNERS_KEY = "demo_signers"
-"""Profile key: the demo tokens' labels, holders and PINs, for the window to show."""
+from treasury_desktop.usecases.tokens import ModuleSet
 
 
 def install_demo_tokens(ctx: AppContext, folder: Path) -> DemoTokens | None:
@@ -50,8 +48,8 @@ def install_demo_tokens(ctx: AppContext, folder: Path) -> DemoTokens | None:
             ),
             actor=actor,
         )
-    profile.set(USER_MODULES_KEY, [str(tokens.config.module_path)])
-    profile.set(DEMO_SIGNERS_KEY, [
+    PKCS11_MODULES.write(profile, [str(tokens.config.module_path)])
+    DEMO_SIGNERS.write(profile, [
         {"role": s.role.value, "label": s.label, "pin": s.user_pin, "holder": s.holder_name}
         for s in tokens.signers
     ])

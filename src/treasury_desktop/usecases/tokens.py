@@ -1,8 +1,8 @@
 """Finding tokens: which PKCS#11 modules to load, what each sees, and why one failed.
 
-The known CA drivers of this OS, the modules the user added in the settings (profile key
-``pkcs11_modules``), or just the one given on the command line. Every call here touches
-PKCS#11, so it runs on the token thread.
+The known CA drivers of this OS, the modules the user added in the settings
+(:data:`settings.PKCS11_MODULES`), or just the one given on the command line. Every call
+here touches PKCS#11, so it runs on the token thread.
 """
 
 from __future__ import annotations
@@ -12,14 +12,13 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from treasury_desktop.i18n import ExpectedError, Message
+from treasury_desktop.settings import PKCS11_MODULES
 from treasury_desktop.signing.certificates import CertificateInfo
 from treasury_desktop.signing.errors import TokenRemoved
 from treasury_desktop.signing.modules import find_modules
 from treasury_desktop.signing.pkcs11_token import Pkcs11Module
 from treasury_desktop.signing.token import Token, TokenInfo
 from treasury_desktop.store.profile import ProfileStore
-
-USER_MODULES_KEY = "pkcs11_modules"
 
 
 @dataclass(frozen=True)
@@ -90,8 +89,7 @@ def module_paths(profile: ProfileStore, explicit: str | None = None) -> list[str
     """The module to load: ``explicit`` alone, else the known drivers and the user's own."""
     if explicit:
         return [explicit]
-    user = profile.get(USER_MODULES_KEY, [])
-    return [str(c.path) for c in find_modules(user if isinstance(user, list) else [])]
+    return [str(c.path) for c in find_modules(PKCS11_MODULES.read(profile))]
 
 
 def describe(tokens: Sequence[Token], now: datetime) -> list[TokenView]:
