@@ -6,6 +6,7 @@ Loaded under ONE module name by tests/api/conftest.py and tests/sandbox/conftest
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import gzip
 import threading
@@ -194,7 +195,8 @@ class _OpenAPIRequest:
         self.method = request.method.lower()
         body = request.content
         if request.headers.get("content-encoding") == "gzip":
-            body = gzip.decompress(body)
+            with contextlib.suppress(OSError, EOFError):
+                body = gzip.decompress(body)
         self.body: bytes | None = body or None
         self.content_type = request.headers.get("content-type", "application/json")
         self.parameters = RequestParameters(
@@ -218,13 +220,16 @@ def openapi() -> OpenAPI:
     return OpenAPI.from_file_path(str(resources_dir() / "api" / "openapi.yaml"))
 
 
-def check_exchanges(exchanges: Sequence[tuple[httpx.Request, httpx.Response]]) -> None:
-    """Every recorded request and response must conform to the OpenAPI document."""
+def check_exchanges(exchanges: Sequence[tuple[httpx.Request, httpx.Response]],
+                    requests: bool = True) -> None:
+    """Every recorded response (and request, unless bad on purpose) must conform to the
+    OpenAPI document."""
     spec = openapi()
     for request, response in exchanges:
         req = _OpenAPIRequest(request)
         try:
-            spec.validate_request(req)  # type: ignore[arg-type]
+            if requests:
+                spec.validate_request(req)  # type: ignore[arg-type]
         except SecurityValidationError:
             pass  # the auth tests send no or bad credentials on purpose
         spec.validate_response(req, _OpenAPIResponse(response))  # type: ignore[arg-type]

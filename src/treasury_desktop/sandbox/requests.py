@@ -68,9 +68,9 @@ def document_id(request: Request) -> str:
         parsed = uuid.UUID(raw)
     except ValueError:
         parsed = None
-    if parsed is None or str(parsed) != raw.lower() or len(raw) != 36:
+    if parsed is None or str(parsed) != raw:
         raise refuse(400, "invalid_id", "sandbox.error.invalid_id")
-    return raw.lower()
+    return raw
 
 
 def int_param(request: Request, name: str, low: int, high: int, default: int | None) -> int:
