@@ -83,6 +83,9 @@ def drain(folder: Path, count: int, naive: int) -> None:
             print(f"link floor: {max(up, down)} B / {BANDWIDTH:.0f} B/s + {windows} windows x "
                   f"{2 * LATENCY:.1f} s RTT = {floor:.1f} s -> outbox/floor = {took / floor:.2f}"
                   f" (target <= 1.5)")
+            strict = max(up, down) / BANDWIDTH + 2 * LATENCY
+            print(f"strict floor (bytes / bandwidth + one RTT, perfect overlap) = {strict:.1f} s"
+                  f" -> outbox/strict = {took / strict:.2f}")
             per_naive = naive_sender(link.url, ids[count:], rows)
             print(f"naive: {per_naive:.2f} s per voucher -> {per_naive * count:.0f} s for {count}"
                   f" -> outbox is {per_naive * count / took:.1f}x faster (target >= 10)")

@@ -19,10 +19,12 @@ from treasury_desktop.context import AppContext
 from treasury_desktop.i18n import ExpectedError, Message, text
 from treasury_desktop.outbox.adapter import ClientPort
 from treasury_desktop.outbox.model import ACTIVE, ItemState, OutboxItem
+from treasury_desktop.outbox.port import TreasuryFailure
 from treasury_desktop.outbox.runlock import SenderLock
 from treasury_desktop.outbox.sender import Sender
 from treasury_desktop.outbox.timing import Backoff
 from treasury_desktop.sync.balances import BalanceBook
+from treasury_desktop.sync.catalogs import CatalogBook
 from treasury_desktop.sync.service import StatusSync, SyncSummary
 from treasury_desktop.usecases.submit import SubmitService
 
@@ -140,10 +142,7 @@ def _sync(args: argparse.Namespace, ctx: AppContext) -> int:
     try:
         summary: SyncSummary = sync.pull()
         if summary.error is None:
-            try:
-                BalanceBook(ctx.connect(), _now).refresh(port, unit, ctx.clock().year)
-            except Exception as error:  # balances are a convenience: say so, do not fail
-                print(f"balances: {error}", file=sys.stderr)
+            _refresh_reference_data(ctx, port, unit)
     finally:
         sync.close()
         port.close()
@@ -160,6 +159,17 @@ def _sync(args: argparse.Namespace, ctx: AppContext) -> int:
         print(summary.error.render(args.lang), file=sys.stderr)
         return 1
     return 0
+
+
+def _refresh_reference_data(ctx: AppContext, port: ClientPort, unit: str) -> None:
+    """Balances and catalogues of this fiscal year, for offline use (best effort)."""
+    year = ctx.clock().year
+    conn = ctx.connect()
+    try:
+        BalanceBook(conn, _now).refresh(port, unit, year)
+        CatalogBook(conn, ctx.data_dir, _now).refresh(port, year)
+    except (TreasuryFailure, ExpectedError) as error:  # a convenience: say so, do not fail
+        print(str(error), file=sys.stderr)
 
 
 def _render(message: Message | None, args: argparse.Namespace) -> str | None:

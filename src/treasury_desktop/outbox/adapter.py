@@ -117,6 +117,18 @@ class ClientPort:
                       for b in found.items)
         return Fetched(found.etag, {"unit": found.unit, "fiscal_year": found.fiscal_year}, items)
 
+    def catalog(self, name: str, year: int, etag: str | None) -> Fetched:
+        """A budget-code list with ETag."""
+        try:
+            found = self.client.catalog(name, year, etag)
+        except ApiError as error:
+            raise translate(error) from error
+        if found is None:
+            return Fetched(etag)
+        entries = [{"code": e.code, "name": e.name, "parent": e.parent} for e in found.entries]
+        return Fetched(found.etag, {"name": found.name, "fiscal_year": found.fiscal_year,
+                                    "version": found.version, "entries": entries})
+
     def close(self) -> None:
         """Close the client's pooled connections."""
         self.client.close()

@@ -42,6 +42,7 @@ class FakeTreasury:
     balances_items: tuple[BudgetBalance, ...] = ()
     balances_etag: str = '"b1"'
     latency: float = 0.0
+    catalogs: Mapping[tuple[str, int], Mapping[str, object]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self._lock = threading.Lock()
@@ -140,3 +141,11 @@ class FakeTreasury:
         if etag == self.balances_etag:
             return Fetched(etag)
         return Fetched(self.balances_etag, {"unit": unit, "year": year}, self.balances_items)
+
+    def catalog(self, name: str, year: int, etag: str | None) -> Fetched:
+        """A catalogue from ``catalogs``; its ETag is its version."""
+        body = self.catalogs.get((name, year))
+        if body is None:
+            raise TreasuryMisconfigured(f"no catalogue {name} {year}")
+        tag = f'"{body.get("version", "")}"'
+        return Fetched(tag) if etag == tag else Fetched(tag, body)

@@ -162,3 +162,7 @@ class TreasuryPort(Protocol):
     def balances(self, unit: str, year: int, etag: str | None) -> Fetched:
         """Remaining estimates per code, or Not Modified for this ETag."""
         ...
+
+    def catalog(self, name: str, year: int, etag: str | None) -> Fetched:
+        """A budget-code list (``body``: version and entries), or Not Modified."""
+        ...
