@@ -16,7 +16,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from treasury_desktop.ui.diagnostics import describe, write_bundle
 from treasury_desktop.ui.texts import t
 
 
@@ -72,6 +71,8 @@ class CrashDialog(QDialog):
         super().__init__(parent)
         self.setObjectName("crashDialog")
         self.setWindowTitle(t("crash.title"))
+        from treasury_desktop.ui.diagnostics import describe
+
         self._data_dir = data_dir
         self._text = describe(error)
         message = QLabel(t("crash.message"))
@@ -109,6 +110,8 @@ class CrashDialog(QDialog):
 
     def save_bundle(self) -> Path:
         """Write the bundle into the data folder and say where."""
+        from treasury_desktop.ui.diagnostics import write_bundle
+
         path = write_bundle(self._data_dir, self._text)
         self.saved.setText(t("crash.saved", path=str(path)))
         return path

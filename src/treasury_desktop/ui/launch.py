@@ -7,6 +7,7 @@ import sys
 import time
 from pathlib import Path
 from types import TracebackType
+from typing import Any
 
 from treasury_desktop.context import AppContext
 from treasury_desktop.i18n import set_language
@@ -19,6 +20,29 @@ def run_gui(ctx: AppContext, *, screenshot: Path | None = None, demo: bool = Fal
     """Open the main window on ``ctx`` (or render it to ``screenshot`` and return 0)."""
     if screenshot is not None:
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    app, window = build_window(ctx, demo=demo)
+    previous_hook = sys.excepthook
+
+    def crash_hook(
+        kind: type[BaseException], error: BaseException, trace: TracebackType | None
+    ) -> None:
+        window.report_error(error.with_traceback(trace))
+
+    sys.excepthook = crash_hook
+    try:
+        if screenshot is not None:
+            return render_screenshot(window, screenshot)
+        window.show()
+        return int(app.exec())
+    finally:
+        sys.excepthook = previous_hook
+        window.session.close()
+        window.close()
+        window.deleteLater()
+
+
+def build_window(ctx: AppContext, *, demo: bool = False) -> tuple[Any, Any]:
+    """The application object (made if needed) and the main window, not yet shown."""
     from PySide6.QtGui import QFont
     from PySide6.QtWidgets import QApplication
 
@@ -32,27 +56,9 @@ def run_gui(ctx: AppContext, *, screenshot: Path | None = None, demo: bool = Fal
     app.setApplicationName("treasury-desktop")
     app.setFont(QFont(*FONT))
     app.setStyleSheet(STYLE_SHEET)
-    session = Session(ctx)
-    window = MainWindow(session, demo=demo)
+    window = MainWindow(Session(ctx), demo=demo)
     window.resize(*WINDOW_SIZE)
-    previous_hook = sys.excepthook
-
-    def crash_hook(
-        kind: type[BaseException], error: BaseException, trace: TracebackType | None
-    ) -> None:
-        window.report_error(error.with_traceback(trace))
-
-    sys.excepthook = crash_hook
-    try:
-        if screenshot is not None:
-            return render_screenshot(window, screenshot)
-        window.show()
-        return app.exec()
-    finally:
-        sys.excepthook = previous_hook
-        session.close()
-        window.close()
-        window.deleteLater()
+    return app, window
 
 
 def settle(window: object, timeout: float = 5.0) -> None:
@@ -70,7 +76,7 @@ def settle(window: object, timeout: float = 5.0) -> None:
         opened = window.editing.voucher_id is not None or pane.model.rowCount() == 0
         if loaded and opened and window.session.worker.idle():
             break
-        time.sleep(0.01)
+        time.sleep(0.002)
     QApplication.processEvents()
 
 

@@ -36,7 +36,9 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(f"{title} — {t('window.demo')}" if demo else title)
 
         self.folders = FolderList()
-        self.list_pane = VoucherListPane(session.run_query, session.fetch_page)
+        self.list_pane = VoucherListPane(session.run_query, session.request_page)
+        # Ask for the list first: the worker reads it while the rest of the window is built.
+        self.list_pane.refresh()
         self.editor = VoucherEditor(session.catalog)
         self.editing = EditingController(session, self.editor, self.prompter)
 
@@ -71,8 +73,7 @@ class MainWindow(QMainWindow):
         self.list_pane.answered.connect(self._list_answered)
         self.editing.saved.connect(self._saved)
         self.editing.deleted.connect(lambda _id: self.refresh())
-        self._first_answer = True
-        self.refresh()
+        self._first_answer = True  # folder counts follow the first answer: the list comes first
 
     @staticmethod
     def _padded(widget: QWidget) -> QWidget:
@@ -82,9 +83,9 @@ class MainWindow(QMainWindow):
     # -- actions ----------------------------------------------------------------------------
 
     def refresh(self) -> None:
-        """Counts and list again (F5)."""
-        self.session.folder_counts(self.folders.set_counts)
+        """List and counts again (F5); the list first, it is what the eye waits for."""
         self.list_pane.refresh()
+        self.session.folder_counts(self.folders.set_counts)
 
     def focus_search(self) -> None:
         """Ctrl+F: type to search."""
@@ -111,6 +112,7 @@ class MainWindow(QMainWindow):
         if self._first_answer:
             self._first_answer = False
             self.list_pane.select_first()
+            self.session.folder_counts(self.folders.set_counts)
 
     def _saved(self, result: SaveResult) -> None:
         stored = result.stored

@@ -1,6 +1,6 @@
-"""What the window works with: a read connection on the GUI thread and one worker lane.
+"""What the window works with: one worker lane that owns the window's SQLite connection.
 
-SQLite connections are not shared between threads that write: the worker opens its own.
+The GUI thread never runs SQL; connections are not shared between threads that write.
 """
 
 from __future__ import annotations
@@ -12,9 +12,9 @@ from typing import Any, TypeVar
 from treasury_desktop.context import AppContext
 from treasury_desktop.domain.catalog import BudgetCatalog
 from treasury_desktop.i18n import ExpectedError
-from treasury_desktop.store.records import Folder, VoucherQuery, VoucherRow
+from treasury_desktop.store.records import Folder, VoucherQuery
 from treasury_desktop.store.vouchers import SqliteVoucherRepository
-from treasury_desktop.ui.list_model import PAGE
+from treasury_desktop.ui.list_model import FIRST_PAGE, ShownRow, present
 from treasury_desktop.ui.worker import BackgroundWorker, Outcome
 from treasury_desktop.usecases.drafting import DraftingService
 
@@ -34,7 +34,6 @@ class Session:
 
     def __init__(self, ctx: AppContext) -> None:
         self.ctx = ctx
-        self._read_repo, _ = ctx.repositories(ctx.connect())
         self.worker: BackgroundWorker[Lane] = BackgroundWorker(self._make_lane)
         self.on_error: Callable[[BaseException], None] = _raise
         self.worker.on_error = lambda error: self.on_error(error)
@@ -51,9 +50,12 @@ class Session:
         except ExpectedError:
             return None
 
-    def fetch_page(self, query: VoucherQuery, offset: int, limit: int) -> list[VoucherRow]:
-        """One more page of rows while scrolling (a small indexed read on the GUI thread)."""
-        return self._read_repo.page(query, offset, limit)
+    def request_page(
+        self, query: VoucherQuery, offset: int, limit: int,
+        on_value: Callable[[list[ShownRow]], None],
+    ) -> None:
+        """One more page of rows while scrolling, read and laid out on the worker."""
+        self.run(lambda lane: present(lane.repo.page(query, offset, limit)), on_value)
 
     def run(self, job: Callable[[Lane], T], on_value: Callable[[T], None]) -> None:
         """Run ``job`` on the worker; ``on_value`` on the GUI thread, or the error is reported."""
@@ -69,8 +71,8 @@ class Session:
     def run_query(self, query: VoucherQuery, on_value: Callable[[Any], None]) -> None:
         """Count and first page of a list query, on the worker."""
 
-        def job(lane: Lane) -> tuple[int, list[VoucherRow]]:
-            return lane.repo.count(query), lane.repo.page(query, 0, PAGE)
+        def job(lane: Lane) -> tuple[int, list[ShownRow]]:
+            return lane.repo.count(query), present(lane.repo.page(query, 0, FIRST_PAGE))
 
         self.run(job, on_value)
 

@@ -16,12 +16,17 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from treasury_desktop.store.records import Folder, SortKey, VoucherQuery, VoucherRow
-from treasury_desktop.ui.list_model import SORT_OF_COLUMN, VoucherListModel
+from treasury_desktop.store.records import Folder, SortKey, VoucherQuery
+from treasury_desktop.ui.list_model import (
+    SORT_OF_COLUMN,
+    PageRequest,
+    ShownRow,
+    VoucherListModel,
+)
 from treasury_desktop.ui.texts import t
 
 SEARCH_DELAY_MS = 150
-QueryAnswer = tuple[int, list[VoucherRow]]
+QueryAnswer = tuple[int, list[ShownRow]]
 RunQuery = Callable[[VoucherQuery, Callable[[QueryAnswer], None]], None]
 _WIDTHS = (44, 78, 150, 120, 92, 108)
 
@@ -35,7 +40,7 @@ class VoucherListPane(QWidget):
     def __init__(
         self,
         run_query: RunQuery,
-        fetch_page: Callable[[VoucherQuery, int, int], list[VoucherRow]],
+        request_page: PageRequest,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
@@ -43,7 +48,7 @@ class VoucherListPane(QWidget):
         self._generation = 0
         self._answered = 0
         self._keep_id: str | None = None
-        self.model = VoucherListModel(fetch_page)
+        self.model = VoucherListModel(request_page)
 
         self.search = QLineEdit()
         self.search.setObjectName("search")
