@@ -170,7 +170,7 @@ def test_balances_cached_with_etag_and_over_estimate_warns_with_age(
     clock.advance(2 * 3600)
     (warning,) = book.over_estimate(big)
     assert warning.remaining == 3_000_000 and warning.on_the_way == 1_234_000
-    text = warning.message.render("vi")
+    text = warning.render("vi")
     assert "1.766.000" in text and "2 giờ trước" in text
 
 

@@ -16,7 +16,7 @@ from datetime import datetime
 from treasury_desktop.domain.money import format_vnd
 from treasury_desktop.domain.voucher import Voucher
 from treasury_desktop.domain.workflow import VoucherState
-from treasury_desktop.i18n import Message
+from treasury_desktop.i18n import Lang, Message, text
 from treasury_desktop.outbox.port import BudgetBalance, TreasuryPort
 from treasury_desktop.outbox.timing import iso
 from treasury_desktop.store.db import transaction
@@ -51,8 +51,15 @@ class EstimateWarning:
     amount: int
     remaining: int
     on_the_way: int
-    fetched_at: datetime | None
-    message: Message
+    fetched_at: datetime
+    age: Message
+
+    def render(self, lang: Lang | None = None) -> str:
+        """The editor's sentence, with how old the treasury's figure is."""
+        return text("sync.over_estimate", lang, chapter=self.chapter, industry=self.industry,
+                    source=self.source, amount=format_vnd(self.amount),
+                    remaining=format_vnd(self.remaining - self.on_the_way),
+                    age=self.age.render(lang))
 
 
 def _key(unit: str, year: int) -> str:
@@ -112,7 +119,7 @@ class BalanceBook:
             return []
         remaining = sheet.remaining()
         others = self._on_the_way(voucher)
-        age = age_words((self._clock() - sheet.fetched_at).total_seconds()).render()
+        age = age_words((self._clock() - sheet.fetched_at).total_seconds())
         warnings = []
         for key, amount in sorted(_amounts(voucher).items()):
             left = remaining.get(key)
@@ -120,12 +127,8 @@ class BalanceBook:
                 continue
             committed = others.get(key, 0)
             if amount > left - committed:
-                params = {"chapter": key[0], "industry": key[1], "source": key[2],
-                          "amount": format_vnd(amount), "remaining": format_vnd(left - committed),
-                          "age": age}
-                warnings.append(EstimateWarning(
-                    *key, amount, left, committed, sheet.fetched_at,
-                    Message("sync.over_estimate", params)))
+                warnings.append(EstimateWarning(*key, amount, left, committed, sheet.fetched_at,
+                                                age))
         return warnings
 
     def _on_the_way(self, voucher: Voucher) -> dict[BudgetKey, int]:
