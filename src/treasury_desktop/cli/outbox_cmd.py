@@ -12,9 +12,6 @@ import sys
 from datetime import UTC, datetime
 from typing import Any
 
-from treasury_desktop.api.client import TreasuryClient
-from treasury_desktop.api.connection import Connection, load_connection
-from treasury_desktop.api.credentials import KeyringCredentialStore, resolve_token
 from treasury_desktop.context import AppContext
 from treasury_desktop.i18n import ExpectedError, Message, text
 from treasury_desktop.outbox.adapter import ClientPort
@@ -26,7 +23,7 @@ from treasury_desktop.outbox.timing import Backoff
 from treasury_desktop.sync.balances import BalanceBook
 from treasury_desktop.sync.catalogs import CatalogBook
 from treasury_desktop.sync.service import StatusSync, SyncSummary
-from treasury_desktop.usecases.submit import SubmitService
+from treasury_desktop.usecases.submit import SubmitService, open_port
 
 
 def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -57,17 +54,7 @@ def _now() -> datetime:
 
 
 def _port(args: argparse.Namespace, ctx: AppContext) -> tuple[ClientPort, str]:
-    _, profile = ctx.repositories()
-    saved = load_connection(profile)
-    if saved is None:
-        unit = profile.unit()
-        if not args.server or unit is None:
-            raise ExpectedError("api.not_connected")
-        saved = Connection(args.server, unit.code)
-    token = resolve_token(KeyringCredentialStore(), saved.server, saved.unit)
-    client = TreasuryClient(args.server or saved.server, saved.unit, token,
-                            ca_bundle=saved.ca_bundle)
-    return ClientPort(client), saved.unit
+    return open_port(ctx, args.server)
 
 
 def _submit(args: argparse.Namespace, ctx: AppContext) -> int:

@@ -13,15 +13,23 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
+from treasury_desktop.api.client import TreasuryClient
+from treasury_desktop.api.connection import Connection, load_connection
+from treasury_desktop.api.credentials import KeyringCredentialStore, resolve_token
+from treasury_desktop.context import AppContext
 from treasury_desktop.domain.canonical import content_hash, voucher_bytes
 from treasury_desktop.domain.roles import SignerRole
 from treasury_desktop.domain.voucher import from_document
 from treasury_desktop.domain.workflow import VoucherState
-from treasury_desktop.i18n import Message
+from treasury_desktop.i18n import ExpectedError, Message
+from treasury_desktop.outbox.adapter import ClientPort
+from treasury_desktop.outbox.runlock import SenderLock
+from treasury_desktop.outbox.sender import Sender
 from treasury_desktop.outbox.store import enqueue_in
 from treasury_desktop.store.db import transaction
 from treasury_desktop.store.records import Actor
 from treasury_desktop.store.vouchers import SqliteVoucherRepository
+from treasury_desktop.sync.service import StatusSync
 
 
 class QueueOutcome(StrEnum):
@@ -102,3 +110,57 @@ class SubmitService:
 def _result(voucher_id: str, outcome: QueueOutcome, **params: str) -> QueueResult:
     return QueueResult(voucher_id, outcome,
                        Message(f"submit.{outcome.value}", {"id": voucher_id, **params}))
+
+
+@dataclass
+class Delivery:
+    """The outbox at work for the window: the sender, the status sync, the one client.
+
+    ``start()`` takes the data folder's sender lock (one sender per folder), recovers items a
+    killed process left in flight, and runs both in background threads; ``close()`` stops them.
+    The window subscribes to ``sender`` (items, indicator) and ``sync.on_final`` (notifications).
+    """
+
+    sender: Sender
+    sync: StatusSync
+    port: ClientPort
+    lock: SenderLock
+
+    def start(self) -> None:
+        """Take the lock and start sending and syncing (raises ExpectedError when busy)."""
+        self.lock.__enter__()
+        self.sender.start()
+        self.sync.start()
+
+    def close(self) -> None:
+        """Stop both threads, close the client, release the lock."""
+        self.sender.close()
+        self.sync.close()
+        self.port.close()
+        self.lock.__exit__(None, None, None)
+
+
+def open_port(ctx: AppContext, server: str | None = None) -> tuple[ClientPort, str]:
+    """A client for the desk's connection (``connect``) or ``server`` with the profile's unit;
+    the credential from TREASURY_API_TOKEN or the keyring."""
+    _, profile = ctx.repositories()
+    saved = load_connection(profile)
+    if saved is None:
+        unit = profile.unit()
+        if not server or unit is None:
+            raise ExpectedError("api.not_connected")
+        saved = Connection(server, unit.code)
+    token = resolve_token(KeyringCredentialStore(), saved.server, saved.unit)
+    client = TreasuryClient(server or saved.server, saved.unit, token,
+                            ca_bundle=saved.ca_bundle)
+    return ClientPort(client), saved.unit
+
+
+def open_delivery(ctx: AppContext, *, server: str | None = None, concurrency: int = 6,
+                  sync_period: float = 300.0) -> Delivery:
+    """Wire the sender and the sync over one client for this data folder (not started)."""
+    port, unit = open_port(ctx, server)
+    sync = StatusSync(ctx.connect, port, unit, actor=ctx.actor, period=sync_period)
+    sender = Sender(ctx.connect, port, actor=ctx.actor, concurrency=concurrency,
+                    after_delivery=sync.request)
+    return Delivery(sender, sync, port, SenderLock(ctx.data_dir))
