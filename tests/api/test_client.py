@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import socket
-from email.utils import format_datetime
 from datetime import UTC, datetime, timedelta
+from email.utils import format_datetime
 
 import pytest
 from treasury_sandbox_world import OTHER_TOKEN, TOKEN, UNIT, document
@@ -78,8 +78,10 @@ def test_unknown_document_is_none(client: TreasuryClient) -> None:
 
 
 def test_wrong_credential_is_an_auth_error(sandbox, recorder) -> None:
-    with TreasuryClient(sandbox.url, UNIT, "wrong", transport=recorder) as api, \
-            pytest.raises(AuthError) as caught:
+    with (
+        TreasuryClient(sandbox.url, UNIT, "wrong", transport=recorder) as api,
+        pytest.raises(AuthError) as caught,
+    ):
         api.signers()
     assert caught.value.status == 401
     assert "connect" in str(caught.value)
@@ -87,15 +89,19 @@ def test_wrong_credential_is_an_auth_error(sandbox, recorder) -> None:
 
 def test_credential_of_another_unit_is_forbidden(world, sandbox, recorder) -> None:
     doc = document()
-    with TreasuryClient(sandbox.url, UNIT, OTHER_TOKEN, transport=recorder) as api, \
-            pytest.raises(AuthError) as caught:
+    with (
+        TreasuryClient(sandbox.url, UNIT, OTHER_TOKEN, transport=recorder) as api,
+        pytest.raises(AuthError) as caught,
+    ):
         api.submit(doc, world.sign(doc))
     assert caught.value.status == 403
 
 
 def test_unknown_unit_is_a_config_error(sandbox, recorder) -> None:
-    with TreasuryClient(sandbox.url, "1234567", TOKEN, transport=recorder) as api, \
-            pytest.raises(ConfigError) as caught:
+    with (
+        TreasuryClient(sandbox.url, "1234567", TOKEN, transport=recorder) as api,
+        pytest.raises(ConfigError) as caught,
+    ):
         api.changes()
     assert caught.value.message.key == "api.unit_unknown"
 
@@ -104,19 +110,24 @@ def test_nobody_listening_is_offline_and_not_committed() -> None:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
-    with TreasuryClient(f"http://127.0.0.1:{port}", UNIT, TOKEN) as api, \
-            pytest.raises(TransientError) as caught:
+    with (
+        TreasuryClient(f"http://127.0.0.1:{port}", UNIT, TOKEN) as api,
+        pytest.raises(TransientError) as caught,
+    ):
         api.submit(document(), b"cms")
     assert caught.value.message.key == "api.offline"
     assert not caught.value.maybe_committed
 
 
-@pytest.mark.parametrize(("url", "key"), [
-    ("http://kbnn.example/", "api.insecure_url"),
-    ("ftp://127.0.0.1/", "api.bad_url"),
-    ("https://", "api.bad_url"),
-    ("https://kbnn.example/?x=1", "api.bad_url"),
-])
+@pytest.mark.parametrize(
+    ("url", "key"),
+    [
+        ("http://kbnn.example/", "api.insecure_url"),
+        ("ftp://127.0.0.1/", "api.bad_url"),
+        ("https://", "api.bad_url"),
+        ("https://kbnn.example/?x=1", "api.bad_url"),
+    ],
+)
 def test_bad_server_addresses(url: str, key: str) -> None:
     with pytest.raises(ConfigError) as caught:
         check_server_url(url)

@@ -28,7 +28,13 @@ def test_clerk_moves_a_voucher_to_paid(world, sandbox, clock, client: TreasuryCl
     assert status is not None
     assert status.status is TreasuryStatus.PAID
     assert [e.status.value for e in status.history] == [
-        "received", "checking", "checking", "checking", "checking", "paid"]
+        "received",
+        "checking",
+        "checking",
+        "checking",
+        "checking",
+        "paid",
+    ]
     details = [e.detail for e in status.history]
     assert "Chờ phản hồi từ TABMIS" in details and "Chờ phê duyệt báo nợ" in details
     assert status.reason is None
@@ -85,8 +91,7 @@ def test_changes_feed_pages_with_a_cursor(world, sandbox, clock, client) -> None
 
 def test_speed_scales_the_clerk(world, tmp_path: Path) -> None:
     clock = ManualClock()
-    running = start_sandbox(world.config, tmp_path / "fast.sqlite3", clock=clock, speed=60,
-                            seed=1)
+    running = start_sandbox(world.config, tmp_path / "fast.sqlite3", clock=clock, speed=60, seed=1)
     try:
         with TreasuryClient(running.url, UNIT, "desk-1171277-secret") as api:
             doc = document()
@@ -101,8 +106,9 @@ def test_speed_scales_the_clerk(world, tmp_path: Path) -> None:
 def test_clerk_runs_by_itself_on_the_real_clock(world, tmp_path: Path) -> None:
     import time
 
-    running = start_sandbox(world.config, tmp_path / "real.sqlite3", speed=6000, seed=2,
-                            tick_seconds=0.01)
+    running = start_sandbox(
+        world.config, tmp_path / "real.sqlite3", speed=6000, seed=2, tick_seconds=0.01
+    )
     try:
         with TreasuryClient(running.url, UNIT, "desk-1171277-secret") as api:
             doc = document()

@@ -69,9 +69,15 @@ def test_roles_checked_against_registration_and_order(world, client: TreasuryCli
     chief_late = world.sign(doc, [world.chief], at=now - timedelta(minutes=1))
     from treasury_desktop.signing.cms import add_signature
 
-    both = add_signature(canonical_bytes(doc), chief_late, world.holder.der, world.holder.role,
-                         world.holder.sign_attrs, world.holder.algorithm,
-                         now - timedelta(minutes=10))
+    both = add_signature(
+        canonical_bytes(doc),
+        chief_late,
+        world.holder.der,
+        world.holder.role,
+        world.holder.sign_attrs,
+        world.holder.algorithm,
+        now - timedelta(minutes=10),
+    )
     result = client.submit(doc, both)
     assert [r.code for r in result.reasons] == ["order"]
 
@@ -108,13 +114,13 @@ def test_fiscal_year_without_catalogue(world, client: TreasuryClient) -> None:
 @pytest.mark.parametrize("field", ["document", "signature"])
 def test_missing_parts_are_reasons(sandbox, field: str) -> None:
     import httpx
-
     from treasury_sandbox_world import TOKEN
 
     body = {"document": document(), "signature": "AAAA"}
     del body[field]
     with httpx.Client(base_url=sandbox.url, headers={"Authorization": f"Bearer {TOKEN}"}) as http:
-        answer = http.put(f"/v1/units/{UNIT}/documents/{body.get('document', document())['id']}",
-                          json=body)
+        answer = http.put(
+            f"/v1/units/{UNIT}/documents/{body.get('document', document())['id']}", json=body
+        )
     assert answer.status_code == 422
     assert field in {r["field"] for r in answer.json()["reasons"]}

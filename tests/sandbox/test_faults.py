@@ -20,18 +20,24 @@ QUICK = Timeouts(connect=2, read=0.4, write=2, pool=2)
 
 
 @contextmanager
-def faulty(world, tmp_path: Path, spec: str, seed: int = 5,
-           timeouts: Timeouts = QUICK) -> Iterator[tuple[RunningSandbox, TreasuryClient]]:
-    with running_sandbox(world.config, tmp_path / f"faults-{seed}.sqlite3",
-                         faults=parse_faults(spec), seed=seed) as sandbox, \
-            TreasuryClient(sandbox.url, UNIT, TOKEN, timeouts=timeouts) as client:
+def faulty(
+    world, tmp_path: Path, spec: str, seed: int = 5, timeouts: Timeouts = QUICK
+) -> Iterator[tuple[RunningSandbox, TreasuryClient]]:
+    with (
+        running_sandbox(
+            world.config, tmp_path / f"faults-{seed}.sqlite3", faults=parse_faults(spec), seed=seed
+        ) as sandbox,
+        TreasuryClient(sandbox.url, UNIT, TOKEN, timeouts=timeouts) as client,
+    ):
         yield sandbox, client
 
 
 def test_the_documented_example_parses() -> None:
-    spec = parse_faults("latency=200ms,jitter=50ms,bandwidth=256kbit,reset_before=0.05,"
-                        "reset_after_commit=0.05,status429=0.05,status503=0.05,retry_after=1,"
-                        "truncate=0.02,garbage=0.02,slow=0.02,peak")
+    spec = parse_faults(
+        "latency=200ms,jitter=50ms,bandwidth=256kbit,reset_before=0.05,"
+        "reset_after_commit=0.05,status429=0.05,status503=0.05,retry_after=1,"
+        "truncate=0.02,garbage=0.02,slow=0.02,peak"
+    )
     assert spec.latency == 0.2 and spec.jitter == 0.05 and spec.bandwidth == 32_000
     assert spec.peak and spec.retry_after == 1 and spec.truncate == 0.02
     assert parse_faults("") == FaultSpec()
@@ -110,9 +116,12 @@ def test_broken_bodies_are_transient(world, tmp_path, spec: str) -> None:
 
 def test_slow_answers_time_out(world, tmp_path) -> None:
     doc = document()
-    with faulty(world, tmp_path, "slow=1,slow_delay=1s") as (_, client):
-        with pytest.raises(TransientError) as caught:
-            client.submit(doc, world.sign(doc))
+    cms = world.sign(doc)
+    with (
+        faulty(world, tmp_path, "slow=1,slow_delay=1s") as (_, client),
+        pytest.raises(TransientError) as caught,
+    ):
+        client.submit(doc, cms)
     assert caught.value.maybe_committed
     assert caught.value.message.key == "api.timeout"
 

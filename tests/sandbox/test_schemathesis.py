@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import warnings
+from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, Phase, settings
@@ -30,8 +29,12 @@ class _LegacyMany:
     def __init__(self, data: object, min_size: int, max_size: float, average_size: float) -> None:
         from hypothesis.internal.conjecture import utils
 
-        self._many = utils.many(data, min_size=min_size, max_size=max_size,  # type: ignore[arg-type]
-                                average_size=average_size)
+        self._many = utils.many(
+            data,
+            min_size=min_size,
+            max_size=max_size,  # type: ignore[arg-type]
+            average_size=average_size,
+        )
         self._many.__enter__()
         self._steps = iter(self._many)
 
@@ -68,9 +71,16 @@ def live(world, tmp_path_factory: pytest.TempPathFactory) -> RunningSandbox:
 
 
 @schema.parametrize()
-@settings(max_examples=50, deadline=None, phases=[Phase.generate],
-          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow,
-                                 HealthCheck.filter_too_much])
+@settings(
+    max_examples=50,
+    deadline=None,
+    phases=[Phase.generate],
+    suppress_health_check=[
+        HealthCheck.function_scoped_fixture,
+        HealthCheck.too_slow,
+        HealthCheck.filter_too_much,
+    ],
+)
 def test_api_conforms(case, live: RunningSandbox) -> None:
     case.headers = {**(case.headers or {}), "Authorization": f"Bearer {TOKEN}"}
     response = case.call(base_url=live.url)
@@ -78,7 +88,7 @@ def test_api_conforms(case, live: RunningSandbox) -> None:
 
 
 def test_the_document_is_valid_openapi() -> None:
-    from openapi_spec_validator import validate
     import yaml
+    from openapi_spec_validator import validate
 
     validate(yaml.safe_load(Path(resources_dir() / "api" / "openapi.yaml").read_text()))

@@ -62,15 +62,30 @@ BASE_DOCUMENT: dict[str, Any] = {
     "fiscal_year": 2026,
     "number": "125",
     "date": "2026-11-20",
-    "unit": {"code": UNIT, "name": "Trường THCS Phú Lương", "account": "9523.2.1171277",
-             "treasury": "0011"},
+    "unit": {
+        "code": UNIT,
+        "name": "Trường THCS Phú Lương",
+        "account": "9523.2.1171277",
+        "treasury": "0011",
+    },
     "payment_kind": "actual",
     "method": "transfer",
     "program_code": "00000",
-    "payee": {"name": "Công ty Điện lực Thái Nguyên", "account": "102010000123456",
-              "bank": "VietinBank Thái Nguyên"},
-    "lines": [{"content": "Tiền điện tháng 10/2026", "ndkt": "6501", "chapter": "422",
-               "industry": "072", "source": "13", "amount": 1_234_000}],
+    "payee": {
+        "name": "Công ty Điện lực Thái Nguyên",
+        "account": "102010000123456",
+        "bank": "VietinBank Thái Nguyên",
+    },
+    "lines": [
+        {
+            "content": "Tiền điện tháng 10/2026",
+            "ndkt": "6501",
+            "chapter": "422",
+            "industry": "072",
+            "source": "13",
+            "amount": 1_234_000,
+        }
+    ],
 }
 
 
@@ -116,8 +131,12 @@ class World:
     outsider: Signer  # certified by the CA, registered nowhere
     config: SandboxConfig
 
-    def sign(self, doc: dict[str, Any], signers: Sequence[Signer] | None = None,
-             at: datetime | None = None) -> bytes:
+    def sign(
+        self,
+        doc: dict[str, Any],
+        signers: Sequence[Signer] | None = None,
+        at: datetime | None = None,
+    ) -> bytes:
         """A detached CMS over the canonical bytes, by ``signers`` (default: both, in order)."""
         from treasury_desktop.domain.canonical import canonical_bytes
 
@@ -125,8 +144,9 @@ class World:
         cms: bytes | None = None
         moment = at or datetime.now(UTC) - timedelta(seconds=5)
         for signer in signers if signers is not None else (self.chief, self.holder):
-            cms = add_signature(content, cms, signer.der, signer.role, signer.sign_attrs,
-                                signer.algorithm, moment)
+            cms = add_signature(
+                content, cms, signer.der, signer.role, signer.sign_attrs, signer.algorithm, moment
+            )
         assert cms is not None
         return cms
 
@@ -137,23 +157,34 @@ def make_world(root: Path) -> World:
 
     def signer(holder: str, role: SignerRole) -> Signer:
         key = generate_key("EC P-256")
-        der = issue_certificate(ca, key.public_key(), holder_name=holder,
-                                unit_name="Trường THCS Phú Lương")
+        der = issue_certificate(
+            ca, key.public_key(), holder_name=holder, unit_name="Trường THCS Phú Lương"
+        )
         return Signer(key, der, role)
 
     chief = signer("Nguyễn Thị Lan", SignerRole.CHIEF_ACCOUNTANT)
     holder = signer("Trần Văn Minh", SignerRole.ACCOUNT_HOLDER)
     outsider = signer("Lê Văn Hùng", SignerRole.CHIEF_ACCOUNTANT)
     unit = UnitConfig(
-        UNIT, "Trường THCS Phú Lương", "9523.2.1171277", "0011",
-        signers=(RegisteredSigner(chief.der, chief.role), RegisteredSigner(holder.der, holder.role)),
+        UNIT,
+        "Trường THCS Phú Lương",
+        "9523.2.1171277",
+        "0011",
+        signers=(
+            RegisteredSigner(chief.der, chief.role),
+            RegisteredSigner(holder.der, holder.role),
+        ),
         estimates=(BudgetEstimate(2026, "422", "072", "13", ESTIMATE),),
         tokens=(TOKEN,),
     )
-    other = UnitConfig(OTHER_UNIT, "UBND xã Tân Cương", "9523.3.7654321", "0011",
-                       tokens=(OTHER_TOKEN,))
-    config = SandboxConfig(units=(unit, other), trusted_cas=(ca.cert_der,),
-                           clerk=ClerkTiming(step_seconds=60.0, return_rate=0.0))
+    other = UnitConfig(
+        OTHER_UNIT, "UBND xã Tân Cương", "9523.3.7654321", "0011", tokens=(OTHER_TOKEN,)
+    )
+    config = SandboxConfig(
+        units=(unit, other),
+        trusted_cas=(ca.cert_der,),
+        clerk=ClerkTiming(step_seconds=60.0, return_rate=0.0),
+    )
     return World(ca, chief, holder, outsider, config)
 
 
@@ -220,8 +251,9 @@ def openapi() -> OpenAPI:
     return OpenAPI.from_file_path(str(resources_dir() / "api" / "openapi.yaml"))
 
 
-def check_exchanges(exchanges: Sequence[tuple[httpx.Request, httpx.Response]],
-                    requests: bool = True) -> None:
+def check_exchanges(
+    exchanges: Sequence[tuple[httpx.Request, httpx.Response]], requests: bool = True
+) -> None:
     """Every recorded response (and request, unless bad on purpose) must conform to the
     OpenAPI document."""
     spec = openapi()
