@@ -129,6 +129,8 @@ def test_editing_a_signed_voucher_asks_then_drops_signatures(qtbot: QtBot, desk:
         open_voucher(qtbot, window, v.id)
         assert window.editor.banner.isVisibleTo(window)
         number = window.editor.widget("number")
+        assert isinstance(number, QLineEdit)
+        number.end(False)
         qtbot.keyClicks(number, "9")
         qtbot.waitUntil(lambda: stored_status(desk, v.id) == "draft")
         settle(qtbot, window)

@@ -111,17 +111,12 @@ class VoucherEditor(QWidget):
         column = QVBoxLayout(body)
         column.setContentsMargins(0, 0, 4, 0)
         column.setSpacing(6)
-        rows: list[tuple[str, list[str]]] = []
+        rows: dict[str, list[str]] = {}  # row -> its fields, rows in printed order
         for name in spec.field_order:
-            widget = make_widget(name, spec, self._catalog)
-            self._widgets[name] = widget
-            key = ROW_OF.get(name, name)
-            if rows and rows[-1][0] == key:
-                rows[-1][1].append(name)
-            else:
-                rows.append((key, [name]))
+            self._widgets[name] = make_widget(name, spec, self._catalog)
+            rows.setdefault(ROW_OF.get(name, name), []).append(name)
         section: list[list[str]] = []
-        for key, names in rows:
+        for key, names in rows.items():
             if key == "lines":
                 self._add_section(column, section)
                 section = []
@@ -146,24 +141,34 @@ class VoucherEditor(QWidget):
         grid.setHorizontalSpacing(14)
         grid.setVerticalSpacing(5)
         label_width: dict[tuple[int, int], int] = {}
+        places: dict[str, tuple[int, int]] = {}
         for r, names in enumerate(rows):
-            span = _COLUMNS // len(names)
-            for slot, name in enumerate(names):
+            for name in names:
+                slot, count = self._place(name, names)
+                span = _COLUMNS // count
                 widget = self._widgets[name]
                 label = "" if isinstance(widget, ChoiceField) else self._spec.label(name)
                 box = FieldBox(label, widget)
                 self._boxes[name] = box
+                # Fields of the other payment method share the cell; only one is shown.
                 grid.addWidget(box, r, slot * span, 1, span)
-                shape = (len(names), slot)
+                places[name] = (count, slot)
                 width = box.label.sizeHint().width() if label else 0
-                label_width[shape] = max(label_width.get(shape, 0), width)
+                label_width[(count, slot)] = max(label_width.get((count, slot), 0), width)
                 self._connect(widget)
-        for names in rows:
-            for slot, name in enumerate(names):
-                self._boxes[name].label.setMinimumWidth(label_width[(len(names), slot)])
-        for col, stretch in enumerate((1, 1, 2, 2, 1, 1)):  # the middle field is the widest
-            grid.setColumnStretch(col, stretch)
+        for name, place in places.items():
+            self._boxes[name].label.setMinimumWidth(label_width[place])
+        for col in range(_COLUMNS):
+            grid.setColumnStretch(col, 1)
         column.addLayout(grid)
+
+    def _place(self, name: str, row: list[str]) -> tuple[int, int]:
+        """(slot, fields in the row) for the payment method under which ``name`` shows."""
+        for method in self._spec.methods or (PaymentMethod.TRANSFER,):
+            shown = [n for n in row if n in self._spec.fields_for(method)]
+            if name in shown:
+                return shown.index(name), len(shown)
+        return row.index(name), len(row)
 
     def _lines_block(self, grid: BudgetLinesGrid) -> QWidget:
         grid.changed.connect(self._on_edit)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QStringListModel, Qt, Signal
-from PySide6.QtGui import QStandardItem, QStandardItemModel
+from PySide6.QtGui import QPainter, QPaintEvent, QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import (
     QAbstractButton,
     QButtonGroup,
@@ -36,10 +36,9 @@ class FieldBox(QWidget):
         self.label = QLabel(label)
         self.label.setBuddy(editor)
         self.label.setVisible(bool(label))
-        self.hint = QLabel()
+        self.hint = ElidedLabel()
         self.hint.setObjectName("fieldHint")
         self.hint.setStyleSheet("color: #6b6b6b;")
-        self.hint.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self.note = QLabel()
         self.note.setObjectName("fieldNote")
         self.note.setStyleSheet(f"color: {ERROR_COLOUR}; font-size: 8pt;")
@@ -78,6 +77,20 @@ class FieldBox(QWidget):
         """A grey note beside the field (e.g. the name of a code)."""
         self.hint.setText(hint)
         self.hint.setToolTip(hint)
+
+
+class ElidedLabel(QLabel):
+    """One line of grey text that ends in "…" when the room runs out (never widens a row)."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+
+    def paintEvent(self, _event: QPaintEvent) -> None:  # noqa: N802
+        painter = QPainter(self)
+        shown = self.fontMetrics().elidedText(self.text(), Qt.TextElideMode.ElideRight,
+                                              self.width())
+        painter.drawText(self.rect(), int(Qt.AlignmentFlag.AlignVCenter), shown)
 
 
 class DateLine(QLineEdit):

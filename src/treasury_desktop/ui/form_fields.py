@@ -20,8 +20,8 @@ CODE_FIELDS = {
     "program_code": CatalogKind.PROGRAM,
 }
 DATE_FIELDS = ("date", "payee.id_date")
-TEXT_WIDTHS = {"number": 110, "unit.code": 90, "fiscal_year": 60, "budget_level": 50,
-               "program_code": 80, "unit.treasury": 70}
+TEXT_WIDTHS = {"number": 110, "unit.code": 80, "fiscal_year": 56, "budget_level": 40,
+               "program_code": 64, "unit.treasury": 56}
 
 # Fields printed on one line of the paper form share a row of the editor.
 ROW_OF = {
@@ -31,9 +31,9 @@ ROW_OF = {
     "unit.treasury": "unit_codes", "budget_level": "budget", "fiscal_year": "budget",
     "program_code": "budget", "commitment_number": "commitment",
     "lines": "lines", "content": "content", "amount": "amount",
-    "payee.name": "payee_name", "payee.address": "payee_name",
+    "payee.name": "payee_name", "payee.address": "payee_name", "payee.id_number": "payee_name",
     "payee.account": "payee_bank", "payee.bank": "payee_bank",
-    "payee.id_number": "payee_id", "payee.id_date": "payee_id", "payee.id_place": "payee_id",
+    "payee.id_date": "payee_bank", "payee.id_place": "payee_bank",
 }
 
 
@@ -61,8 +61,8 @@ def make_widget(
         if name == "payee.name":
             line.setCompleter(NameCompleter(line))
         widget = line
-    if name in TEXT_WIDTHS:
-        widget.setMaximumWidth(TEXT_WIDTHS[name])
+    if name in TEXT_WIDTHS:  # codes have a known length: never squeeze them
+        widget.setFixedWidth(TEXT_WIDTHS[name])
     widget.setObjectName(name)
     return widget
 
@@ -87,6 +87,7 @@ def write_value(widget: QWidget, value: str) -> None:
         widget.set_iso(value)
     elif isinstance(widget, QLineEdit):
         widget.setText(value)
+        widget.setCursorPosition(0)  # show the start of a long name, not its end
     widget.blockSignals(False)
 
 
