@@ -1,0 +1,95 @@
+"""End to end with real tokens: SoftHSM2 signs, the app's client sends, the sandbox accepts."""
+
+from __future__ import annotations
+
+import importlib.util
+import sys
+from datetime import UTC, datetime
+from pathlib import Path
+
+from treasury_sandbox_world import TOKEN, UNIT, ManualClock, document
+
+from treasury_desktop.api.client import TreasuryClient
+from treasury_desktop.api.models import SubmitOutcome, TreasuryStatus
+from treasury_desktop.domain.canonical import canonical_bytes
+from treasury_desktop.domain.roles import SignerRole
+from treasury_desktop.sandbox.config import RegisteredSigner, SandboxConfig
+from treasury_desktop.sandbox.server import running_sandbox
+from treasury_desktop.signing.cms import add_signature
+from treasury_desktop.signing.token import default_algorithm, select_token
+
+
+def _signing_fixtures():
+    name = "treasury_signing_fixtures"  # the same session tokens as tests/signing
+    if name not in sys.modules:
+        path = Path(__file__).parents[1] / "signing" / "fixtures.py"
+        spec = importlib.util.spec_from_file_location(name, path)
+        assert spec is not None and spec.loader is not None
+        sys.modules[name] = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(sys.modules[name])
+    return sys.modules[name]
+
+
+fx = _signing_fixtures()
+softhsm, softhsm_module_loaded = fx.softhsm, fx.softhsm_module_loaded
+
+
+def _token_config(world, softhsm) -> SandboxConfig:
+    unit = world.config.unit(UNIT)
+    registered = (
+        RegisteredSigner(softhsm.chief.key.certificate_der, SignerRole.CHIEF_ACCOUNTANT),
+        RegisteredSigner(softhsm.holder.key.certificate_der, SignerRole.ACCOUNT_HOLDER),
+    )
+    from dataclasses import replace
+
+    config = world.config.with_unit(replace(unit, signers=registered))
+    return replace(config, trusted_cas=(softhsm.ca.cert_der,))
+
+
+def test_token_signed_voucher_is_received_and_paid(
+    world, softhsm, softhsm_module_loaded, tmp_path: Path
+) -> None:
+    doc = document(4_500_000)
+    content = canonical_bytes(doc)
+    cms = None
+    for provisioned, role in (
+        (softhsm.chief, SignerRole.CHIEF_ACCOUNTANT),
+        (softhsm.holder, SignerRole.ACCOUNT_HOLDER),
+    ):
+        token = select_token(softhsm_module_loaded.tokens(), provisioned.label)
+        token.login(fx.USER_PIN)
+        try:
+            algorithm = default_algorithm(provisioned.key.key_type)
+            cms = add_signature(
+                content,
+                cms,
+                provisioned.key.certificate_der,
+                role,
+                lambda data, t=token, k=provisioned.key, a=algorithm: t.sign(
+                    k.cert_sha256, data, a
+                ),
+                algorithm,
+                datetime.now(UTC),
+            )
+        finally:
+            token.logout()
+    assert cms is not None
+    clock = ManualClock()
+    with (
+        running_sandbox(
+            _token_config(world, softhsm), tmp_path / "e2e.sqlite3", clock=clock, seed=4
+        ) as sandbox,
+        TreasuryClient(sandbox.url, UNIT, TOKEN) as api,
+    ):
+        result = api.submit(doc, cms)
+        assert result.outcome is SubmitOutcome.CREATED, result.reasons
+        for _ in range(6):
+            clock.advance(100)
+            sandbox.state.clerk.run_due()
+        status = api.document_status(doc["id"])
+        # The software-signed voucher of the test world is refused: not this unit's signers now.
+        other = document()
+        refused = api.submit(other, world.sign(other))
+    assert status is not None and status.status is TreasuryStatus.PAID
+    assert refused.outcome is SubmitOutcome.INVALID
+    assert {r.code for r in refused.reasons} == {"signature_invalid"}  # untrusted CA
