@@ -1,0 +1,249 @@
+"""The signing flow in the window: survey the tokens, choose, prepare, PIN, sign, report.
+
+Nothing here waits: token work runs on the token thread, database work on the window's
+worker lane (SigningService calls the token thread from there), and each answer comes back
+to the GUI thread as a callback. The chooser is shown only when there is a choice to make.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from PySide6.QtCore import QObject, Signal
+from PySide6.QtWidgets import QDialog, QWidget
+
+from treasury_desktop.domain.roles import SignerRole
+from treasury_desktop.i18n import ExpectedError
+from treasury_desktop.signing.errors import LoginCancelled, PinIncorrect, PinInvalid, PinLocked
+from treasury_desktop.store.records import Actor
+from treasury_desktop.store.signatures import SignerRegistry
+from treasury_desktop.ui.dialogs import Prompter
+from treasury_desktop.ui.signing.cert_chooser import CertificateChooser
+from treasury_desktop.ui.signing.pin_dialog import PinDialog, PinRequest
+from treasury_desktop.ui.signing.report import SigningOutcome, SigningReport
+from treasury_desktop.ui.signing.runtime import Survey, TokenRuntime, survey
+from treasury_desktop.ui.signing.token_watch import TokenWatcher
+from treasury_desktop.ui.texts import t
+from treasury_desktop.ui.worker import Outcome
+from treasury_desktop.usecases.signing import (
+    BatchResult,
+    SigningPlan,
+    SigningRequest,
+    SigningService,
+)
+
+Submit = Callable[[Callable[[Any], Any], Callable[[Outcome[Any]], None]], object]
+"""The worker lane's submit: ``submit(job(resources), callback(outcome))`` (BackgroundWorker)."""
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+@dataclass
+class SigningDeps:
+    """What the flow works with, passed in (the window's, or a test's)."""
+
+    runtime: TokenRuntime
+    submit: Submit
+    connect: Callable[[], sqlite3.Connection]  # called once, on the worker thread
+    actor: Actor
+    prompter: Prompter
+    now: Callable[[], datetime] = _now
+    watch_interval: float = 1.0
+
+
+class _Progress(QObject):
+    """Emitted on the worker thread, delivered on the GUI thread."""
+
+    advanced = Signal(int, int)
+
+
+class SignFlow(QObject):
+    """One signing at a time; ``finished(SigningOutcome | None)`` when it ends (None: nothing
+    was signed because the user cancelled or it could not start)."""
+
+    finished = Signal(object)
+
+    def __init__(self, deps: SigningDeps, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._deps = deps
+        self._parent = parent
+        # Made and used on the worker thread only.
+        self._worker_state: tuple[sqlite3.Connection, SigningService] | None = None
+        self._progress = _Progress()
+        self._progress.advanced.connect(self._advanced)
+        self.role: SignerRole | None = None
+        self._ids: tuple[str, ...] = ()
+        self._plan: SigningPlan | None = None
+        self._ended = True
+        self.chooser: CertificateChooser | None = None
+        self.watcher: TokenWatcher | None = None
+        self.pin_dialog: PinDialog | None = None
+        self.report: SigningReport | None = None
+        self.outcome: SigningOutcome | None = None
+
+    @property
+    def busy(self) -> bool:
+        """A signing is under way (a second one is refused until it ends)."""
+        return not self._ended
+
+    def start(self, role: SignerRole, voucher_ids: Sequence[str]) -> bool:
+        """Sign ``voucher_ids`` as ``role``; False when nothing started."""
+        if self.busy:
+            return False
+        if not voucher_ids:
+            self._deps.prompter.inform(t("error.title"), t("signing.flow.nothing_selected"))
+            return False
+        self._ended = False
+        self.role, self._ids = role, tuple(dict.fromkeys(voucher_ids))
+        self._plan, self.outcome, self.report = None, None, None
+        runtime, now = self._deps.runtime, self._deps.now
+
+        def job(_lane: object) -> tuple[frozenset[str], Survey]:
+            registry = SignerRegistry(self._conn_on_worker())
+            registered = frozenset(s.cert_sha256 for s in registry.for_role(role))
+            return registered, runtime.executor.call(survey, runtime, now())
+
+        self._deps.submit(job, self._surveyed)
+        return True
+
+    # -- worker thread --------------------------------------------------------------------
+
+    def _conn_on_worker(self) -> sqlite3.Connection:
+        return self._on_worker()[0]
+
+    def _service_on_worker(self) -> SigningService:
+        return self._on_worker()[1]
+
+    def _on_worker(self) -> tuple[sqlite3.Connection, SigningService]:
+        if self._worker_state is None:
+            d = self._deps
+            conn = d.connect()
+            service = SigningService(conn, d.runtime.executor, d.runtime, d.actor, d.now)
+            self._worker_state = (conn, service)
+        return self._worker_state
+
+    # -- step 1: which certificate --------------------------------------------------------
+
+    def _surveyed(self, outcome: Outcome[tuple[frozenset[str], Survey]]) -> None:
+        if outcome.error is not None or outcome.value is None:
+            self._failed(outcome.error)
+            return
+        registered, found = outcome.value
+        candidates = [
+            (view.info, cert.info) for view in found.tokens for cert in view.certificates
+            if cert.refusal is None and cert.info.sha256 in registered
+        ]
+        if len(candidates) == 1 and not found.problems:
+            token, cert = candidates[0]
+            self._prepare(token.serial or token.label, cert.sha256)
+            return
+        assert self.role is not None
+        self.chooser = CertificateChooser(self.role, registered, self._parent)
+        self.chooser.set_survey(found)
+        self.watcher = TokenWatcher(self._deps.runtime, self._deps.now,
+                                    interval=self._deps.watch_interval, parent=self)
+        self.watcher.changed.connect(self.chooser.set_survey)
+        self.chooser.finished.connect(self._chosen)
+        self.watcher.start()
+        self.chooser.open()
+
+    def _chosen(self, result: int) -> None:
+        chooser, watcher = self.chooser, self.watcher
+        assert chooser is not None
+        if watcher is not None:
+            watcher.stop()
+            watcher.deleteLater()
+        self.watcher = None
+        choice = chooser.chosen() if result == QDialog.DialogCode.Accepted else None
+        chooser.deleteLater()
+        self.chooser = None
+        if choice is None:
+            self._finish(None)
+            return
+        token, cert = choice
+        self._prepare(token.serial or token.label, cert.sha256)
+
+    # -- step 2: prepare (no PIN yet) -----------------------------------------------------
+
+    def _prepare(self, token: str, cert_sha256: str) -> None:
+        assert self.role is not None
+        request = SigningRequest(self._ids, self.role, token, cert_sha256)
+        self._deps.submit(lambda _lane: self._service_on_worker().prepare(request),
+                          self._prepared)
+
+    def _prepared(self, outcome: Outcome[SigningPlan]) -> None:
+        if outcome.error is not None or outcome.value is None:
+            self._failed(outcome.error)
+            return
+        self._plan = outcome.value
+        dialog = PinDialog(PinRequest.from_plan(self._plan), self._pin_entered, self._parent)
+        self.pin_dialog = dialog
+        dialog.finished.connect(self._pin_closed)
+        dialog.open()
+        dialog.begin()
+
+    # -- step 3: the PIN, then the batch --------------------------------------------------
+
+    def _pin_entered(self, pin: str | None) -> None:
+        plan, advanced = self._plan, self._progress.advanced
+        assert plan is not None
+
+        def job(_lane: object) -> BatchResult:
+            return self._service_on_worker().execute(plan, pin, advanced.emit)
+
+        self._deps.submit(job, self._executed)
+
+    def _advanced(self, done: int, total: int) -> None:
+        if self.pin_dialog is not None:
+            self.pin_dialog.show_progress(done, total)
+
+    def _executed(self, outcome: Outcome[BatchResult]) -> None:
+        dialog, plan = self.pin_dialog, self._plan
+        assert dialog is not None and plan is not None
+        error = outcome.error
+        if isinstance(error, PinIncorrect):
+            dialog.show_wrong_pin(error)
+        elif isinstance(error, PinLocked):
+            dialog.show_locked(error.message)
+        elif isinstance(error, PinInvalid):
+            dialog.show_retryable(error.message)
+        elif isinstance(error, LoginCancelled):
+            dialog.close_quietly()
+        elif isinstance(error, ExpectedError):
+            dialog.show_failure(error.message)
+        elif error is not None or outcome.value is None:
+            dialog.close_quietly()
+            self._deps.prompter.crash(error or RuntimeError("signing returned nothing"))
+        else:
+            self.outcome = SigningOutcome.of(plan, outcome.value)
+            dialog.accept()
+
+    def _pin_closed(self, _result: int) -> None:
+        if self.pin_dialog is not None:
+            self.pin_dialog.deleteLater()
+            self.pin_dialog = None
+        outcome = self.outcome
+        if outcome is not None and not outcome.complete:
+            self.report = SigningReport(outcome, self._parent)
+            self.report.open()
+        self._finish(outcome)
+
+    # -- the end --------------------------------------------------------------------------
+
+    def _failed(self, error: BaseException | None) -> None:
+        if isinstance(error, ExpectedError):
+            self._deps.prompter.inform(t("error.title"), str(error))
+        elif error is not None:
+            self._deps.prompter.crash(error)
+        self._finish(None)
+
+    def _finish(self, outcome: SigningOutcome | None) -> None:
+        self._plan = None
+        self._ended = True
+        self.finished.emit(outcome)
