@@ -39,6 +39,7 @@ from treasury_desktop.api.models import (
 from treasury_desktop.api.responses import body_json, raise_for_status, transport_error
 
 _UNIT = re.compile(r"^[0-9]{7}$")
+_DOCUMENT_ID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
 _LOOPBACK_NAMES = ("localhost",)
 
 
@@ -163,6 +164,8 @@ class TreasuryClient:
     def submit(self, document: Mapping[str, Any], signature: bytes) -> SubmitResult:
         """PUT a signed voucher (idempotent: resend the same bytes after any TransientError)."""
         doc_id = str(document.get("id", ""))
+        if not _DOCUMENT_ID.match(doc_id):
+            raise ValueError(f"a voucher id is a lowercase UUID, not {doc_id!r}")
         payload = json.dumps(
             {"document": document, "signature": base64.b64encode(signature).decode("ascii")},
             ensure_ascii=False,
