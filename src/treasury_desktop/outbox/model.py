@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
 
@@ -103,3 +103,15 @@ class AttemptResult:
     state: ItemState
     outcome: SubmitOutcome | None = None
     error: Message | None = None
+
+
+@dataclass
+class RunSummary:
+    """What one :meth:`Sender.run` did: a result per attempt, and why it stopped."""
+
+    results: list[AttemptResult] = field(default_factory=list)
+    paused_reason: Message | None = None
+
+    def count(self, state: ItemState) -> int:
+        """Attempts that ended in ``state``."""
+        return sum(1 for r in self.results if r.state is state)

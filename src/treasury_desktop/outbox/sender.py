@@ -13,7 +13,6 @@ import sqlite3
 import threading
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from treasury_desktop.i18n import Message
@@ -25,6 +24,7 @@ from treasury_desktop.outbox.model import (
     OutboxChange,
     OutboxItem,
     OutboxStatus,
+    RunSummary,
 )
 from treasury_desktop.outbox.port import (
     SubmitAnswer,
@@ -41,18 +41,6 @@ from treasury_desktop.store.vouchers import SqliteVoucherRepository
 log = logging.getLogger(__name__)
 Observer = Callable[[OutboxChange], None]
 _Answer = SubmitAnswer | BaseException
-
-
-@dataclass
-class RunSummary:
-    """What one :meth:`Sender.run` did: a result per attempt, and why it stopped."""
-
-    results: list[AttemptResult] = field(default_factory=list)
-    paused_reason: Message | None = None
-
-    def count(self, state: ItemState) -> int:
-        """Attempts that ended in ``state``."""
-        return sum(1 for r in self.results if r.state is state)
 
 
 class Sender:
@@ -153,7 +141,7 @@ class Sender:
         """Run in a background thread until :meth:`close`."""
         if self._thread is None:
             self._stop.clear()
-            self._thread = threading.Thread(target=self.run, name="outbox", daemon=True)
+            self._thread = threading.Thread(target=self._run_forever, name="outbox", daemon=True)
             self._thread.start()
 
     def close(self) -> None:
@@ -166,6 +154,14 @@ class Sender:
         with self._conns_lock:
             while self._conns:
                 self._conns.pop().close()
+
+    def _run_forever(self) -> None:
+        while not self._stop.is_set():
+            try:
+                self.run()
+            except Exception:  # e.g. the database stayed locked: log, wait, go on
+                log.exception("the outbox sender failed; starting again")
+                self._clock.wait(self._stop, 5.0)
 
     # -- the engine ----------------------------------------------------------------------------
 
