@@ -6,6 +6,7 @@ import zipfile
 from pathlib import Path
 
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QApplication, QLabel
 from pytestqt.qtbot import QtBot
 from ui_harness import Desk, FakePrompter, open_voucher, open_window, voucher
@@ -91,3 +92,32 @@ def test_twenty_thousand_void_calls_do_not_abort(qtbot: QtBot) -> None:
     for i in range(20_000):
         label.setText(str(i))
     assert label.text() == "19999"
+
+
+def test_qt_own_texts_are_vietnamese(qtbot: QtBot, desk: Desk, tmp_path: Path) -> None:
+    from PySide6.QtWidgets import QLineEdit
+
+    from treasury_desktop.ui.qt_texts import VietnameseQtTexts
+
+    app = QApplication.instance()
+    assert app is not None
+    translator = VietnameseQtTexts()
+    app.installTranslator(translator)
+    try:
+        field = QLineEdit("Tiền điện")
+        qtbot.addWidget(field)
+        menu = field.createStandardContextMenu()
+        texts = [a.text().split("\t")[0] for a in menu.actions() if a.text()]
+        assert "&Sao chép" in texts and "&Dán" in texts and "Chọn tất cả" in texts
+        menu.deleteLater()
+        native = QKeySequence.SequenceFormat.NativeText
+        assert QKeySequence("Ctrl+N").toString(native) == "Ctrl+N"  # untouched texts stay
+    finally:
+        app.removeTranslator(translator)
+
+
+def test_toolbar_shows_the_shortcuts(qtbot: QtBot, desk: Desk) -> None:
+    with open_window(qtbot, desk) as window:
+        assert window.action_map["new"].iconText() == "Lập mới  Ctrl+N"
+        assert window.action_map["new"].text() == "Lập mới"
+        assert window.action_map["refresh"].iconText() == "Làm mới  F5"

@@ -65,6 +65,8 @@ def build_actions(
             window.addAction(action)
         menus[spec.menu].addAction(action)
         if spec.toolbar:
+            # The toolbar shows icon text: the name with its shortcut, to be learnt by sight.
+            action.setIconText(f"{action.text()}  {shown}")
             toolbar.addAction(action)
         actions[spec.key] = action
     return actions

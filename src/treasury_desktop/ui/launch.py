@@ -36,6 +36,8 @@ def run_gui(ctx: AppContext, *, screenshot: Path | None = None, demo: bool = Fal
         return int(app.exec())
     finally:
         sys.excepthook = previous_hook
+        if window.qt_texts is not None:
+            app.removeTranslator(window.qt_texts)
         window.session.close()
         window.close()
         window.deleteLater()
@@ -57,6 +59,11 @@ def build_window(ctx: AppContext, *, demo: bool = False) -> tuple[Any, Any]:
     app.setFont(QFont(*FONT))
     app.setStyleSheet(STYLE_SHEET)
     window = MainWindow(Session(ctx), demo=demo)
+    if ctx.lang == "vi":
+        from treasury_desktop.ui.qt_texts import VietnameseQtTexts
+
+        window.qt_texts = VietnameseQtTexts(window)
+        app.installTranslator(window.qt_texts)
     window.resize(*WINDOW_SIZE)
     return app, window
 

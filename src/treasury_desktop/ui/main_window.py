@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTranslator
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import QLabel, QMainWindow, QSplitter, QWidget
 
@@ -29,6 +29,7 @@ class MainWindow(QMainWindow):
     ) -> None:
         super().__init__()
         self.session = session
+        self.qt_texts: QTranslator | None = None  # Vietnamese for Qt's own texts (launch.py)
         self.setObjectName("mainWindow")
         self.prompter: Prompter = prompter or QtPrompter(self, session.ctx.data_dir)
         session.on_error = self.report_error
