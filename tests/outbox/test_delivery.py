@@ -20,6 +20,7 @@ from treasury_desktop.domain.workflow import VoucherState  # noqa: E402
 from treasury_desktop.i18n import ExpectedError  # noqa: E402
 from treasury_desktop.outbox.model import OutboxChange  # noqa: E402
 from treasury_desktop.sandbox.server import running_sandbox  # noqa: E402
+from treasury_desktop.sync.balances import BalanceBook  # noqa: E402
 from treasury_desktop.sync.feed import FinalNotice  # noqa: E402
 from treasury_desktop.usecases.submit import SubmitService, open_delivery  # noqa: E402
 
@@ -57,4 +58,8 @@ def test_background_delivery_and_notifications(
         finally:
             delivery.close()
         assert {n.status for n in finals} == {VoucherState.PAID}
+        book = BalanceBook(conn, lambda: datetime.now(UTC))
+        sheet = book.cached(UNIT, ctx.clock().year)
+        assert sheet is not None and sheet.items, "balances kept for offline use"
+        assert (ctx.data_dir / "catalogs" / f"{ctx.clock().year}.json").exists()
         assert changes and changes[-1].status.empty

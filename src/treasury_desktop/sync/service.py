@@ -57,11 +57,17 @@ class StatusSync:
         self._page_size = page_size
         self._period = period
         self._notify: list[Notify] = []
+        self._chores: list[Callable[[sqlite3.Connection], None]] = []
         self._wake = threading.Event()
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
         self._conn: sqlite3.Connection | None = None
         self.last: SyncSummary | None = None
+
+    def add_chore(self, chore: Callable[[sqlite3.Connection], None]) -> None:
+        """Also run ``chore`` (e.g. refresh balances) after each background catch-up, with the
+        sync thread's connection; its failures are logged, never raised."""
+        self._chores.append(chore)
 
     def on_final(self, notify: Notify) -> None:
         """Call ``notify`` with the vouchers that became paid, rejected or returned."""
@@ -131,7 +137,9 @@ class StatusSync:
         while not self._stop.is_set():
             self._wake.clear()
             try:
-                self.pull()
+                summary = self.pull()
+                for chore in self._chores if summary.error is None else ():
+                    chore(self._db())
             except Exception:  # a bug must not end the sync thread silently
                 log.exception("status sync failed")
             self._clock.wait(self._wake, self._period)

@@ -10,7 +10,7 @@ import json
 import sqlite3
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from enum import StrEnum
 
 from treasury_desktop.api.client import TreasuryClient
@@ -29,6 +29,8 @@ from treasury_desktop.outbox.store import enqueue_in
 from treasury_desktop.store.db import transaction
 from treasury_desktop.store.records import Actor
 from treasury_desktop.store.vouchers import SqliteVoucherRepository
+from treasury_desktop.sync.balances import BalanceBook
+from treasury_desktop.sync.catalogs import CatalogBook
 from treasury_desktop.sync.service import StatusSync
 
 
@@ -163,4 +165,15 @@ def open_delivery(ctx: AppContext, *, server: str | None = None, concurrency: in
     sync = StatusSync(ctx.connect, port, unit, actor=ctx.actor, period=sync_period)
     sender = Sender(ctx.connect, port, actor=ctx.actor, concurrency=concurrency,
                     after_delivery=sync.request)
+    year = ctx.clock().year
+
+    def refresh(conn: sqlite3.Connection) -> None:  # ETags make this cheap when unchanged
+        BalanceBook(conn, _utc_now).refresh(port, unit, year)
+        CatalogBook(conn, ctx.data_dir, _utc_now).refresh(port, year)
+
+    sync.add_chore(refresh)
     return Delivery(sender, sync, port, SenderLock(ctx.data_dir))
+
+
+def _utc_now() -> datetime:
+    return datetime.now(UTC)
