@@ -20,7 +20,7 @@ from treasury_desktop.domain.voucher import from_document
 from treasury_desktop.signing.certificates import CertificateInfo
 from treasury_desktop.signing.fake_token import FakeToken
 from treasury_desktop.signing.testca import SoftwareCA, generate_key, issue_certificate
-from treasury_desktop.signing.token import SignatureAlgorithm
+from treasury_desktop.signing.token import SignatureAlgorithm, Token, TokenInfo
 from treasury_desktop.store.records import Actor
 from treasury_desktop.store.signatures import RegisteredSigner, SignerRegistry
 from treasury_desktop.usecases.drafting import DraftingService
@@ -68,6 +68,19 @@ def register(conn: sqlite3.Connection, der: bytes, role: SignerRole) -> None:
     SignerRegistry(conn).add(
         RegisteredSigner(info.sha256, role, info.holder_name, der), actor=Actor("admin")
     )
+
+
+class Borrowed:
+    """The session's SoftHSM2 module, lent to a runtime that must not unload it."""
+
+    def __init__(self, module: Any) -> None:
+        self._module = module
+
+    def tokens(self) -> Sequence[Token]:
+        return list(self._module.tokens())
+
+    def token_infos(self) -> Sequence[TokenInfo]:
+        return list(self._module.token_infos())
 
 
 def type_text(widget: QWidget, typed: str) -> None:

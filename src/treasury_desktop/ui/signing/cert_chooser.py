@@ -75,7 +75,9 @@ class CertificateChooser(QDialog):
         self.empty = QLabel(t("signing.chooser.no_tokens"))
         self.empty.setObjectName("noTokens")
         self.empty.setWordWrap(True)
-        self.empty.setStyleSheet("color: #555555; padding: 16px 4px;")
+        self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.empty.setStyleSheet(
+            "color: #444444; background: #ffffff; border: 1px solid #d9d9d4; padding: 24px;")
 
         self.tree = QTreeWidget()
         self.tree.setObjectName("certificateTree")
@@ -90,9 +92,9 @@ class CertificateChooser(QDialog):
         header = self.tree.header()
         header.setStretchLastSection(True)
         header.setSectionResizeMode(NAME, QHeaderView.ResizeMode.Interactive)
-        self.tree.setColumnWidth(NAME, 290)
-        self.tree.setColumnWidth(ISSUER, 190)
-        self.tree.setColumnWidth(VALIDITY, 170)
+        self.tree.setColumnWidth(NAME, 360)
+        self.tree.setColumnWidth(ISSUER, 215)
+        self.tree.setColumnWidth(VALIDITY, 165)
         self.tree.itemSelectionChanged.connect(self._selection_changed)
         self.tree.itemDoubleClicked.connect(self._double_clicked)
 
@@ -110,11 +112,11 @@ class CertificateChooser(QDialog):
         layout.setSpacing(8)
         layout.addWidget(intro)
         layout.addWidget(self.problems)
-        layout.addWidget(self.empty)
+        layout.addWidget(self.empty, 1)
         layout.addWidget(self.tree, 1)
         layout.addWidget(self.details)
         layout.addWidget(self.buttons)
-        self.resize(900, 520)
+        self.resize(1040, 560)
         self.set_survey(Survey(()))
 
     # -- filling in -----------------------------------------------------------------------
@@ -126,12 +128,14 @@ class CertificateChooser(QDialog):
         self.tree.blockSignals(True)
         self.tree.clear()
         self._choices.clear()
-        for view in found.tokens:
+        # Slot order changes from one plug-in to the next; the label order does not.
+        for view in sorted(found.tokens, key=lambda v: (v.info.label, v.info.serial)):
             self._add_token(view)
         self.tree.expandAll()
         self.tree.blockSignals(False)
         self.empty.setVisible(not found.tokens)
         self.tree.setVisible(bool(found.tokens))
+        self.details.setVisible(bool(found.tokens))
         if found.problems:
             lines = [t("signing.chooser.module_problems")]
             lines += [f"• {p.message.render()}" for p in found.problems]
@@ -184,8 +188,8 @@ class CertificateChooser(QDialog):
         else:
             parts = [t("signing.status.registered", role=role_name(self.role)) if registered
                      else t("signing.status.not_registered", role=role_name(self.role))]
-            if view.expires_soon:
-                parts.append(t("signing.status.expires_soon", date=vn_date(cert.not_after)))
+            if view.expires_soon:  # first: it is what the user must act on
+                parts.insert(0, t("signing.status.expires_soon", date=vn_date(cert.not_after)))
                 tooltip.insert(0, Message("signing.cert.expires_soon", {
                     "holder": cert.holder_name, "date": vn_date(cert.not_after)}).render())
             item.setText(STATUS, " · ".join(parts))
@@ -311,11 +315,11 @@ class _CertificateDetails(QWidget):
             "validity": t("signing.detail.range", start=vn_date(cert.not_before),
                           end=vn_date(cert.not_after)),
             "key_type": cert.key_type,
-            "fingerprint": grouped_fingerprint(cert.sha256),
+            "fingerprint": grouped_fingerprint(cert.sha256, lines=1),
         }
         for key, value in shown.items():
             self.values[key].setText(value)
 
     def fingerprint(self) -> str:
         """The fingerprint shown, as plain lowercase hex."""
-        return self.values["fingerprint"].text().replace(":", "").replace("\n", "").lower()
+        return self.values["fingerprint"].text().replace(":", "").lower()

@@ -74,7 +74,10 @@ def refusal_short(refusal: Message) -> str:
     return t(key, **refusal.params)
 
 
-def grouped_fingerprint(sha256: str) -> str:
-    """'ab12cd…' -> 'AB:12:CD:…' in two lines of 16 bytes, the way certificate viewers show it."""
+def grouped_fingerprint(sha256: str, lines: int = 2) -> str:
+    """'ab12cd…' -> 'AB:12:CD:…' (in one or two lines), the way certificate viewers show it."""
     pairs = [sha256[i:i + 2].upper() for i in range(0, len(sha256), 2)]
-    return ":".join(pairs[:16]) + "\n" + ":".join(pairs[16:])
+    if lines == 1:
+        return ":".join(pairs)
+    half = len(pairs) // 2
+    return ":".join(pairs[:half]) + "\n" + ":".join(pairs[half:])
