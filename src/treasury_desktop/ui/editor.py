@@ -179,7 +179,6 @@ class VoucherEditor(QWidget):
         layout.addWidget(grid, 1)
         self.lines_note = QLabel()
         self.lines_note.setObjectName("linesNote")
-        self.lines_note.setStyleSheet("color: #b42318; font-size: 8pt;")
         self.lines_note.hide()
         layout.addWidget(self.lines_note)
         total_row = QHBoxLayout()

@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
 
 from treasury_desktop.domain.catalog import BudgetCatalog, CatalogKind
 from treasury_desktop.domain.money import parse_vnd
-from treasury_desktop.ui.texts import ERROR_COLOUR, dmy, iso_from_dmy, money
+from treasury_desktop.ui.texts import dmy, iso_from_dmy, money
 
 CODE_ROLE = Qt.ItemDataRole.UserRole + 1
 SUGGESTIONS = 30
@@ -38,10 +38,8 @@ class FieldBox(QWidget):
         self.label.setVisible(bool(label))
         self.hint = ElidedLabel()
         self.hint.setObjectName("fieldHint")
-        self.hint.setStyleSheet("color: #6b6b6b;")
         self.note = QLabel()
         self.note.setObjectName("fieldNote")
-        self.note.setStyleSheet(f"color: {ERROR_COLOUR}; font-size: 8pt;")
         self.note.setWordWrap(True)
         self.note.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self.note.hide()

@@ -17,7 +17,9 @@ QTableWidget#linesGrid QHeaderView::section { font-weight: normal; padding: 2px 
 QLabel#formTitle { font-size: 11pt; font-weight: 700; letter-spacing: 0.5px; padding: 2px; }
 QLabel#savedLabel { color: #6b6b6b; }
 QLabel#banner { background: #fff4d6; color: #6a4b00; padding: 4px 8px; border-radius: 3px; }
-QLabel#generalProblems { color: #b42318; }
+QLabel#generalProblems, QLabel#fieldNote, QLabel#linesNote { color: #b42318; }
+QLabel#fieldNote, QLabel#linesNote { font-size: 8pt; }
+QLabel#fieldHint, QLabel#listSummary { color: #6b6b6b; }
 QLabel#totalLabel { font-size: 10pt; }
 QLabel#wordsLabel { font-style: italic; color: #333333; }
 QLineEdit, QComboBox { padding: 2px 4px; border: 1px solid #c9c9c3; border-radius: 2px;

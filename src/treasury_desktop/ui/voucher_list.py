@@ -87,7 +87,6 @@ class VoucherListPane(QWidget):
 
         self.summary = QLabel()
         self.summary.setObjectName("listSummary")
-        self.summary.setStyleSheet("color: #6b6b6b;")
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(4)
