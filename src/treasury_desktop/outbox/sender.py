@@ -161,6 +161,7 @@ class Sender:
                 self.run()
             except Exception:  # e.g. the database stayed locked: log, wait, go on
                 log.exception("the outbox sender failed; starting again")
+                self._recovered = False  # answers of that run were lost: maybe committed
                 self._clock.wait(self._stop, 5.0)
 
     # -- the engine ----------------------------------------------------------------------------
