@@ -72,13 +72,14 @@ def apply_page_in(
     """
     repo = SqliteVoucherRepository(conn)
     applied = unknown = 0
-    seen: dict[str, _Voucher | None] = {}
+    seen: dict[str, _Voucher | None] = dict.fromkeys(c.document_id for c in page.changes)
+    for chunk in _chunks(list(seen), 500):
+        marks = ",".join("?" * len(chunk))
+        for row in conn.execute(
+                f"SELECT id, status, number FROM vouchers WHERE id IN ({marks})", chunk):
+            seen[row[0]] = _Voucher(VoucherState(row[1]), row[2])
     for change in page.changes:
         vid = change.document_id
-        if vid not in seen:
-            row = conn.execute("SELECT status, number FROM vouchers WHERE id = ?",
-                               (vid,)).fetchone()
-            seen[vid] = None if row is None else _Voucher(VoucherState(row[0]), row[1])
         voucher = seen[vid]
         if voucher is None:
             unknown += 1  # made on another desk
@@ -115,3 +116,7 @@ def apply_page_in(
         (unit, page.next_cursor, iso(now)),
     )
     return AppliedPage(applied, moved, unknown, tuple(finals))
+
+
+def _chunks(items: list[str], size: int) -> list[list[str]]:
+    return [items[i:i + size] for i in range(0, len(items), size)]
