@@ -6,7 +6,7 @@ import json
 import sqlite3
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QLineEdit
+from PySide6.QtWidgets import QApplication, QLineEdit
 from pytestqt.qtbot import QtBot
 from ui_harness import Desk, FakePrompter, open_voucher, open_window, settle, voucher
 
@@ -109,6 +109,9 @@ def test_copy_as_new_and_delete_the_copy(qtbot: QtBot, desk: Desk) -> None:
         assert prompter.questions  # asked first
         assert stored_document(desk, copy_id) is None
         assert window.list_pane.model.row_of(copy_id) == -1
+        qtbot.waitUntil(lambda: window.editing.voucher_id == v.id)  # the next voucher shows
+        settle(qtbot, window)
+        assert stored_document(desk, copy_id) is None  # and the deleted one stays deleted
 
 
 def test_declining_delete_keeps_the_draft(qtbot: QtBot, desk: Desk) -> None:
@@ -171,3 +174,26 @@ def test_queued_voucher_opens_read_only(qtbot: QtBot, desk: Desk) -> None:
         window.action_map["save"].trigger()
         settle(qtbot, window)
         assert stored_status(desk, v.id) == "queued"
+
+
+def test_an_absurd_amount_is_a_problem_not_a_crash(qtbot: QtBot, desk: Desk) -> None:
+    v = desk.add(voucher(1))
+    prompter = FakePrompter()
+    with open_window(qtbot, desk, prompter) as window:
+        open_voucher(qtbot, window, v.id)
+        grid = window.editor.grid()
+        grid.setFocus()
+        grid.setCurrentCell(0, 5)
+        qtbot.keyClick(grid, Qt.Key.Key_9)
+        qtbot.keyClicks(QApplication.focusWidget(), "9" * 30)
+        qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Return)
+        window.editing.save_now()
+        settle(qtbot, window)
+        assert prompter.crashes == [] and prompter.messages == []
+        assert "vượt quá mức tối đa" in window.editor.lines_note.text()
+        assert window.editor.words_label.text() == ""
+        grid.setCurrentCell(0, 5)
+        qtbot.keyClick(grid, Qt.Key.Key_5)
+        qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Return)
+        settle(qtbot, window)
+        assert (stored_document(desk, v.id) or {}).get("total") == 5  # saving resumes

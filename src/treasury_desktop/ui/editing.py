@@ -7,6 +7,7 @@ from datetime import datetime
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
+from treasury_desktop.domain.money import MAX_AMOUNT
 from treasury_desktop.domain.problems import Problem
 from treasury_desktop.domain.voucher import Voucher
 from treasury_desktop.domain.workflow import EDITABLE, VoucherState
@@ -15,7 +16,7 @@ from treasury_desktop.store.vouchers import SignaturesWouldBeDropped
 from treasury_desktop.ui.dialogs import Prompter
 from treasury_desktop.ui.editor import VoucherEditor
 from treasury_desktop.ui.session import Lane, Session
-from treasury_desktop.ui.texts import t
+from treasury_desktop.ui.texts import money, t
 from treasury_desktop.ui.worker import Outcome
 from treasury_desktop.usecases.drafting import SaveResult
 
@@ -102,6 +103,12 @@ class EditingController(QObject):
         if self._in_flight:
             self._dirty = True
             return
+        if voucher.total > MAX_AMOUNT:
+            # The core cannot put such a total into words or store it; say so, keep typing.
+            problem = Problem("total", "total.too_large", {"max": money(MAX_AMOUNT)})
+            self._editor.show_problems([problem])
+            self._dirty = False
+            return
         self._in_flight = True
         self._dirty = False
         self._submit(voucher, self._drop_signatures)
@@ -123,10 +130,14 @@ class EditingController(QObject):
         error = outcome.error
         if isinstance(error, SignaturesWouldBeDropped):
             if self._prompter.confirm(t("signed.title"), t("signed.question"), t("signed.yes")):
-                self._drop_signatures = True
+                current = self._editor.voucher()
+                still_shown = current is not None and current.id == voucher.id
+                self._drop_signatures = still_shown
                 self._in_flight = True
-                self._submit(self._editor.voucher() or voucher, True)
-            else:
+                self._dirty = False
+                self._submit(current if still_shown and current else voucher, True)
+            elif voucher.id == self.voucher_id:
+                self.timer.stop()
                 self._dirty = False
                 self.voucher_id = None
                 self.open(voucher.id)  # put the signed content back
@@ -185,6 +196,8 @@ class EditingController(QObject):
         if self.voucher_id == voucher_id:
             self.voucher_id = None
             self.status = None
+            # Nothing typed now may bring the deleted draft back.
+            self._editor.set_read_only(True, t("editor.deleted"))
         self.deleted.emit(voucher_id)
 
 

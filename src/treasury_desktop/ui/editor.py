@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 
 from treasury_desktop.domain.catalog import BudgetCatalog
 from treasury_desktop.domain.forms import FormSpec, all_forms, form_spec
+from treasury_desktop.domain.money import MAX_AMOUNT
 from treasury_desktop.domain.problems import Problem
 from treasury_desktop.domain.voucher import Payee, PaymentMethod, Voucher
 from treasury_desktop.ui.fields import ChoiceField, FieldBox, MoneyLine
@@ -362,7 +363,7 @@ class VoucherEditor(QWidget):
             voucher = self.voucher()
             if voucher is not None:
                 self.total_label.setText(f"<b>{money(voucher.total)}</b>")
-                words = voucher.amount_in_words
+                words = voucher.amount_in_words if voucher.total <= MAX_AMOUNT else ""
                 self.words_label.setText(t("editor.words", words=words) if words else "")
 
     def _on_edit(self) -> None:

@@ -130,10 +130,13 @@ class MoneyLine(QLineEdit):
             self.setText(money(value))
 
 
+AMOUNT_CAP = 10**18  # beyond any real amount (validation says so), within SQLite's integers
+
+
 def parse_amount(raw: str) -> int:
     """'1.234.567' -> 1234567; empty or unreadable -> 0 (validation then says it is missing)."""
     try:
-        return parse_vnd(raw) if raw.strip() else 0
+        return min(parse_vnd(raw), AMOUNT_CAP) if raw.strip() else 0
     except ValueError:
         return 0
 

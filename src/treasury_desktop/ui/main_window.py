@@ -73,7 +73,7 @@ class MainWindow(QMainWindow):
         self.list_pane.chosen.connect(self.editing.open)
         self.list_pane.answered.connect(self._list_answered)
         self.editing.saved.connect(self._saved)
-        self.editing.deleted.connect(lambda _id: self.refresh())
+        self.editing.deleted.connect(self._deleted)
         self._first_answer = True  # folder counts follow the first answer: the list comes first
 
     @staticmethod
@@ -114,6 +114,11 @@ class MainWindow(QMainWindow):
             self._first_answer = False
             self.list_pane.select_first()
             self.session.folder_counts(self.folders.set_counts)
+        elif self.editing.voucher_id is None:  # after a delete: show the next voucher
+            self.list_pane.select_first()
+
+    def _deleted(self, _voucher_id: str) -> None:
+        self.refresh()
 
     def _saved(self, result: SaveResult) -> None:
         stored = result.stored
