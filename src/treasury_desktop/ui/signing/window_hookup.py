@@ -1,0 +1,130 @@
+"""The main window's two signing actions: Ký (Kế toán trưởng) and Ký (Chủ tài khoản).
+
+One call from the window (``WindowSigning(window)``) adds the actions to a «Ký số» menu and the
+toolbar, signs the vouchers selected in the list (or the one open in the editor), and refreshes
+the list afterwards. The token thread and the PKCS#11 modules are loaded at the first signing
+and shut down when the window closes.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable
+from functools import partial
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QEvent, QObject
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QToolBar
+
+from treasury_desktop.domain.roles import SIGNING_ORDER, SignerRole
+from treasury_desktop.i18n import text
+from treasury_desktop.store.profile import ProfileStore
+from treasury_desktop.ui.signing.report import SigningOutcome
+from treasury_desktop.ui.signing.runtime import TokenRuntime, WatchableSource
+from treasury_desktop.ui.signing.sign_flow import SignFlow, SigningDeps
+from treasury_desktop.ui.texts import t
+from treasury_desktop.usecases.tokens import ModuleSet, module_paths
+
+if TYPE_CHECKING:
+    from treasury_desktop.ui.main_window import MainWindow
+
+# Ctrl+Shift+K already removes a budget line in the editor.
+SHORTCUTS = {
+    SignerRole.CHIEF_ACCOUNTANT: "Ctrl+K",
+    SignerRole.ACCOUNT_HOLDER: "Ctrl+Alt+K",
+}
+
+
+class WindowSigning(QObject):
+    """The signing actions of one main window and the flow behind them."""
+
+    def __init__(
+        self, window: MainWindow, load: Callable[[], WatchableSource] | None = None
+    ) -> None:
+        super().__init__(window)
+        self._window = window
+        self._load = load
+        self._runtime: TokenRuntime | None = None
+        self._flow: SignFlow | None = None
+        self.actions: dict[SignerRole, QAction] = {}
+        menu = window.menuBar().addMenu(t("signing.menu"))
+        toolbar = window.findChild(QToolBar, "mainToolbar")
+        for role in SIGNING_ORDER:
+            action = QAction(t(f"signing.action.{role.value}"), window)
+            action.setObjectName(f"action_sign_{role.value}")
+            action.setShortcut(QKeySequence(SHORTCUTS[role]))
+            shown = QKeySequence(SHORTCUTS[role]).toString(
+                QKeySequence.SequenceFormat.NativeText)
+            action.setToolTip(f"{action.text()} ({shown})")
+            action.triggered.connect(partial(self.sign, role))
+            window.addAction(action)
+            menu.addAction(action)
+            if isinstance(toolbar, QToolBar):
+                toolbar.addAction(action)
+            self.actions[role] = action
+        window.installEventFilter(self)
+
+    @property
+    def flow(self) -> SignFlow:
+        """The signing flow (made, with the token thread, at the first use)."""
+        if self._flow is None:
+            session = self._window.session
+            ctx = session.ctx
+            self._runtime = TokenRuntime(self._load or partial(_load_modules, ctx.connect))
+            deps = SigningDeps(self._runtime, session.worker.submit, ctx.connect, ctx.actor,
+                               self._window.prompter)
+            self._flow = SignFlow(deps, self._window)
+            self._flow.finished.connect(self._finished)
+        return self._flow
+
+    def selected_ids(self) -> list[str]:
+        """The vouchers selected in the list, else the one open in the editor."""
+        pane = self._window.list_pane
+        rows = sorted(index.row() for index in pane.table.selectionModel().selectedRows())
+        ids = [voucher_id for row in rows if (voucher_id := pane.model.voucher_id(row))]
+        if not ids and self._window.editing.voucher_id is not None:
+            ids = [self._window.editing.voucher_id]
+        return ids
+
+    def sign(self, role: SignerRole) -> bool:
+        """Sign the selection as ``role`` (the chooser and PIN dialog follow)."""
+        if self._flow is not None and self._flow.busy:
+            return False
+        self._window.editing.flush()  # sign what is on screen, saved first on the same lane
+        return self.flow.start(role, self.selected_ids())
+
+    def _finished(self, outcome: SigningOutcome | None) -> None:
+        if outcome is None:
+            return
+        self._window.statusBar().showMessage(t(
+            "signing.flow.done", signed=len(outcome.signed), total=outcome.total,
+            role=text(f"role.{outcome.role.value}")), 10_000)
+        if not outcome.signed:
+            return
+        self._window.refresh()
+        editing = self._window.editing
+        if editing.voucher_id in outcome.signed:
+            # Show the new state (signed, read-only rules) of the voucher that is open.
+            voucher_id = editing.voucher_id
+            editing.voucher_id = None
+            editing.open(voucher_id)
+
+    def close(self) -> None:
+        """Unload the modules and end the token thread."""
+        if self._runtime is not None:
+            self._runtime.close()
+            self._runtime = None
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
+        if watched is self._window and event.type() is QEvent.Type.Close:
+            self.close()
+        return False
+
+
+def _load_modules(connect: Callable[[], sqlite3.Connection]) -> ModuleSet:
+    """On the token thread: the known CA drivers plus the user's own (from the settings).
+
+    One read of the settings at load time, on a connection of its own.
+    """
+    return ModuleSet(module_paths(ProfileStore(connect())))
