@@ -56,4 +56,4 @@ def test_ctrl_k_signs_the_selected_vouchers_and_refreshes_the_list(
             expected = VoucherState.SIGNED_CHIEF if v.id in chosen else VoucherState.DRAFT
             assert stored.status is expected
             row = model.row_of(v.id)
-            assert row >= 0 and model.row_record(row).status is expected  # the list shows the new state
+            assert row >= 0 and model.row_record(row).status is expected  # the list shows it
