@@ -60,9 +60,10 @@ def child_app(folder: Path) -> None:
     ctx.close()
 
 
-def child_bare() -> None:
+def bare_view() -> object:
+    """A QTableView over a 100k-row Python model (the baseline window)."""
     from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt
-    from PySide6.QtWidgets import QApplication, QTableView
+    from PySide6.QtWidgets import QTableView
 
     class Model(QAbstractTableModel):
         def rowCount(self, parent: QModelIndex = QModelIndex()) -> int:  # noqa: N802, B008
@@ -76,12 +77,18 @@ def child_bare() -> None:
                 return f"{index.row()}:{index.column()}"
             return None
 
-    app = QApplication(sys.argv[:1])
     view = QTableView()
-    model = Model()
-    view.setModel(model)
+    view.setModel(Model(view))
     view.resize(1400, 860)
-    view.show()
+    return view
+
+
+def child_bare() -> None:
+    from PySide6.QtWidgets import QApplication
+
+    app = QApplication(sys.argv[:1])
+    view = bare_view()
+    view.show()  # type: ignore[attr-defined]
     app.processEvents()
     print(f"READY {rss_mb():.1f}", flush=True)
 
@@ -153,12 +160,42 @@ def measure_queries(window: object) -> list[float]:
     return samples
 
 
-def heartbeat_run(window: object) -> tuple[float, float, int]:
-    """Longest gap between 10 ms heartbeats while a scripted accountant works (ms)."""
-    from PySide6.QtCore import QEventLoop, Qt, QTimer
+def accountant_script(window: object) -> Iterator[None]:
+    """Typing searches (ASCII by keys, Vietnamese as an input method commits), scrolling
+    through thousands of rows (pages from SQL), sorting by each column and scrolling again."""
+    from PySide6.QtCore import Qt
     from PySide6.QtTest import QTest
 
     pane = window.list_pane  # type: ignore[attr-defined]
+    for text in ("dien luc", "văn phòng phẩm", "Hùng", "internet tháng"):
+        pane.search.clear()
+        for ch in text:
+            if ch.isascii():
+                QTest.keyClick(pane.search, ch)
+            else:
+                pane.search.insert(ch)
+            yield
+    pane.search.clear()
+    yield
+    yield from scroll_script(pane.table, 150)
+    for column in (4, 2, 0, 1):
+        pane.table.horizontalHeader().setSortIndicator(column, Qt.SortOrder.AscendingOrder)
+        yield
+        yield from scroll_script(pane.table, 20)
+
+
+def scroll_script(table: object, steps: int) -> Iterator[None]:
+    """Page down ``steps`` times."""
+    bar = table.verticalScrollBar()  # type: ignore[attr-defined]
+    for _ in range(steps):
+        bar.setValue(bar.value() + bar.pageStep())
+        yield
+
+
+def heartbeat_run(steps: Iterator[None]) -> tuple[float, float, int]:
+    """Longest gap between 10 ms heartbeats while ``steps`` run every 25 ms (ms), p99, count."""
+    from PySide6.QtCore import QEventLoop, Qt, QTimer
+
     gaps: list[float] = []
     last = [time.perf_counter()]
 
@@ -167,34 +204,11 @@ def heartbeat_run(window: object) -> tuple[float, float, int]:
         gaps.append((now - last[0]) * 1000)
         last[0] = now
 
-    def script() -> Iterator[None]:
-        for text in ("dien luc", "văn phòng phẩm", "Hùng", "internet tháng"):
-            pane.search.clear()
-            for ch in text:
-                if ch.isascii():
-                    QTest.keyClick(pane.search, ch)
-                else:
-                    pane.search.insert(ch)  # what an input method commits
-                yield
-        pane.search.clear()
-        yield
-        bar = pane.table.verticalScrollBar()
-        for _ in range(150):  # scroll down through ~thousands of rows, paging from SQL
-            bar.setValue(bar.value() + bar.pageStep())
-            yield
-        for column in (4, 2, 0, 1):
-            pane.table.horizontalHeader().setSortIndicator(column, Qt.SortOrder.AscendingOrder)
-            yield
-            for _ in range(20):
-                bar.setValue(bar.value() + bar.pageStep())
-                yield
-
     heart = QTimer()
     heart.setInterval(10)
     heart.setTimerType(Qt.TimerType.PreciseTimer)
     heart.timeout.connect(beat)
     loop = QEventLoop()
-    steps = script()
     driver = QTimer()
     driver.setInterval(25)
     count = [0]
@@ -216,6 +230,19 @@ def heartbeat_run(window: object) -> tuple[float, float, int]:
     return max(gaps), statistics.quantiles(gaps, n=100)[98], count[0]
 
 
+def child_bare_scroll() -> None:
+    """The same scrolling in a bare 100k-row QTableView: what painting alone costs here."""
+    from PySide6.QtWidgets import QApplication
+
+    app = QApplication(sys.argv[:1])
+    view = bare_view()
+    view.show()
+    app.processEvents()
+    worst, p99, steps = heartbeat_run(scroll_script(view, 230))
+    print(f"    baseline, bare QTableView scrolled {steps} pages: longest block {worst:.1f} ms, "
+          f"p99 gap {p99:.1f} ms", flush=True)
+
+
 def child_work(folder: Path) -> None:
     """(b), (d) and (c) in a fresh window process, so seeding does not skew its memory."""
     from treasury_desktop.context import AppContext
@@ -225,7 +252,7 @@ def child_work(folder: Path) -> None:
     _app, window = build_window(ctx)
     window.show()
     settle(window, timeout=30)
-    worst, p99, steps = heartbeat_run(window)
+    worst, p99, steps = heartbeat_run(accountant_script(window))
     print(f"(b) event loop while typing/scrolling/sorting/searching ({steps} steps): longest "
           f"block {worst:.1f} ms, p99 heartbeat gap {p99:.1f} ms (target: none over 50 ms)")
     samples = measure_queries(window)
@@ -271,6 +298,8 @@ def main(count: int) -> None:
     env = {**os.environ, "PYTHONPATH": f"{HERE}:{os.environ.get('PYTHONPATH', '')}"}
     subprocess.run([sys.executable, str(Path(__file__)), "--child", "work", str(folder)],
                    check=True, env=env, stderr=subprocess.DEVNULL)
+    subprocess.run([sys.executable, str(Path(__file__)), "--child", "bare_scroll"],
+                   check=True, env=env, stderr=subprocess.DEVNULL)
 
 
 if __name__ == "__main__":
@@ -279,6 +308,8 @@ if __name__ == "__main__":
             child_app(Path(sys.argv[3]))
         elif sys.argv[2] == "work":
             child_work(Path(sys.argv[3]))
+        elif sys.argv[2] == "bare_scroll":
+            child_bare_scroll()
         else:
             child_bare()
     else:
