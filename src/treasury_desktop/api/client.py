@@ -13,7 +13,7 @@ import ipaddress
 import json
 import re
 import ssl
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
@@ -161,35 +161,49 @@ class TreasuryClient:
         raise_for_status(response, self.unit)
         return body_json(response, ServerInfo.from_json)
 
-    def submit(self, document: Mapping[str, Any], signature: bytes) -> SubmitResult:
-        """PUT a signed voucher (idempotent: resend the same bytes after any TransientError)."""
-        doc_id = str(document.get("id", ""))
-        if not _DOCUMENT_ID.match(doc_id):
-            raise ValueError(f"a voucher id is a lowercase UUID, not {doc_id!r}")
-        payload = json.dumps(
-            {"document": document, "signature": base64.b64encode(signature).decode("ascii")},
-            ensure_ascii=False,
-            separators=(",", ":"),
-        ).encode()
+    def _encode(self, data: Any) -> tuple[bytes, dict[str, str]]:
+        payload = json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode()
         headers = {"Content-Type": "application/json"}
         if len(payload) >= self._gzip_above:
             payload = gzip.compress(payload, compresslevel=6)
             headers["Content-Encoding"] = "gzip"
-        path = self._unit_path(f"documents/{quote(doc_id, safe='')}")
+        return payload, headers
+
+    def submit(self, document: Mapping[str, Any], signature: bytes) -> SubmitResult:
+        """PUT a signed voucher (idempotent: resend the same bytes after any TransientError)."""
+        doc_id = _document_id(document)
+        payload, headers = self._encode(_envelope(document, signature))
+        path = self._unit_path(f"documents/{doc_id}")
         response = self._send("PUT", path, mutating=True, content=payload, headers=headers)
-        if response.status_code in (200, 201):
-            outcome = (
-                SubmitOutcome.CREATED if response.status_code == 201 else SubmitOutcome.REPLAYED
-            )
-            received = body_json(response, DocumentStatus.from_json, mutating=True)
-            return SubmitResult(outcome, response.status_code, document=received)
-        if response.status_code in (409, 422):
+        if response.status_code in (200, 201, 409, 422):
             code = response.status_code
-            return body_json(response, lambda data: _refusal(data, code), mutating=True)
+            return body_json(response, lambda data: _submit_result(code, data), mutating=True)
         raise_for_status(response, self.unit, mutating=True)
         raise TransientError(
             "api.unexpected_status", status=response.status_code, maybe_committed=True
         )
+
+    def submit_batch(
+        self, items: Sequence[tuple[Mapping[str, Any], bytes]]
+    ) -> tuple[SubmitResult, ...]:
+        """Several vouchers in one POST, when health() lists ``documents-batch``; one result
+        per item, in order, each exactly what its own PUT would have answered."""
+        for document, _ in items:
+            _document_id(document)
+        payload, headers = self._encode({"items": [_envelope(d, s) for d, s in items]})
+        path = self._unit_path("documents:batch")
+        response = self._send("POST", path, mutating=True, content=payload, headers=headers)
+        raise_for_status(response, self.unit, mutating=True)
+
+        def read(data: Any) -> tuple[SubmitResult, ...]:
+            results = tuple(
+                _submit_result(int(r["status"]), r.get("document") or r) for r in data["results"]
+            )
+            if len(results) != len(items):
+                raise ValueError("one result per item expected")
+            return results
+
+        return body_json(response, read, mutating=True)
 
     def document_status(self, doc_id: str) -> DocumentStatus | None:
         """The voucher's status and history, or None when the treasury never received it."""
@@ -249,11 +263,26 @@ def _code(response: httpx.Response) -> str:
     return str(data.get("code", "")) if isinstance(data, dict) else ""
 
 
-def _refusal(data: Mapping[str, Any], status: int) -> SubmitResult:
-    message = str(data["message"])
-    message_en = str(data.get("message_en", ""))
+def _document_id(document: Mapping[str, Any]) -> str:
+    doc_id = str(document.get("id", ""))
+    if not _DOCUMENT_ID.match(doc_id):
+        raise ValueError(f"a voucher id is a lowercase UUID, not {doc_id!r}")
+    return doc_id
+
+
+def _envelope(document: Mapping[str, Any], signature: bytes) -> dict[str, Any]:
+    return {"document": document, "signature": base64.b64encode(signature).decode("ascii")}
+
+
+def _submit_result(status: int, data: Mapping[str, Any]) -> SubmitResult:
+    if status in (200, 201):
+        outcome = SubmitOutcome.CREATED if status == 201 else SubmitOutcome.REPLAYED
+        return SubmitResult(outcome, status, document=DocumentStatus.from_json(data))
+    message, message_en = str(data["message"]), str(data.get("message_en", ""))
     if status == 409:
         return SubmitResult(SubmitOutcome.CONFLICT, 409, message=message, message_en=message_en)
+    if status != 422:
+        raise ValueError(f"unexpected item status {status}")
     reasons = data["reasons"]
     if not isinstance(reasons, list):
         raise TypeError("reasons is not a list")

@@ -22,6 +22,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from treasury_desktop.domain.catalog import CatalogError, CatalogKind, load_catalog
+from treasury_desktop.sandbox.batch import MAX_ITEMS, submit_batch
 from treasury_desktop.sandbox.clerk import Clerk, Clock, estimates_of
 from treasury_desktop.sandbox.config import SandboxConfig
 from treasury_desktop.sandbox.documents import Submissions, status_view
@@ -40,7 +41,15 @@ from treasury_desktop.sandbox.responses import JSONResponse, error
 from treasury_desktop.sandbox.store import SandboxStore
 
 API_VERSION = "1.0.0"
-CAPABILITIES = ("documents", "changes", "balances", "catalogs", "signers", "gzip-requests")
+CAPABILITIES = (
+    "documents",
+    "documents-batch",
+    "changes",
+    "balances",
+    "catalogs",
+    "signers",
+    "gzip-requests",
+)
 Handler = Callable[[Request], Awaitable[Response]]
 
 
@@ -110,6 +119,17 @@ async def put_document(request: Request) -> Response:
     body = parse_json(await read_body(request, state.config.max_body_bytes))
     outcome = await run_in_threadpool(state.submissions.submit, unit, doc_id, body)
     return JSONResponse(outcome.body, outcome.status)
+
+
+async def post_batch(request: Request) -> Response:
+    state = _state(request)
+    unit = authorized_unit(request, state.config)
+    body = parse_json(await read_body(request, state.config.max_body_bytes))
+    items = body.get("items") if isinstance(body, dict) else None
+    if not isinstance(items, list) or not 1 <= len(items) <= MAX_ITEMS:
+        raise refuse(400, "invalid_batch", "sandbox.error.invalid_batch", limit=MAX_ITEMS)
+    results = await run_in_threadpool(submit_batch, state.submissions, unit, items)
+    return JSONResponse(results)
 
 
 async def get_document(request: Request) -> Response:
@@ -250,6 +270,7 @@ def create_app(
         Route("/v1/health", _guarded(health), methods=["GET"]),
         Route(unit_path + "/documents/{id}", _guarded(put_document), methods=["PUT"]),
         Route(unit_path + "/documents/{id}", _guarded(get_document), methods=["GET"]),
+        Route(unit_path + "/documents:batch", _guarded(post_batch), methods=["POST"]),
         Route(unit_path + "/changes", _guarded(changes), methods=["GET"]),
         Route(unit_path + "/balances", _guarded(balances), methods=["GET"]),
         Route(unit_path + "/signers", _guarded(signers), methods=["GET"]),

@@ -59,7 +59,7 @@ def status_view(store: SandboxStore, unit: str, doc_id: str) -> dict[str, Any] |
     }
 
 
-def _invalid(reasons: list[Reason]) -> Outcome:
+def invalid(reasons: list[Reason]) -> Outcome:
     return Outcome(
         422,
         {
@@ -107,11 +107,11 @@ class Submissions:
         """Handle one PUT body (already JSON-decoded)."""
         document, signature, reasons = read_envelope(body)
         if document is None or signature is None:
-            return _invalid(reasons)
+            return invalid(reasons)
         try:
             content = canonical_bytes(document)
         except (ValueError, TypeError):
-            return _invalid([*reasons, reason("not_canonical", "document")])
+            return invalid([*reasons, reason("not_canonical", "document")])
         digest = content_hash(content)
         known = self._known(unit.code, doc_id, digest)
         if known is not None:
@@ -120,7 +120,7 @@ class Submissions:
         reasons.extend(check_document(unit, doc_id, document, now.date()))
         reasons.extend(check_signatures(self.config, unit, content, signature, now))
         if reasons:
-            return _invalid(reasons)
+            return invalid(reasons)
         with self.store.lock:  # a racing identical PUT may have won: then this is a replay
             known = self._known(unit.code, doc_id, digest)
             if known is not None:
