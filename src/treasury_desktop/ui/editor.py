@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Sequence
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox,
-    QGridLayout,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -19,7 +17,6 @@ from PySide6.QtWidgets import (
 
 from treasury_desktop.domain.catalog import BudgetCatalog
 from treasury_desktop.domain.forms import FormSpec, all_forms, form_spec
-from treasury_desktop.domain.money import MAX_AMOUNT
 from treasury_desktop.domain.problems import Problem
 from treasury_desktop.domain.voucher import Payee, PaymentMethod, Voucher
 from treasury_desktop.ui.fields import ChoiceField, FieldBox, MoneyLine
@@ -31,12 +28,10 @@ from treasury_desktop.ui.form_fields import (
     read_value,
     write_value,
 )
-from treasury_desktop.ui.lines_grid import COLUMNS, BudgetLinesGrid
-from treasury_desktop.ui.texts import money, t
-
-_COLUMNS = 6  # a row of 1, 2 or 3 fields shares them evenly
-_LINES_LEVEL = ("lines", "total", "amount_in_words")
-_LINE_PATH = re.compile(r"^lines\[(\d+)\](?:\.(\w+))?$")
+from treasury_desktop.ui.form_layout import add_section
+from treasury_desktop.ui.lines_block import LinesBlock, place_problems
+from treasury_desktop.ui.lines_grid import BudgetLinesGrid
+from treasury_desktop.ui.texts import t
 
 
 class VoucherEditor(QWidget):
@@ -135,67 +130,18 @@ class VoucherEditor(QWidget):
         self._chain_tab_order()
 
     def _add_section(self, column: QVBoxLayout, rows: list[list[str]]) -> None:
-        """Rows of fields on a 3-slot grid, so labels and fields line up like the paper form."""
-        if not rows:
-            return
-        grid = QGridLayout()
-        grid.setHorizontalSpacing(14)
-        grid.setVerticalSpacing(5)
-        label_width: dict[tuple[int, int], int] = {}
-        places: dict[str, tuple[int, int]] = {}
-        for r, names in enumerate(rows):
-            for name in names:
-                slot, count = self._place(name, names)
-                span = _COLUMNS // count
-                widget = self._widgets[name]
-                label = "" if isinstance(widget, ChoiceField) else self._spec.label(name)
-                box = FieldBox(label, widget)
-                self._boxes[name] = box
-                # Fields of the other payment method share the cell; only one is shown.
-                grid.addWidget(box, r, slot * span, 1, span)
-                places[name] = (count, slot)
-                width = box.label.sizeHint().width() if label else 0
-                label_width[(count, slot)] = max(label_width.get((count, slot), 0), width)
-                self._connect(widget)
-        for name, place in places.items():
-            self._boxes[name].label.setMinimumWidth(label_width[place])
-        for col in range(_COLUMNS):
-            grid.setColumnStretch(col, 1)
-        column.addLayout(grid)
-
-    def _place(self, name: str, row: list[str]) -> tuple[int, int]:
-        """(slot, fields in the row) for the payment method under which ``name`` shows."""
-        for method in self._spec.methods or (PaymentMethod.TRANSFER,):
-            shown = [n for n in row if n in self._spec.fields_for(method)]
-            if name in shown:
-                return shown.index(name), len(shown)
-        return row.index(name), len(row)
+        boxes = add_section(column, rows, self._spec, self._widgets)
+        self._boxes.update(boxes)
+        for box in boxes.values():
+            self._connect(box.editor)
 
     def _lines_block(self, grid: BudgetLinesGrid) -> QWidget:
         grid.changed.connect(self._on_edit)
-        block = QWidget()
-        layout = QVBoxLayout(block)
-        layout.setContentsMargins(0, 2, 0, 2)
-        layout.setSpacing(2)
-        layout.addWidget(grid, 1)
-        self.lines_note = QLabel()
-        self.lines_note.setObjectName("linesNote")
-        self.lines_note.hide()
-        layout.addWidget(self.lines_note)
-        total_row = QHBoxLayout()
-        total_row.addStretch(1)
-        total_row.addWidget(QLabel(t("editor.total")))
-        self.total_label = QLabel("0")
-        self.total_label.setObjectName("totalLabel")
-        self.total_label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        self.total_label.setMinimumWidth(116)
-        total_row.addWidget(self.total_label)
-        layout.addLayout(total_row)
-        self.words_label = QLabel()
-        self.words_label.setObjectName("wordsLabel")
-        self.words_label.setWordWrap(True)
-        layout.addWidget(self.words_label)
-        return block
+        self.lines = LinesBlock(grid)
+        self.lines_note = self.lines.note
+        self.total_label = self.lines.total_label
+        self.words_label = self.lines.words_label
+        return self.lines
 
     def _connect(self, widget: QWidget) -> None:
         if isinstance(widget, ChoiceField):
@@ -315,31 +261,14 @@ class VoucherEditor(QWidget):
 
     def show_problems(self, problems: Sequence[Problem]) -> None:
         """Each problem beside its field; line problems on their cells; the rest on top."""
-        by_field: dict[str, str] = {}
-        cells: dict[tuple[int, int], str] = {}
-        lines: list[str] = []
-        general: list[str] = []
-        for problem in problems:
-            message = problem.message()
-            match = _LINE_PATH.match(problem.field)
-            if match:
-                col = COLUMNS.index(match.group(2)) if match.group(2) in COLUMNS else 0
-                cells[(int(match.group(1)), col)] = message
-                lines.append(t("editor.line_problem", line=int(match.group(1)) + 1, text=message))
-            elif problem.field in self._boxes:
-                by_field.setdefault(problem.field, message)
-            elif problem.field in _LINES_LEVEL and "lines" in self._widgets:
-                lines.append(message)
-            else:
-                general.append(message)
+        has_lines = "lines" in self._widgets
+        places = place_problems(problems, self._boxes.keys(), has_lines)
         for name, box in self._boxes.items():
-            box.set_error(by_field.get(name, ""))
-        if "lines" in self._widgets:
-            self.grid().mark_problems(cells)
-            self.lines_note.setText("\n".join(lines))
-            self.lines_note.setVisible(bool(lines))
-        self.general.setText("\n".join(general))
-        self.general.setVisible(bool(general))
+            box.set_error(places.fields.get(name, ""))
+        if has_lines:
+            self.lines.show_problems(places)
+        self.general.setText("\n".join(places.general))
+        self.general.setVisible(bool(places.general))
 
     # -- reacting ---------------------------------------------------------------------------
 
@@ -362,9 +291,7 @@ class VoucherEditor(QWidget):
         if "lines" in self._widgets:
             voucher = self.voucher()
             if voucher is not None:
-                self.total_label.setText(f"<b>{money(voucher.total)}</b>")
-                words = voucher.amount_in_words if voucher.total <= MAX_AMOUNT else ""
-                self.words_label.setText(t("editor.words", words=words) if words else "")
+                self.lines.show_totals(voucher)
 
     def _on_edit(self) -> None:
         if self.read_only or self._base is None:
