@@ -13,6 +13,13 @@ from datetime import datetime
 from enum import Enum, StrEnum
 from typing import Any
 
+from treasury_desktop.api.reading import (
+    read_int,
+    read_list,
+    read_opt_str,
+    read_str,
+    read_time,
+)
 from treasury_desktop.domain.roles import SignerRole
 
 
@@ -40,38 +47,6 @@ class SubmitOutcome(Enum):
     INVALID = "invalid"  # 422: refused at the door, with every reason
 
 
-def _str(data: Mapping[str, Any], key: str) -> str:
-    value = data[key]
-    if not isinstance(value, str):
-        raise TypeError(f"{key} is not a string")
-    return value
-
-
-def _opt_str(data: Mapping[str, Any], key: str) -> str | None:
-    value = data.get(key)
-    if value is not None and not isinstance(value, str):
-        raise TypeError(f"{key} is not a string")
-    return value
-
-
-def _int(data: Mapping[str, Any], key: str) -> int:
-    value = data[key]
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise TypeError(f"{key} is not an integer")
-    return value
-
-
-def _time(data: Mapping[str, Any], key: str) -> datetime:
-    return datetime.fromisoformat(_str(data, key))
-
-
-def _list(data: Mapping[str, Any], key: str) -> list[Mapping[str, Any]]:
-    value = data[key]
-    if not isinstance(value, list) or not all(isinstance(v, Mapping) for v in value):
-        raise TypeError(f"{key} is not a list of objects")
-    return value
-
-
 @dataclass(frozen=True)
 class Reason:
     """One reason a voucher was refused, word for word from the server."""
@@ -84,10 +59,10 @@ class Reason:
     @classmethod
     def from_json(cls, data: Mapping[str, Any]) -> Reason:
         return cls(
-            _str(data, "code"),
-            _str(data, "field"),
-            _str(data, "message"),
-            _opt_str(data, "message_en") or "",
+            read_str(data, "code"),
+            read_str(data, "field"),
+            read_str(data, "message"),
+            read_opt_str(data, "message_en") or "",
         )
 
 
@@ -103,10 +78,10 @@ class StatusEvent:
     @classmethod
     def from_json(cls, data: Mapping[str, Any]) -> StatusEvent:
         return cls(
-            TreasuryStatus(_str(data, "status")),
-            _str(data, "detail"),
-            _opt_str(data, "reason"),
-            _time(data, "at"),
+            TreasuryStatus(read_str(data, "status")),
+            read_str(data, "detail"),
+            read_opt_str(data, "reason"),
+            read_time(data, "at"),
         )
 
 
@@ -129,17 +104,17 @@ class DocumentStatus:
     @classmethod
     def from_json(cls, data: Mapping[str, Any]) -> DocumentStatus:
         return cls(
-            _str(data, "id"),
-            _str(data, "unit"),
-            _str(data, "content_hash"),
-            TreasuryStatus(_str(data, "status")),
-            _str(data, "detail"),
-            _opt_str(data, "reason"),
-            _str(data, "reference"),
-            _str(data, "dossier"),
-            _time(data, "received_at"),
-            _time(data, "updated_at"),
-            tuple(StatusEvent.from_json(e) for e in _list(data, "history")),
+            read_str(data, "id"),
+            read_str(data, "unit"),
+            read_str(data, "content_hash"),
+            TreasuryStatus(read_str(data, "status")),
+            read_str(data, "detail"),
+            read_opt_str(data, "reason"),
+            read_str(data, "reference"),
+            read_str(data, "dossier"),
+            read_time(data, "received_at"),
+            read_time(data, "updated_at"),
+            tuple(StatusEvent.from_json(e) for e in read_list(data, "history")),
         )
 
 
@@ -170,12 +145,12 @@ class Change:
     @classmethod
     def from_json(cls, data: Mapping[str, Any]) -> Change:
         return cls(
-            _str(data, "cursor"),
-            _str(data, "id"),
-            TreasuryStatus(_str(data, "status")),
-            _str(data, "detail"),
-            _opt_str(data, "reason"),
-            _time(data, "at"),
+            read_str(data, "cursor"),
+            read_str(data, "id"),
+            TreasuryStatus(read_str(data, "status")),
+            read_str(data, "detail"),
+            read_opt_str(data, "reason"),
+            read_time(data, "at"),
         )
 
 
@@ -193,8 +168,8 @@ class ChangesPage:
         if not isinstance(has_more, bool):
             raise TypeError("has_more is not a boolean")
         return cls(
-            tuple(Change.from_json(c) for c in _list(data, "changes")),
-            _str(data, "next_cursor"),
+            tuple(Change.from_json(c) for c in read_list(data, "changes")),
+            read_str(data, "next_cursor"),
             has_more,
         )
 
@@ -213,12 +188,12 @@ class BudgetBalance:
     @classmethod
     def from_json(cls, data: Mapping[str, Any]) -> BudgetBalance:
         return cls(
-            _str(data, "chapter"),
-            _str(data, "industry"),
-            _str(data, "source"),
-            _int(data, "estimate"),
-            _int(data, "spent"),
-            _int(data, "remaining"),
+            read_str(data, "chapter"),
+            read_str(data, "industry"),
+            read_str(data, "source"),
+            read_int(data, "estimate"),
+            read_int(data, "spent"),
+            read_int(data, "remaining"),
         )
 
 
@@ -234,9 +209,9 @@ class Balances:
     @classmethod
     def from_json(cls, data: Mapping[str, Any], etag: str | None) -> Balances:
         return cls(
-            _str(data, "unit"),
-            _int(data, "fiscal_year"),
-            tuple(BudgetBalance.from_json(i) for i in _list(data, "items")),
+            read_str(data, "unit"),
+            read_int(data, "fiscal_year"),
+            tuple(BudgetBalance.from_json(i) for i in read_list(data, "items")),
             etag,
         )
 
@@ -263,11 +238,15 @@ class Catalog:
     @classmethod
     def from_json(cls, data: Mapping[str, Any], etag: str | None) -> Catalog:
         entries = tuple(
-            CatalogCode(_str(e, "code"), _str(e, "name"), _opt_str(e, "parent"))
-            for e in _list(data, "entries")
+            CatalogCode(read_str(e, "code"), read_str(e, "name"), read_opt_str(e, "parent"))
+            for e in read_list(data, "entries")
         )
         return cls(
-            _str(data, "name"), _int(data, "fiscal_year"), _str(data, "version"), entries, etag
+            read_str(data, "name"),
+            read_int(data, "fiscal_year"),
+            read_str(data, "version"),
+            entries,
+            etag,
         )
 
 
@@ -285,12 +264,12 @@ class Signer:
     @classmethod
     def from_json(cls, data: Mapping[str, Any]) -> Signer:
         return cls(
-            _str(data, "cert_sha256"),
-            base64.b64decode(_str(data, "certificate"), validate=True),
-            SignerRole(_str(data, "role")),
-            _str(data, "name"),
-            _time(data, "not_before"),
-            _time(data, "not_after"),
+            read_str(data, "cert_sha256"),
+            base64.b64decode(read_str(data, "certificate"), validate=True),
+            SignerRole(read_str(data, "role")),
+            read_str(data, "name"),
+            read_time(data, "not_before"),
+            read_time(data, "not_after"),
         )
 
 
@@ -309,5 +288,8 @@ class ServerInfo:
         if not isinstance(caps, list) or not all(isinstance(c, str) for c in caps):
             raise TypeError("capabilities is not a list of strings")
         return cls(
-            _str(data, "status"), _str(data, "api_version"), frozenset(caps), _time(data, "time")
+            read_str(data, "status"),
+            read_str(data, "api_version"),
+            frozenset(caps),
+            read_time(data, "time"),
         )
