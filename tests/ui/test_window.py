@@ -100,3 +100,22 @@ def test_stale_search_answers_are_dropped(qtbot: QtBot, desk: Desk) -> None:
         settle(qtbot, window)
         assert pane.model.query.text == "zzz-nothing"
         assert pane.model.rowCount() == 0
+
+
+def test_a_new_desk_starts_a_voucher_at_once(qtbot: QtBot, desk: Desk) -> None:
+    with open_window(qtbot, desk) as window:
+        assert window.list_pane.model.rowCount() == 0
+        assert window.editing.voucher_id is not None and window.editing.status is None
+        assert window.editor.isEnabled()
+        assert window.folders.item(0).text() == "Tất cả"
+
+
+def test_f5_refreshes_list_and_counts(qtbot: QtBot, desk: Desk) -> None:
+    desk.add(voucher(1))
+    with open_window(qtbot, desk) as window:
+        assert window.list_pane.model.rowCount() == 1
+        desk.add(voucher(2))  # another process (the CLI, an import) added one
+        qtbot.keyClick(window, Qt.Key.Key_F5)
+        settle(qtbot, window)
+        assert window.list_pane.model.rowCount() == 2
+        assert window.folders.item(0).text() == "Tất cả  (2)"

@@ -92,6 +92,7 @@ class VoucherEditor(QWidget):
         outer.addWidget(self.general)
         outer.addWidget(scroll, 1)
         self._build(self._spec)
+        self.setEnabled(False)  # until a voucher is shown
 
     # -- building ---------------------------------------------------------------------------
 
@@ -184,6 +185,7 @@ class VoucherEditor(QWidget):
     def load(self, voucher: Voucher, *, read_only: bool = False, banner: str = "") -> None:
         """Show ``voucher``; a read-only one cannot be changed."""
         self._base = voucher
+        self.setEnabled(True)
         spec = form_spec(voucher.form)
         if spec.code != self._spec.code:
             self._build(spec)

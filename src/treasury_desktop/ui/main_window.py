@@ -112,7 +112,10 @@ class MainWindow(QMainWindow):
     def _list_answered(self) -> None:
         if self._first_answer:
             self._first_answer = False
-            self.list_pane.select_first()
+            if self.list_pane.model.rowCount():
+                self.list_pane.select_first()
+            else:  # a new desk: start the first voucher right away
+                self.editing.new()
             self.session.folder_counts(self.folders.set_counts)
         elif self.editing.voucher_id is None:  # after a delete: show the next voucher
             self.list_pane.select_first()
