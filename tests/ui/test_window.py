@@ -119,3 +119,14 @@ def test_f5_refreshes_list_and_counts(qtbot: QtBot, desk: Desk) -> None:
         settle(qtbot, window)
         assert window.list_pane.model.rowCount() == 2
         assert window.folders.item(0).text() == "Tất cả  (2)"
+
+
+def test_enter_in_the_list_goes_to_the_editor(qtbot: QtBot, desk: Desk) -> None:
+    desk.add(voucher(1))
+    with open_window(qtbot, desk) as window:
+        table = window.list_pane.table
+        table.setFocus()
+        table.setCurrentIndex(window.list_pane.model.index(0, 0))
+        settle(qtbot, window)
+        qtbot.keyClick(table, Qt.Key.Key_Return)
+        assert window.editor.widget("number").hasFocus()

@@ -71,6 +71,7 @@ class MainWindow(QMainWindow):
 
         self.folders.folder_chosen.connect(self._folder_chosen)
         self.list_pane.chosen.connect(self.editing.open)
+        self.list_pane.table.activated.connect(lambda _index: self.focus_editor())
         self.list_pane.answered.connect(self._list_answered)
         self.editing.saved.connect(self._saved)
         self.editing.deleted.connect(self._deleted)
@@ -92,6 +93,11 @@ class MainWindow(QMainWindow):
         """Ctrl+F: type to search."""
         self.list_pane.search.setFocus()
         self.list_pane.search.selectAll()
+
+    def focus_editor(self) -> None:
+        """Enter on a voucher in the list: start typing in its first field."""
+        if self.editor.isEnabled() and not self.editor.read_only:
+            self.editor.widget(self.editor.tab_fields()[0]).setFocus()
 
     def _folder_handler(self, folder: Folder) -> Callable[[], None]:
         return lambda: self.folders.choose(folder)
