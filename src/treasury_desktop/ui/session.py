@@ -41,6 +41,7 @@ class Session:
     def _make_lane(self) -> Lane:
         repo, profile = self.ctx.repositories(self.ctx.connect())
         drafting = DraftingService(repo, profile, self.ctx.catalog, self.ctx.actor, self.ctx.clock)
+        self.catalog(self.ctx.clock().year)  # read this year's codes here, not on the GUI thread
         return Lane(repo, drafting)
 
     def catalog(self, year: int) -> BudgetCatalog | None:
