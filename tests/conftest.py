@@ -15,6 +15,7 @@ from typing import Any
 import pytest
 
 from treasury_desktop.context import AppContext
+from treasury_desktop.i18n import set_language
 
 EXAMPLE_DOCUMENT: dict[str, Any] = {
     "id": "0193a9c6-5f1e-7c2a-9d7e-2b1c3d4e5f60",
@@ -49,6 +50,14 @@ EXAMPLE_DOCUMENT: dict[str, Any] = {
     "total": 1234000,
     "amount_in_words": "Một triệu hai trăm ba mươi tư nghìn đồng chẵn",
 }
+
+
+@pytest.fixture(autouse=True)
+def _vietnamese_by_default() -> Iterator[None]:
+    """Each test starts in Vietnamese; a test that switches to English cannot leak it."""
+    set_language("vi")
+    yield
+    set_language("vi")
 
 
 @pytest.fixture
