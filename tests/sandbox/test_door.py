@@ -124,3 +124,56 @@ def test_missing_parts_are_reasons(sandbox, field: str) -> None:
         )
     assert answer.status_code == 422
     assert field in {r["field"] for r in answer.json()["reasons"]}
+
+
+def _submit_with(world, config, tmp_path, doc, cms):
+    from treasury_sandbox_world import TOKEN
+
+    from treasury_desktop.sandbox.server import running_sandbox
+
+    with (
+        running_sandbox(config, tmp_path / "other.sqlite3") as running,
+        TreasuryClient(running.url, UNIT, TOKEN) as api,
+    ):
+        return api.submit(doc, cms)
+
+
+def test_signers_in_the_wrong_role(world, tmp_path) -> None:
+    from dataclasses import replace
+
+    from treasury_desktop.sandbox.config import RegisteredSigner
+
+    unit = world.config.unit(UNIT)
+    swapped = (
+        RegisteredSigner(world.chief.der, world.holder.role),
+        RegisteredSigner(world.holder.der, world.chief.role),
+    )
+    config = world.config.with_unit(replace(unit, signers=swapped))
+    doc = document()
+    result = _submit_with(world, config, tmp_path, doc, world.sign(doc))
+    assert [r.code for r in result.reasons] == ["signer_wrong_role", "signer_wrong_role"]
+    assert "kế toán trưởng" in result.reasons[0].message
+
+
+def test_expired_certificate_is_refused(world, tmp_path) -> None:
+    from treasury_sandbox_world import Signer
+
+    from treasury_desktop.domain.roles import SignerRole
+    from treasury_desktop.signing.testca import generate_key, issue_certificate
+
+    now = datetime.now(UTC)
+    key = generate_key("EC P-256")
+    der = issue_certificate(
+        world.ca,
+        key.public_key(),
+        holder_name="Phạm Thị Hoa",
+        unit_name="Trường THCS Phú Lương",
+        not_before=now - timedelta(days=400),
+        not_after=now - timedelta(days=1),
+    )
+    expired = Signer(key, der, SignerRole.CHIEF_ACCOUNTANT)
+    config = world.config.with_signer(UNIT, der, SignerRole.CHIEF_ACCOUNTANT)
+    doc = document()
+    result = _submit_with(world, config, tmp_path, doc, world.sign(doc, [expired, world.holder]))
+    assert [r.code for r in result.reasons] == ["signature_invalid"]
+    assert "Phạm Thị Hoa" in result.reasons[0].message

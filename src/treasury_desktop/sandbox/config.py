@@ -6,6 +6,7 @@ file (``--config``). Certificates in a file are PEM text, or a path (PEM or DER)
 
 from __future__ import annotations
 
+import hmac
 import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -117,7 +118,12 @@ class SandboxConfig:
 
     def units_for_token(self, token: str) -> tuple[str, ...] | None:
         """The unit codes a desk credential serves, or None when nobody issued it."""
-        codes = tuple(u.code for u in self.units if token in u.tokens)
+        given = token.encode()
+        codes = tuple(
+            u.code
+            for u in self.units
+            if any(hmac.compare_digest(given, t.encode()) for t in u.tokens)
+        )
         return codes or None
 
     def with_trusted_ca(self, der: bytes) -> SandboxConfig:
