@@ -194,18 +194,7 @@ class SigningService:
         self, content: bytes, cms_der: bytes, now: datetime, roles: set[SignerRole],
         number: str,
     ) -> list[VerifiedSigner]:
-        signers = verify_detached(content, cms_der, at=now)
-        if {s.role for s in signers} != roles or len(signers) != len(roles):
-            raise ExpectedError("signing.voucher.signers_mismatch", number=number)
-        if not signer_order_ok(signers):
-            raise ExpectedError("signing.order.chief_first")
-        for signer in signers:
-            if not self._registry.is_registered(signer.cert_sha256, signer.role):
-                raise ExpectedError(
-                    "signing.role.not_registered", holder=signer.holder_name,
-                    role=Message(f"role.{signer.role.value}").render(),
-                )
-        return signers
+        return check_signatures(self._registry, content, cms_der, now, roles, number)
 
     # -- step 2: log in once, sign the batch -----------------------------------------------
 
@@ -287,3 +276,23 @@ class SigningService:
             {SignerRole.CHIEF_ACCOUNTANT, SignerRole.ACCOUNT_HOLDER}, number,
         )
 
+
+
+def check_signatures(
+    registry: SignerRegistry, content: bytes, cms_der: bytes, now: datetime,
+    roles: set[SignerRole], number: str,
+) -> list[VerifiedSigner]:
+    """The signatures over ``content`` are intact, exactly ``roles``, in signing order, by
+    certificates registered for their roles and valid when they signed; else ExpectedError."""
+    signers = verify_detached(content, cms_der, at=now)
+    if {s.role for s in signers} != roles or len(signers) != len(roles):
+        raise ExpectedError("signing.voucher.signers_mismatch", number=number)
+    if not signer_order_ok(signers):
+        raise ExpectedError("signing.order.chief_first")
+    for signer in signers:
+        if not registry.is_registered(signer.cert_sha256, signer.role):
+            raise ExpectedError(
+                "signing.role.not_registered", holder=signer.holder_name,
+                role=Message(f"role.{signer.role.value}").render(),
+            )
+    return signers
