@@ -8,6 +8,8 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+from PySide6.QtGui import QFont
+from PySide6.QtWidgets import QApplication
 from signing_harness import FAKE_PIN, fake_token
 from ui_harness import FakePrompter
 
@@ -17,8 +19,10 @@ from treasury_desktop.signing.executor import TokenExecutor
 from treasury_desktop.signing.fake_token import FakeToken
 from treasury_desktop.signing.testca import SoftwareCA, make_test_ca
 from treasury_desktop.store.records import Actor
+from treasury_desktop.ui.launch import FONT
 from treasury_desktop.ui.signing.runtime import TokenRuntime, WatchableSource
 from treasury_desktop.ui.signing.sign_flow import SignFlow, SigningDeps
+from treasury_desktop.ui.style import STYLE_SHEET
 from treasury_desktop.ui.worker import BackgroundWorker
 
 __all__ = ["FAKE_PIN"]
@@ -63,10 +67,18 @@ def prompter() -> FakePrompter:
 
 
 @pytest.fixture
-def shots() -> Path | None:
-    """Where to save screenshots (set SIGNING_SHOTS=folder), or None."""
+def shots(qapp: QApplication) -> Iterator[Path | None]:
+    """Where to save screenshots (set SIGNING_SHOTS=folder), or None; with the app's look."""
     folder = os.environ.get("SIGNING_SHOTS")
-    return Path(folder) if folder else None
+    if not folder:
+        yield None
+        return
+    font, sheet = qapp.font(), qapp.styleSheet()
+    qapp.setFont(QFont(*FONT))
+    qapp.setStyleSheet(STYLE_SHEET)
+    yield Path(folder)
+    qapp.setFont(font)
+    qapp.setStyleSheet(sheet)
 
 
 @pytest.fixture

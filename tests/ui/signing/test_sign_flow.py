@@ -4,6 +4,7 @@ mid-batch, and a window that keeps breathing while the token works."""
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -26,6 +27,7 @@ from treasury_desktop.context import AppContext
 from treasury_desktop.domain.roles import SignerRole
 from treasury_desktop.domain.workflow import VoucherState
 from treasury_desktop.signing.errors import PinState
+from treasury_desktop.signing.executor import TokenExecutor
 from treasury_desktop.signing.fake_token import FakeSlots, FakeToken
 from treasury_desktop.signing.testca import SoftwareCA, generate_key, issue_certificate
 from treasury_desktop.ui.signing.pin_dialog import Mode, PinDialog
@@ -69,7 +71,7 @@ def setup(ctx: AppContext, example_document: dict[str, Any], make_fake: Callable
 
 def test_right_pin_signs_the_batch_and_the_pin_is_never_logged(
     qtbot: QtBot, ctx: AppContext, setup: Callable[..., Any], prompter: FakePrompter,
-    caplog: pytest.LogCaptureFixture,
+    caplog: pytest.LogCaptureFixture, executor: TokenExecutor,
 ) -> None:
     caplog.set_level(logging.DEBUG)
     flow, token, ids = setup(3)
@@ -83,6 +85,8 @@ def test_right_pin_signs_the_batch_and_the_pin_is_never_logged(
     assert flow.report is None and not prompter.messages and not prompter.crashes
     assert statuses(ctx, ids) == [VoucherState.SIGNED_CHIEF] * 3
     assert login_calls(token) == 1
+    # Every token call ran on the token thread: the GUI thread never touched the token.
+    assert token.calls and {thread for _, thread in token.calls} == {executor.thread_id}
     assert FAKE_PIN not in caplog.text
     assert all(FAKE_PIN not in repr(value) for value in vars(flow).values())
 
@@ -143,18 +147,23 @@ def test_a_locked_token_is_explained_before_any_pin_is_asked(
 def test_pin_pad_signs_without_a_field(
     qtbot: QtBot, ctx: AppContext, setup: Callable[..., Any],
 ) -> None:
-    seen: list[bool] = []
+    typed = threading.Event()
 
-    def typed_on_the_reader() -> str:
-        seen.append(True)
+    def typed_on_the_reader() -> str:  # on the token thread, like C_Login on a PIN pad
+        assert typed.wait(10)
         return FAKE_PIN
 
     flow, token, ids = setup(2, protected_auth_path=True, pin_pad=typed_on_the_reader)
+    flow.start(CHIEF, ids)
+    dialog = pin_dialog(qtbot, flow)
+    # The login is already waiting on the reader; the window is not.
+    qtbot.waitUntil(lambda: login_calls(token) == 1)
+    assert dialog.mode is Mode.PAD
+    assert not dialog.field.isVisible() and dialog.pad_label.isVisible()
+    assert "Hãy nhập mã PIN trên bàn phím của thiết bị" in dialog.pad_label.text()
     with qtbot.waitSignal(flow.finished, timeout=10_000) as done:
-        flow.start(CHIEF, ids)
-        dialog = pin_dialog(qtbot, flow)
-        assert not dialog.field.isVisible()
-    assert seen == [True] and done.args[0].signed == tuple(ids)
+        typed.set()
+    assert done.args[0].signed == tuple(ids)
     assert statuses(ctx, ids) == [VoucherState.SIGNED_CHIEF] * 2
 
 

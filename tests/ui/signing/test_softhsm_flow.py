@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from pytestqt.qtbot import QtBot
-from signing_harness import Borrowed, make_vouchers, register, shot, type_text
+from signing_harness import Borrowed, Heartbeat, make_vouchers, register, shot, type_text
 from ui_harness import FakePrompter
 
 from treasury_desktop.context import AppContext
@@ -30,8 +30,12 @@ def sign_with_pin(qtbot: QtBot, flow: SignFlow, role: SignerRole, ids: list[str]
     assert dialog.summary.text() == "Ký 3 chứng từ, tổng 3.702.000 đồng"
     type_text(dialog.field, pin)
     shot(dialog, shots, f"softhsm_pin_{role.value}")
+    beat = Heartbeat()
+    beat.start()
     with qtbot.waitSignal(flow.finished, timeout=20_000) as done:
         dialog.sign_button.click()
+    beat.stop()
+    assert beat.worst < 0.05, f"event loop blocked {beat.worst * 1000:.0f} ms"
     return done.args[0]
 
 

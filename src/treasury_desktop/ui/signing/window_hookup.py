@@ -57,6 +57,7 @@ class WindowSigning(QObject):
             shown = QKeySequence(SHORTCUTS[role]).toString(
                 QKeySequence.SequenceFormat.NativeText)
             action.setToolTip(f"{action.text()} ({shown})")
+            action.setIconText(f"{action.text()}  {shown}")  # as the window's other actions
             action.triggered.connect(partial(self.sign, role))
             window.addAction(action)
             menu.addAction(action)
@@ -92,9 +93,13 @@ class WindowSigning(QObject):
         if self._flow is not None and self._flow.busy:
             return False
         self._window.editing.flush()  # sign what is on screen, saved first on the same lane
-        return self.flow.start(role, self.selected_ids())
+        started = self.flow.start(role, self.selected_ids())
+        if started:
+            self._window.statusBar().showMessage(t("signing.flow.preparing"), 10_000)
+        return started
 
     def _finished(self, outcome: SigningOutcome | None) -> None:
+        self._window.statusBar().clearMessage()
         if outcome is None:
             return
         self._window.statusBar().showMessage(t(
