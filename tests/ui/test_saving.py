@@ -197,3 +197,15 @@ def test_an_absurd_amount_is_a_problem_not_a_crash(qtbot: QtBot, desk: Desk) -> 
         qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Return)
         settle(qtbot, window)
         assert (stored_document(desk, v.id) or {}).get("total") == 5  # saving resumes
+
+
+def test_reopening_shows_a_state_changed_elsewhere(qtbot: QtBot, desk: Desk) -> None:
+    v = desk.add(voucher(1), VoucherState.SIGNED_HOLDER)
+    with open_window(qtbot, desk) as window:
+        open_voucher(qtbot, window, v.id)
+        assert not window.editor.read_only
+        desk.repo.set_status(v.id, VoucherState.QUEUED, actor=desk.ctx.actor)  # the outbox
+        window.editing.open(v.id, force=True)
+        settle(qtbot, window)
+        assert window.editing.status is VoucherState.QUEUED
+        assert window.editor.read_only

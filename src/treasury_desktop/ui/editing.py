@@ -49,9 +49,13 @@ class EditingController(QObject):
 
     # -- what the actions call ---------------------------------------------------------------
 
-    def open(self, voucher_id: str) -> None:
-        """Show a stored voucher (read-only once it is queued or sent)."""
-        if voucher_id == self.voucher_id:
+    def open(self, voucher_id: str, *, force: bool = False) -> None:
+        """Show a stored voucher (read-only once it is queued or sent).
+
+        ``force`` reads it again even if it is the one shown (its state changed elsewhere:
+        signed, queued, answered by the treasury).
+        """
+        if voucher_id == self.voucher_id and not force:
             return
         self.flush()
 
