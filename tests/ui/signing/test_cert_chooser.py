@@ -154,13 +154,14 @@ def test_with_two_registered_certificates_the_flow_asks_which(
     flow.start(CHIEF, ids)
     qtbot.waitUntil(lambda: flow.chooser is not None and flow.chooser.isVisible())
     chooser = flow.chooser
-    assert chooser is not None and flow.watcher is not None and flow.watcher.running
+    chooser_watch = flow.watcher
+    assert chooser is not None and chooser_watch is not None and chooser_watch.running
     chooser.tree.clearSelection()
     target = next(i for i in chooser._items() if i.text(0).startswith("Trần Văn Minh"))
     target.setSelected(True)
     chooser.choose_button.click()
     qtbot.waitUntil(lambda: flow.pin_dialog is not None)
-    assert flow.watcher is None
+    assert not chooser_watch.running  # the chooser's watcher stopped with it
     dialog = flow.pin_dialog
     assert dialog is not None and dialog.request.token_label == "CTK-MINH"
     with qtbot.waitSignal(flow.finished, timeout=10_000) as done:

@@ -26,6 +26,7 @@ from ui_harness import FakePrompter
 from treasury_desktop.context import AppContext
 from treasury_desktop.domain.roles import SignerRole
 from treasury_desktop.domain.workflow import VoucherState
+from treasury_desktop.settings import DEMO_SIGNERS
 from treasury_desktop.signing.errors import PinState
 from treasury_desktop.signing.executor import TokenExecutor
 from treasury_desktop.signing.fake_token import FakeSlots, FakeToken
@@ -257,3 +258,33 @@ def test_the_event_loop_keeps_running_during_a_batch(
     assert beat.worst < 0.05, f"event loop blocked {beat.worst * 1000:.0f} ms"
     assert progress and progress[-1] == 10
     assert statuses(ctx, ids) == [VoucherState.SIGNED_CHIEF] * 10
+
+
+def test_token_pulled_while_the_pin_is_typed_is_said_at_once(
+    qtbot: QtBot, ctx: AppContext, setup: Callable[..., Any], prompter: FakePrompter,
+) -> None:
+    flow, token, ids = setup(2)
+    flow.start(CHIEF, ids)
+    dialog = pin_dialog(qtbot, flow)
+    type_text(dialog.field, "24")
+    token.pull_out()
+    qtbot.waitUntil(lambda: dialog.mode is Mode.CLOSED_ONLY)
+    assert "đã bị rút ra" in dialog.message.text()
+    assert not dialog.field.isVisible() and not dialog.sign_button.isVisible()
+    assert dialog.field.text() == ""
+    with qtbot.waitSignal(flow.finished) as done:
+        dialog.cancel_button.click()
+    assert done.args[0] is None and login_calls(token) == 0 and not prompter.crashes
+    assert statuses(ctx, ids) == [VoucherState.DRAFT] * 2
+
+
+def test_practice_mode_shows_the_demo_pin(
+    qtbot: QtBot, ctx: AppContext, setup: Callable[..., Any],
+) -> None:
+    _, profile = ctx.repositories()
+    DEMO_SIGNERS.write(profile, [{"role": CHIEF.value, "label": "FAKE-KTT", "pin": FAKE_PIN,
+                                  "holder": "Nguyễn Thị Lan"}])
+    flow, token, ids = setup(1)
+    flow.start(CHIEF, ids)
+    dialog = pin_dialog(qtbot, flow)
+    assert f"Chế độ thử: mã PIN của token FAKE-KTT là {FAKE_PIN}." in dialog.notes.text()

@@ -89,6 +89,8 @@ class CertificateChooser(QDialog):
         self.tree.setRootIsDecorated(False)
         self.tree.setUniformRowHeights(True)
         self.tree.setAlternatingRowColors(False)
+        self.tree.setStyleSheet(  # the list's quiet selection colour, as in the voucher list
+            "QTreeWidget { selection-background-color: #dbe7f5; selection-color: #1b1b1b; }")
         header = self.tree.header()
         header.setStretchLastSection(True)
         header.setSectionResizeMode(NAME, QHeaderView.ResizeMode.Interactive)

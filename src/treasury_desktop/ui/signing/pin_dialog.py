@@ -71,15 +71,16 @@ class PinRequest:
     total: int
     refused: int = 0
     warnings: tuple[Message, ...] = ()
+    demo_hint: str = ""  # practice mode only: the demo token's PIN, shown on screen
 
     @classmethod
-    def from_plan(cls, plan: SigningPlan) -> PinRequest:
+    def from_plan(cls, plan: SigningPlan, demo_hint: str = "") -> PinRequest:
         """The request for a prepared batch."""
         info, cert = plan.token_info, plan.certificate
         return cls(
             plan.role, info.label, info.serial, info.pin_state, info.protected_auth_path,
             cert.holder_name, cert.organisation, cert.issuer_name, cert.not_after,
-            len(plan.items), plan.total, len(plan.refused), plan.warnings,
+            len(plan.items), plan.total, len(plan.refused), plan.warnings, demo_hint,
         )
 
 
@@ -144,6 +145,8 @@ class PinDialog(QDialog):
         notes = [w.render() for w in request.warnings]
         if request.refused:
             notes.append(t("signing.pin.refused", count=request.refused))
+        if request.demo_hint:
+            notes.append(request.demo_hint)
         self.notes = QLabel("\n".join(notes))
         self.notes.setObjectName("pinNotes")
         self.notes.setWordWrap(True)
@@ -284,6 +287,8 @@ class PinDialog(QDialog):
 
     def _set_mode(self, mode: Mode) -> None:
         self.mode = mode
+        if mode is Mode.CLOSED_ONLY:
+            self.field.clear()  # nothing typed outlives a dead end
         entry = mode is Mode.ENTRY
         typing = not self.request.pin_pad and mode in (Mode.ENTRY, Mode.CHECKING)
         self.field_label.setVisible(typing)

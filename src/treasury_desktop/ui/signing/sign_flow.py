@@ -17,13 +17,15 @@ from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QDialog, QWidget
 
 from treasury_desktop.domain.roles import SignerRole
-from treasury_desktop.i18n import ExpectedError
+from treasury_desktop.i18n import ExpectedError, Message, text
+from treasury_desktop.settings import DEMO_SIGNERS
 from treasury_desktop.signing.errors import LoginCancelled, PinIncorrect, PinInvalid, PinLocked
+from treasury_desktop.store.profile import ProfileStore
 from treasury_desktop.store.records import Actor
 from treasury_desktop.store.signatures import SignerRegistry
 from treasury_desktop.ui.dialogs import Prompter
 from treasury_desktop.ui.signing.cert_chooser import CertificateChooser
-from treasury_desktop.ui.signing.pin_dialog import PinDialog, PinRequest
+from treasury_desktop.ui.signing.pin_dialog import Mode, PinDialog, PinRequest
 from treasury_desktop.ui.signing.report import SigningOutcome, SigningReport
 from treasury_desktop.ui.signing.runtime import Survey, TokenRuntime, survey
 from treasury_desktop.ui.signing.token_watch import TokenWatcher
@@ -42,6 +44,16 @@ Submit = Callable[[Callable[[Any], Any], Callable[[Outcome[Any]], None]], object
 
 def _now() -> datetime:
     return datetime.now(UTC)
+
+
+def _demo_hints(profile: ProfileStore) -> dict[str, str]:
+    """Practice mode: the demo tokens' PINs are meant to be shown (empty everywhere else)."""
+    hints = {}
+    for signer in DEMO_SIGNERS.read(profile):
+        label, pin = signer.get("label"), signer.get("pin")
+        if label and pin:
+            hints[label] = text("ui.signing.pin.demo_hint", token=label, pin=pin)
+    return hints
 
 
 @dataclass
@@ -86,6 +98,7 @@ class SignFlow(QObject):
         self.pin_dialog: PinDialog | None = None
         self.report: SigningReport | None = None
         self.outcome: SigningOutcome | None = None
+        self._demo_hints: dict[str, str] = {}
 
     @property
     def busy(self) -> bool:
@@ -105,8 +118,9 @@ class SignFlow(QObject):
         runtime, now = self._deps.runtime, self._deps.now
 
         def job(_lane: object) -> tuple[frozenset[str], Survey]:
-            registry = SignerRegistry(self._conn_on_worker())
-            registered = frozenset(s.cert_sha256 for s in registry.for_role(role))
+            conn = self._conn_on_worker()
+            registered = frozenset(s.cert_sha256 for s in SignerRegistry(conn).for_role(role))
+            self._demo_hints = _demo_hints(ProfileStore(conn))
             return registered, runtime.executor.call(survey, runtime, now())
 
         self._deps.submit(job, self._surveyed)
@@ -153,13 +167,16 @@ class SignFlow(QObject):
         self.watcher.start()
         self.chooser.open()
 
+    def _stop_watching(self) -> None:
+        if self.watcher is not None:
+            self.watcher.stop()
+            self.watcher.deleteLater()
+            self.watcher = None
+
     def _chosen(self, result: int) -> None:
-        chooser, watcher = self.chooser, self.watcher
+        chooser = self.chooser
         assert chooser is not None
-        if watcher is not None:
-            watcher.stop()
-            watcher.deleteLater()
-        self.watcher = None
+        self._stop_watching()
         choice = chooser.chosen() if result == QDialog.DialogCode.Accepted else None
         chooser.deleteLater()
         self.chooser = None
@@ -181,12 +198,27 @@ class SignFlow(QObject):
         if outcome.error is not None or outcome.value is None:
             self._failed(outcome.error)
             return
-        self._plan = outcome.value
-        dialog = PinDialog(PinRequest.from_plan(self._plan), self._pin_entered, self._parent)
+        plan = self._plan = outcome.value
+        hint = self._demo_hints.get(plan.token_info.label, "")
+        dialog = PinDialog(PinRequest.from_plan(plan, hint), self._pin_entered, self._parent)
         self.pin_dialog = dialog
         dialog.finished.connect(self._pin_closed)
+        # While the PIN is being typed, a token pulled out is said at once (DigiDoc does too).
+        self.watcher = TokenWatcher(self._deps.runtime, self._deps.now,
+                                    interval=self._deps.watch_interval, parent=self)
+        self.watcher.changed.connect(self._tokens_changed)
+        self.watcher.start()
         dialog.open()
         dialog.begin()
+
+    def _tokens_changed(self, found: Survey) -> None:
+        dialog, plan = self.pin_dialog, self._plan
+        if dialog is None or plan is None or dialog.mode is not Mode.ENTRY:
+            return
+        info = plan.token_info
+        if not any((v.info.serial, v.info.label) == (info.serial, info.label)
+                   for v in found.tokens):
+            dialog.show_failure(Message("signing.token.removed", {"token": info.label}))
 
     # -- step 3: the PIN, then the batch --------------------------------------------------
 
@@ -225,6 +257,7 @@ class SignFlow(QObject):
             dialog.accept()
 
     def _pin_closed(self, _result: int) -> None:
+        self._stop_watching()
         if self.pin_dialog is not None:
             self.pin_dialog.deleteLater()
             self.pin_dialog = None
