@@ -1,0 +1,1 @@
+"""The outbox in the window: view, status-bar indicator, timelines, notifications, warnings."""

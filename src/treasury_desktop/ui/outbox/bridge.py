@@ -1,0 +1,225 @@
+"""The outbox as the window sees it: the core's callbacks as Qt signals, its controls as jobs.
+
+The sender and the status sync call their observers on their own threads; :class:`OutboxBridge`
+re-emits those calls as signals, which Qt queues to the GUI thread. Every call that touches the
+database (Send now, Pause, snapshots, timelines, copy as new, estimates) runs on the window's one
+background worker (:class:`Session`), so the GUI thread never waits on SQLite or the network.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import TypeVar
+
+from PySide6.QtCore import QObject, QTimer, Signal
+
+from treasury_desktop.domain.voucher import Voucher
+from treasury_desktop.domain.workflow import VoucherState
+from treasury_desktop.i18n import Message, text
+from treasury_desktop.outbox.model import ACTIVE, ItemState, OutboxChange, OutboxItem, OutboxStatus
+from treasury_desktop.outbox.sender import Sender
+from treasury_desktop.sync.balances import BalanceBook, EstimateWarning
+from treasury_desktop.sync.feed import FinalNotice
+from treasury_desktop.sync.service import StatusSync
+from treasury_desktop.sync.timeline import TimelineEvent
+from treasury_desktop.ui.session import Lane, Session
+from treasury_desktop.usecases.sync_status import CopiedDraft, StatusService
+
+T = TypeVar("T")
+REFRESH_MS = 250  # changes arrive after every commit; the view is re-read at most this often
+SHOWN_BY_DEFAULT = ACTIVE | {ItemState.REFUSED}
+
+
+def utc_now() -> datetime:
+    """The wall clock (UTC), for the age of the balances."""
+    return datetime.now(UTC)
+
+
+@dataclass(frozen=True)
+class OutboxSnapshot:
+    """The outbox view's rows and the status they were read with."""
+
+    items: tuple[OutboxItem, ...]
+    status: OutboxStatus
+
+
+@dataclass(frozen=True)
+class RefusedCopy:
+    """A new draft copied from a refused voucher, with what to show beside it."""
+
+    copied: CopiedDraft
+    source_number: str
+
+    @property
+    def draft_id(self) -> str:
+        """The new draft's id."""
+        return self.copied.draft.id
+
+    def note(self) -> str:
+        """'Bản sao của chứng từ số 12 bị Kho bạc từ chối. Lý do: … Hãy sửa … rồi ký lại.'"""
+        status = "returned" if self.copied.source_status is VoucherState.RETURNED else "rejected"
+        reason = self.copied.reason.strip()
+        if reason and reason[-1] not in ".!?":
+            reason += "."
+        return text(f"outbox_ui.copied.{status}",
+                    number=self.source_number or self.copied.source_id[:8], reason=reason)
+
+
+class OutboxBridge(QObject):
+    """Adapts a :class:`Sender` (and optionally a :class:`StatusSync`) to the GUI thread.
+
+    ``changed`` carries each :class:`OutboxChange`; ``snapshot_ready`` a fresh
+    :class:`OutboxSnapshot` (coalesced); ``finals`` the vouchers that were paid, rejected or
+    returned. Call :meth:`close` before the sender is closed.
+    """
+
+    changed = Signal(object)  # OutboxChange
+    status_changed = Signal(object)  # OutboxStatus
+    snapshot_ready = Signal(object)  # OutboxSnapshot
+    finals = Signal(object)  # tuple[FinalNotice, ...]
+
+    def __init__(
+        self, sender: Sender, session: Session, *, sync: StatusSync | None = None,
+        now: Callable[[], datetime] = utc_now, parent: QObject | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self._sender = sender
+        self._session = session
+        self._sync = sync
+        self._now = now
+        self._conn: sqlite3.Connection | None = None  # made and used on the worker thread only
+        self._closed = False
+        self._reading = False
+        self._read_again = False
+        self.shown_states: frozenset[ItemState] = SHOWN_BY_DEFAULT
+        self.status: OutboxStatus | None = None
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(REFRESH_MS)
+        self._timer.timeout.connect(self.refresh)
+        self.changed.connect(self._on_changed)
+        self._unsubscribe = sender.subscribe(self._from_sender)
+        if sync is not None:
+            sync.on_final(self._from_sync)
+
+    # -- from the core's threads -------------------------------------------------------------
+
+    def _from_sender(self, change: OutboxChange) -> None:
+        if not self._closed:
+            self.changed.emit(change)  # queued to the GUI thread
+
+    def _from_sync(self, notices: tuple[FinalNotice, ...]) -> None:
+        if not self._closed:
+            self.finals.emit(tuple(notices))
+
+    def _on_changed(self, change: OutboxChange) -> None:
+        self._set_status(change.status)
+        if not self._timer.isActive():
+            self._timer.start()
+
+    def _set_status(self, status: OutboxStatus) -> None:
+        self.status = status
+        self.status_changed.emit(status)
+
+    # -- controls (GUI thread; the work runs on the worker) ----------------------------------
+
+    def send_now(self) -> None:
+        """Send now: every waiting voucher is due at once, and a pause is lifted."""
+        self._control(self._sender.send_now)
+
+    def pause(self, reason: Message | None = None) -> None:
+        """Stop sending (persisted) with ``reason``, or "paused by the user"."""
+        self._control(lambda: self._sender.pause(reason))
+
+    def resume(self) -> None:
+        """Lift a pause; waiting vouchers keep their schedule."""
+        self._control(self._sender.resume)
+
+    def toggle_pause(self) -> None:
+        """Pause when sending, resume when paused (the Tạm dừng action)."""
+        paused = self.status is not None and self.status.paused_reason is not None
+        if paused:
+            self.resume()
+        else:
+            self.pause()
+
+    def network_changed(self, online: bool) -> None:
+        """The operating system reports the network back (or gone)."""
+        self._control(lambda: self._sender.network_changed(online))
+
+    def sync_now(self) -> None:
+        """Ask the status sync to read the treasury's feed soon (non-blocking)."""
+        if self._sync is not None:
+            self._sync.request()
+
+    def _control(self, call: Callable[[], None]) -> None:
+        self._run(lambda _lane: call(), lambda _none: self.refresh())
+
+    # -- reads -------------------------------------------------------------------------------
+
+    def set_shown_states(self, states: frozenset[ItemState]) -> None:
+        """Which items the view lists (delivered ones only on demand)."""
+        self.shown_states = states
+        self.refresh()
+
+    def refresh(self) -> None:
+        """Read the rows and the status on the worker; ``snapshot_ready`` follows."""
+        self._timer.stop()
+        if self._reading:
+            self._read_again = True
+            return
+        self._reading = True
+        states = self.shown_states
+        sender = self._sender
+
+        def job(_lane: Lane) -> OutboxSnapshot:
+            return OutboxSnapshot(tuple(sender.snapshot(states)), sender.status())
+
+        self._run(job, self._snapshot_read)
+
+    def _snapshot_read(self, snapshot: OutboxSnapshot) -> None:
+        self._reading = False
+        self._set_status(snapshot.status)
+        self.snapshot_ready.emit(snapshot)
+        if self._read_again:
+            self._read_again = False
+            self._timer.start()
+
+    def timeline(self, voucher_id: str, on_value: Callable[[list[TimelineEvent]], None]) -> None:
+        """The voucher's timeline, read on the worker."""
+        self._run(lambda lane: self._service(lane).timeline(voucher_id), on_value)
+
+    def copy_refused(self, voucher_id: str, on_value: Callable[[RefusedCopy], None]) -> None:
+        """A saved new draft from a rejected or returned voucher, with the treasury's reason."""
+
+        def job(lane: Lane) -> RefusedCopy:
+            copied = self._service(lane).copy_refused_as_new(voucher_id)
+            return RefusedCopy(copied, lane.drafting.open(voucher_id).voucher.number)
+
+        self._run(job, on_value)
+
+    def over_estimate(
+        self, voucher: Voucher, on_value: Callable[[list[EstimateWarning]], None]
+    ) -> None:
+        """Whether ``voucher`` exceeds the remaining estimate the desk knows (worker)."""
+        self._run(lambda lane: self._service(lane).over_estimate(voucher), on_value)
+
+    def _service(self, lane: Lane) -> StatusService:
+        if self._conn is None:
+            self._conn = self._session.ctx.connect()  # closed with the context
+        return StatusService(self._conn, lane.drafting, BalanceBook(self._conn, self._now))
+
+    def _run(self, job: Callable[[Lane], T], on_value: Callable[[T], None]) -> None:
+        if not self._closed:
+            self._session.run(job, lambda value: None if self._closed else on_value(value))
+
+    def close(self) -> None:
+        """Stop listening to the core (before the sender and the window go away)."""
+        if self._closed:
+            return
+        self._closed = True
+        self._timer.stop()
+        self._unsubscribe()

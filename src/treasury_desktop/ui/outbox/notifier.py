@@ -1,0 +1,140 @@
+"""Desktop notifications when vouchers are paid, rejected or returned.
+
+A tray balloon when the desktop has a system tray; otherwise (and in tests) a notice inside the
+window, which stays until dismissed or the next one. Clicking either opens the voucher.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QColor, QIcon, QMouseEvent, QPixmap
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QSystemTrayIcon, QToolButton, QWidget
+
+from treasury_desktop.domain.workflow import VoucherState
+from treasury_desktop.i18n import text
+from treasury_desktop.sync.feed import FinalNotice
+from treasury_desktop.usecases.sync_status import notification
+
+NOTICE_MS = 30_000
+GROUP_OVER = 3  # more news than this at once: one summary sentence
+_TRAY_ICON = {
+    VoucherState.PAID: QSystemTrayIcon.MessageIcon.Information,
+    VoucherState.REJECTED: QSystemTrayIcon.MessageIcon.Warning,
+    VoucherState.RETURNED: QSystemTrayIcon.MessageIcon.Warning,
+}
+_BAR_COLOURS = {
+    VoucherState.PAID: ("#e9f5ec", "#14532d"),
+    VoucherState.REJECTED: ("#fdeceb", "#7a1a12"),
+    VoucherState.RETURNED: ("#fdeceb", "#7a1a12"),
+}
+
+
+def notice_text(notices: Sequence[FinalNotice]) -> str:
+    """One sentence for one voucher; a summary for many."""
+    if len(notices) <= GROUP_OVER:
+        return "\n".join(notification(n).render() for n in notices)
+    counts = {s: sum(1 for n in notices if n.status is s) for s in _TRAY_ICON}
+    return text("outbox_ui.notify.many", count=len(notices), paid=counts[VoucherState.PAID],
+                rejected=counts[VoucherState.REJECTED], returned=counts[VoucherState.RETURNED])
+
+
+def _worst(notices: Sequence[FinalNotice]) -> VoucherState:
+    bad = [n.status for n in notices if n.status is not VoucherState.PAID]
+    return bad[0] if bad else VoucherState.PAID
+
+
+class NoticeBar(QWidget):
+    """The in-window notice: a coloured strip with the sentence and a close button."""
+
+    clicked = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("noticeBar")
+        self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
+        self.label = QLabel()
+        self.label.setObjectName("noticeText")
+        self.label.setWordWrap(True)
+        close = QToolButton()
+        close.setText("✕")
+        close.setAutoRaise(True)
+        close.setToolTip(text("outbox_ui.notify.close"))
+        close.clicked.connect(self.hide)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(8, 2, 2, 2)
+        layout.addWidget(self.label, 1)
+        layout.addWidget(close)
+        self.setCursor(Qt.CursorShape.PointingHandCursor)
+        self.hide()
+
+    def show_notice(self, words: str, state: VoucherState) -> None:
+        """Show ``words`` in the colours of ``state``."""
+        background, colour = _BAR_COLOURS[state]
+        self.setStyleSheet(f"QWidget#noticeBar {{ background: {background}; border-radius: 3px; }}"
+                           f" QLabel#noticeText {{ color: {colour}; }}")
+        self.label.setText(words)
+        self.show()
+
+    def mouseReleaseEvent(self, event: QMouseEvent) -> None:  # noqa: N802
+        if event.button() == Qt.MouseButton.LeftButton:
+            self.clicked.emit()
+        super().mouseReleaseEvent(event)
+
+
+class Notifier(NoticeBar):
+    """Tells the accountant about final words from the treasury. ``activated`` carries the
+    voucher to open when the notice is clicked. Put the widget where the in-window notice
+    should appear (the status bar); it stays hidden while a tray is used."""
+
+    activated = Signal(str)
+
+    def __init__(self, parent: QWidget | None = None, *, use_tray: bool | None = None) -> None:
+        super().__init__(parent)
+        if use_tray is None:
+            use_tray = QSystemTrayIcon.isSystemTrayAvailable()
+        self.tray: QSystemTrayIcon | None = None
+        if use_tray:
+            self.tray = QSystemTrayIcon(_icon(), self)
+            self.tray.setToolTip(text("outbox_ui.notify.title"))
+            self.tray.messageClicked.connect(self._open_last)
+            self.tray.show()
+        self.shown: list[str] = []  # every notice given, oldest first
+        self._last: str | None = None
+        self._hide = QTimer(self)
+        self._hide.setSingleShot(True)
+        self._hide.setInterval(NOTICE_MS)
+        self._hide.timeout.connect(self.hide)
+        self.clicked.connect(self._open_last)
+
+    def notify(self, notices: Sequence[FinalNotice]) -> None:
+        """Tell about vouchers that were paid, rejected or returned (GUI thread)."""
+        if not notices:
+            return
+        words = notice_text(notices)
+        state = _worst(notices)
+        self._last = notices[-1].voucher_id
+        self.shown.append(words)
+        if self.tray is not None:
+            self.tray.showMessage(text("outbox_ui.notify.title"), words, _TRAY_ICON[state],
+                                  NOTICE_MS)
+        else:
+            self.show_notice(words, state)
+            self._hide.start()
+
+    def _open_last(self) -> None:
+        if self._last is not None:
+            self.activated.emit(self._last)
+            self.hide()
+
+    def close_tray(self) -> None:
+        """Remove the tray icon (on quit)."""
+        if self.tray is not None:
+            self.tray.hide()
+
+
+def _icon() -> QIcon:
+    pixmap = QPixmap(16, 16)
+    pixmap.fill(QColor("#1f5fa8"))
+    return QIcon(pixmap)

@@ -1,0 +1,348 @@
+"""The outbox view (Hộp thư đi): each voucher's state, attempts, next try and last error.
+
+Like ODK Collect's send queue: one row per voucher, what happened to it in plain words, and the
+two controls an accountant needs on a weak link, Send now and Pause. The selected voucher's
+timeline is shown underneath, with "Copy as a new voucher" for one the treasury refused.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtGui import QColor
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QSplitter,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from treasury_desktop.i18n import text
+from treasury_desktop.outbox.model import ItemState, OutboxItem, OutboxStatus
+from treasury_desktop.sync.timeline import TimelineEvent
+from treasury_desktop.ui.outbox.bridge import (
+    SHOWN_BY_DEFAULT,
+    OutboxBridge,
+    OutboxSnapshot,
+    RefusedCopy,
+)
+from treasury_desktop.ui.outbox.formatting import moment
+from treasury_desktop.ui.outbox.timeline_view import TimelineView
+from treasury_desktop.ui.texts import money
+
+COLUMNS = ("number", "payee", "total", "state", "attempts", "next", "error")
+ID_ROLE = Qt.ItemDataRole.UserRole + 1
+STATE_COLOURS: dict[ItemState, str] = {
+    ItemState.PENDING: "#9a6700",
+    ItemState.IN_FLIGHT: "#1f5fa8",
+    ItemState.DELIVERED: "#1a7f37",
+    ItemState.REFUSED: "#b42318",
+}
+_Index = QModelIndex | QPersistentModelIndex
+_RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
+_CENTER = Qt.AlignmentFlag.AlignCenter
+
+
+def error_words(item: OutboxItem) -> str:
+    """The last error as one line of plain words ('' when none)."""
+    if item.last_error is None:
+        return ""
+    return " ".join(part.strip() for part in item.last_error.render().splitlines() if part.strip())
+
+
+def next_try_words(item: OutboxItem, paused: bool) -> str:
+    """When the voucher is tried again: dd/mm/yyyy hh:mm, or 'when resumed' while paused."""
+    if item.state is not ItemState.PENDING:
+        return ""
+    if paused:
+        return text("outbox_ui.next.paused")
+    return moment(item.next_attempt_at)
+
+
+def row_texts(item: OutboxItem, paused: bool) -> tuple[str, ...]:
+    """What each column shows for ``item``."""
+    return (
+        item.number or item.voucher_id[:8], item.payee, money(item.total) if item.total else "",
+        text(f"outbox.state.{item.state.value}"), str(item.attempts),
+        next_try_words(item, paused), error_words(item),
+    )
+
+
+def summary_words(status: OutboxStatus) -> str:
+    """'3 chờ gửi · 1 bị từ chối' (only what there is), or that the outbox is empty."""
+    parts = [text(f"outbox_ui.summary.{name}", count=count) for name, count in (
+        ("waiting", status.pending), ("sending", status.in_flight), ("refused", status.refused))
+        if count]
+    return " · ".join(parts) if parts else text("outbox_ui.empty")
+
+
+class OutboxTableModel(QAbstractTableModel):
+    """The rows of the outbox, laid out once per snapshot."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.items: list[OutboxItem] = []
+        self.paused = False
+        self._texts: list[tuple[str, ...]] = []
+        self._tips: list[str] = []
+
+    def set_items(self, items: Sequence[OutboxItem], paused: bool) -> None:
+        """Replace the rows."""
+        self.beginResetModel()
+        self.items = list(items)
+        self.paused = paused
+        self._texts = [row_texts(i, paused) for i in self.items]
+        self._tips = [i.last_error.render() if i.last_error else "" for i in self.items]
+        self.endResetModel()
+
+    def set_paused(self, paused: bool) -> None:
+        """Paused or resumed before the next snapshot: the next-try column says so at once."""
+        if paused != self.paused and self.items:
+            self.paused = paused
+            self._texts = [row_texts(i, paused) for i in self.items]
+            column = COLUMNS.index("next")
+            self.dataChanged.emit(self.index(0, column), self.index(len(self.items) - 1, column))
+        self.paused = paused
+
+    def row_of(self, voucher_id: str) -> int:
+        """The row showing ``voucher_id``, or -1."""
+        return next((r for r, i in enumerate(self.items) if i.voucher_id == voucher_id), -1)
+
+    def texts(self, row: int) -> tuple[str, ...]:
+        """What a row shows, column by column."""
+        return self._texts[row]
+
+    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: N802, B008
+        return 0 if parent.isValid() else len(self.items)
+
+    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: N802, B008
+        return 0 if parent.isValid() else len(COLUMNS)
+
+    def headerData(self, section: int, orientation: Qt.Orientation,  # noqa: N802
+                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if orientation is Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return text(f"outbox_ui.col.{COLUMNS[section]}")
+        return None
+
+    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid():
+            return None
+        row, column = index.row(), index.column()
+        item = self.items[row]
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self._texts[row][column]
+        if role == ID_ROLE:
+            return item.voucher_id
+        if role == Qt.ItemDataRole.ToolTipRole and COLUMNS[column] == "error":
+            return self._tips[row] or None
+        if role == Qt.ItemDataRole.ForegroundRole:
+            if COLUMNS[column] == "state":
+                return QColor(STATE_COLOURS[item.state])
+            if COLUMNS[column] == "error" and item.state is ItemState.REFUSED:
+                return QColor(STATE_COLOURS[ItemState.REFUSED])
+        if role == Qt.ItemDataRole.TextAlignmentRole:
+            if COLUMNS[column] in ("total",):
+                return _RIGHT
+            if COLUMNS[column] == "attempts":
+                return _CENTER
+        return None
+
+
+class OutboxView(QWidget):
+    """Hộp thư đi. ``open_requested`` asks the window to show a voucher in the editor;
+    ``draft_copied`` carries a new draft copied from a refused voucher."""
+
+    open_requested = Signal(str)
+    draft_copied = Signal(object)  # RefusedCopy
+
+    def __init__(self, bridge: OutboxBridge, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("outboxView")
+        self.bridge = bridge
+        self._selected: str | None = None
+        self._selected_stamp: object = None
+
+        self.summary = QLabel()
+        self.summary.setObjectName("outboxSummary")
+        self.show_delivered = QCheckBox(text("outbox_ui.show_delivered"))
+        self.show_delivered.toggled.connect(self._show_delivered)
+        self.send_button = QPushButton(text("outbox_ui.send_now"))
+        self.send_button.setObjectName("outboxSendNow")
+        self.send_button.clicked.connect(bridge.send_now)
+        self.pause_button = QPushButton(text("outbox_ui.pause"))
+        self.pause_button.setObjectName("outboxPause")
+        self.pause_button.clicked.connect(bridge.toggle_pause)
+        self.paused_note = QLabel()
+        self.paused_note.setObjectName("outboxPausedNote")
+        self.paused_note.setWordWrap(True)
+        self.paused_note.setStyleSheet(
+            "background: #fff4d6; color: #6a4b00; padding: 3px 6px; border-radius: 3px;")
+        self.paused_note.hide()
+
+        top = QHBoxLayout()
+        top.setSpacing(6)
+        top.addWidget(self.summary, 1)
+        top.addWidget(self.show_delivered)
+        top.addWidget(self.send_button)
+        top.addWidget(self.pause_button)
+
+        self.model = OutboxTableModel(self)
+        self.table = QTableView()
+        self.table.setObjectName("outboxTable")
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setAlternatingRowColors(True)
+        self.table.setWordWrap(False)
+        self.table.verticalHeader().hide()
+        self.table.verticalHeader().setDefaultSectionSize(22)
+        header = self.table.horizontalHeader()
+        header.setHighlightSections(False)
+        for column, width in enumerate((64, 190, 100, 80, 58, 118)):
+            self.table.setColumnWidth(column, width)
+        header.setSectionResizeMode(len(COLUMNS) - 1, QHeaderView.ResizeMode.Stretch)
+        self.table.selectionModel().currentRowChanged.connect(self._row_changed)
+        self.table.activated.connect(self._activated)
+
+        self.detail_title = QLabel(text("outbox_ui.no_selection"))
+        self.detail_title.setObjectName("outboxDetailTitle")
+        self.detail_title.setStyleSheet("font-weight: 600;")
+        self.detail_error = QLabel()
+        self.detail_error.setObjectName("outboxDetailError")
+        self.detail_error.setWordWrap(True)
+        self.detail_error.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.detail_error.hide()
+        self.timeline = TimelineView(title=False)
+        self.copy_button = QPushButton(text("outbox_ui.copy_as_new"))
+        self.copy_button.setObjectName("outboxCopyAsNew")
+        self.copy_button.clicked.connect(self.copy_selected)
+        self.copy_button.hide()
+        self.open_button = QPushButton(text("outbox_ui.open"))
+        self.open_button.clicked.connect(self._open_selected)
+        self.open_button.setEnabled(False)
+        buttons = QHBoxLayout()
+        buttons.addStretch(1)
+        buttons.addWidget(self.copy_button)
+        buttons.addWidget(self.open_button)
+        detail = QWidget()
+        detail.setObjectName("outboxDetail")
+        stack = QVBoxLayout(detail)
+        stack.setContentsMargins(2, 4, 2, 2)
+        stack.setSpacing(4)
+        stack.addWidget(self.detail_title)
+        stack.addWidget(self.detail_error)
+        stack.addWidget(self.timeline, 1)
+        stack.addLayout(buttons)
+
+        split = QSplitter(Qt.Orientation.Horizontal)
+        split.setChildrenCollapsible(False)
+        split.addWidget(self.table)
+        split.addWidget(detail)
+        split.setStretchFactor(0, 3)
+        split.setStretchFactor(1, 1)
+        split.setSizes([900, 340])
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(6, 4, 6, 4)
+        layout.setSpacing(4)
+        layout.addLayout(top)
+        layout.addWidget(self.paused_note)
+        layout.addWidget(split, 1)
+
+        bridge.status_changed.connect(self._show_status)
+        bridge.snapshot_ready.connect(self._show_snapshot)
+
+    # -- showing -----------------------------------------------------------------------------
+
+    def _show_status(self, status: OutboxStatus) -> None:
+        paused = status.paused_reason is not None
+        self.model.set_paused(paused)
+        self.pause_button.setText(text("outbox_ui.resume" if paused else "outbox_ui.pause"))
+        self.paused_note.setText(status.message().render() if paused else "")
+        self.paused_note.setVisible(paused)
+        self.summary.setText(summary_words(status))
+
+    def _show_snapshot(self, snapshot: OutboxSnapshot) -> None:
+        keep = self._selected
+        paused = snapshot.status.paused_reason is not None
+        self.model.set_items(snapshot.items, paused)
+        row = self.model.row_of(keep) if keep else -1
+        if row < 0 and self.model.rowCount():
+            row = 0
+        if row >= 0:
+            self.table.selectRow(row)
+        else:
+            self._show_item(None)
+        self._show_status(snapshot.status)
+
+    def _row_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        if current.isValid() and current.row() < len(self.model.items):
+            self._show_item(self.model.items[current.row()])
+
+    def _show_item(self, item: OutboxItem | None) -> None:
+        if item is None:
+            self._selected = None
+            self.detail_title.setText(text("outbox_ui.no_selection"))
+            self.detail_error.hide()
+            self.copy_button.hide()
+            self.open_button.setEnabled(False)
+            self.timeline.set_events(())
+            return
+        same = item.voucher_id == self._selected
+        stamp = (item.state, item.attempts, item.updated_at)
+        self._selected = item.voucher_id
+        number = item.number or item.voucher_id[:8]
+        title = text("outbox_ui.detail.title", number=number)
+        self.detail_title.setText(f"{title} · {item.payee}" if item.payee else title)
+        words = item.last_error.render() if item.last_error else ""
+        if item.maybe_committed and item.state is ItemState.PENDING:
+            words = f"{words}\n{text('outbox_ui.maybe_committed')}".strip()
+        refused = item.state is ItemState.REFUSED
+        colour = STATE_COLOURS[ItemState.REFUSED] if refused else "#6a4b00"
+        self.detail_error.setStyleSheet(f"color: {colour};")
+        self.detail_error.setText(words)
+        self.detail_error.setVisible(bool(words))
+        self.copy_button.setVisible(refused)
+        self.open_button.setEnabled(True)
+        if not same or stamp != self._selected_stamp:
+            self._selected_stamp = stamp
+            wanted = item.voucher_id
+            self.bridge.timeline(wanted, lambda events: self._show_timeline(wanted, events))
+
+    def _show_timeline(self, voucher_id: str, events: list[TimelineEvent]) -> None:
+        if voucher_id == self._selected:
+            self.timeline.set_events(events)
+
+    def _show_delivered(self, on: bool) -> None:
+        self.bridge.set_shown_states(
+            SHOWN_BY_DEFAULT | {ItemState.DELIVERED} if on else SHOWN_BY_DEFAULT)
+
+    # -- actions -----------------------------------------------------------------------------
+
+    def selected_id(self) -> str | None:
+        """The voucher chosen in the table."""
+        return self._selected
+
+    def copy_selected(self) -> None:
+        """Copy the refused voucher chosen into a new draft (with the treasury's reason)."""
+        if self._selected is not None:
+            self.bridge.copy_refused(self._selected, self._copied)
+
+    def _copied(self, copied: RefusedCopy) -> None:
+        self.draft_copied.emit(copied)
+
+    def _open_selected(self) -> None:
+        if self._selected is not None:
+            self.open_requested.emit(self._selected)
+
+    def _activated(self, index: QModelIndex) -> None:
+        voucher_id = self.model.data(index, ID_ROLE)
+        if voucher_id:
+            self.open_requested.emit(voucher_id)

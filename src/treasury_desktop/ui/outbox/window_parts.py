@@ -1,0 +1,178 @@
+"""Puts the outbox into the main window: a dock, the status-bar indicator, the notices, the
+Send now / Pause actions, and the follow-up panel under the editor.
+
+Everything is attached from outside through the window's public parts, so the window itself
+needs one call: ``OutboxWindowParts(window, sender, sync)``; ``close()`` before the sender.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtCore import QObject, Qt, QTimer
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QDockWidget, QMainWindow, QToolBar
+
+from treasury_desktop.domain.workflow import VoucherState
+from treasury_desktop.i18n import text
+from treasury_desktop.outbox.model import OutboxChange, OutboxStatus
+from treasury_desktop.outbox.sender import Sender
+from treasury_desktop.sync.feed import FinalNotice
+from treasury_desktop.sync.service import StatusSync
+from treasury_desktop.ui.main_window import MainWindow
+from treasury_desktop.ui.outbox.bridge import OutboxBridge, RefusedCopy
+from treasury_desktop.ui.outbox.estimate_warning import EstimateCheck
+from treasury_desktop.ui.outbox.follow_up import FollowUpPanel
+from treasury_desktop.ui.outbox.notifier import Notifier
+from treasury_desktop.ui.outbox.outbox_view import OutboxView
+from treasury_desktop.ui.outbox.status_indicator import OutboxIndicator
+
+SHORTCUTS = {"send_now": "F9", "pause": "Shift+F9", "show": "Ctrl+7"}
+LIST_REFRESH_MS = 1500  # statuses moved: the list and the counts follow, not at every commit
+_DRAFTING = frozenset({VoucherState.DRAFT, VoucherState.SIGNED_CHIEF,
+                       VoucherState.SIGNED_HOLDER})
+
+
+class OutboxWindowParts(QObject):
+    """The outbox's pieces in ``window``, wired to ``sender`` (and ``sync`` when given)."""
+
+    def __init__(self, window: MainWindow, sender: Sender, sync: StatusSync | None = None, *,
+                 use_tray: bool | None = None) -> None:
+        super().__init__(window)
+        self.window = window
+        self.bridge = OutboxBridge(sender, window.session, sync=sync, parent=self)
+        self.notes: dict[str, str] = {}  # draft id -> the refusal note shown beside it
+
+        self.view = OutboxView(self.bridge)
+        self.dock = QDockWidget(text("outbox_ui.title"), window)
+        self.dock.setObjectName("outboxDock")
+        self.dock.setWidget(self.view)
+        self.dock.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetClosable
+                              | QDockWidget.DockWidgetFeature.DockWidgetMovable)
+        window.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.dock)
+        self.dock.hide()
+
+        self.indicator = OutboxIndicator()
+        self.notifier = Notifier(use_tray=use_tray)
+        window.statusBar().addWidget(self.notifier, 1)
+        window.statusBar().addPermanentWidget(self.indicator)
+
+        self.panel = FollowUpPanel(self.bridge)
+        editor_layout = window.editor.layout()
+        if editor_layout is not None:
+            editor_layout.addWidget(self.panel)
+        self.estimates = EstimateCheck(self.panel.estimate, window.editor.voucher,
+                                       self.bridge.over_estimate, self)
+
+        self.actions = self._add_actions(window)
+        self._list_timer = QTimer(self)
+        self._list_timer.setSingleShot(True)
+        self._list_timer.setInterval(LIST_REFRESH_MS)
+        self._list_timer.timeout.connect(self._refresh_list)
+
+        self.bridge.status_changed.connect(self._status)
+        self.bridge.changed.connect(self._changed)
+        self.bridge.finals.connect(self._finals)
+        self.indicator.clicked.connect(self.show_outbox)
+        self.view.open_requested.connect(self.open_voucher)
+        self.view.draft_copied.connect(self._copied)
+        self.panel.copy_requested.connect(lambda vid: self.bridge.copy_refused(vid, self._copied))
+        self.notifier.activated.connect(self.open_voucher)
+        window.editing.opened.connect(self._opened)
+        window.editor.edited.connect(self._edited)
+        if window.editing.voucher_id is not None:  # a voucher was opened before we came
+            self._opened(window.editing.voucher_id)
+        self.bridge.refresh()
+
+    def _add_actions(self, window: QMainWindow) -> dict[str, QAction]:
+        menu = window.menuBar().addMenu(text("outbox_ui.title"))
+        toolbar = window.findChild(QToolBar, "mainToolbar")
+        made: dict[str, QAction] = {}
+        handlers: dict[str, Callable[[], None]] = {
+            "show": self.show_outbox, "send_now": self.bridge.send_now,
+            "pause": self.bridge.toggle_pause}
+        for key, handler in handlers.items():
+            action = QAction(text(f"outbox_ui.{key}" if key != "show" else "outbox_ui.title"),
+                             window)
+            action.setObjectName(f"action_outbox_{key}")
+            action.triggered.connect(handler)
+            made[key] = action
+        for key, action in made.items():
+            sequence = QKeySequence(SHORTCUTS[key])
+            action.setShortcut(sequence)
+            shown = sequence.toString(QKeySequence.SequenceFormat.NativeText)
+            action.setToolTip(f"{action.text()} ({shown})")
+            window.addAction(action)
+            menu.addAction(action)
+            if toolbar is not None and key != "show":
+                # like the window's own toolbar: the name with its shortcut, learnt by sight
+                action.setIconText(f"{action.text()}  {shown}")
+                toolbar.addAction(action)
+        return made
+
+    # -- reacting ----------------------------------------------------------------------------
+
+    def _status(self, status: OutboxStatus) -> None:
+        self.indicator.set_status(status)
+        paused = status.paused_reason is not None
+        pause = self.actions["pause"]
+        words = text("outbox_ui.resume" if paused else "outbox_ui.pause")
+        if pause.text() != words:
+            shown = pause.shortcut().toString(QKeySequence.SequenceFormat.NativeText)
+            pause.setText(words)
+            pause.setIconText(f"{words}  {shown}")
+            pause.setToolTip(f"{words} ({shown})")
+
+    def _changed(self, change: OutboxChange) -> None:
+        if change.voucher_ids:
+            self.panel.changed(change.voucher_ids)
+            self._list_timer.start()
+
+    def _finals(self, notices: tuple[FinalNotice, ...]) -> None:
+        self.notifier.notify(notices)
+        self.panel.changed(n.voucher_id for n in notices)
+        self._list_timer.start()
+
+    def _refresh_list(self) -> None:
+        window = self.window
+        window.list_pane.refresh(keep_id=window.editing.voucher_id)
+        window.session.folder_counts(window.folders.set_counts)
+
+    def _opened(self, voucher_id: str) -> None:
+        status = self.window.editing.status
+        self.panel.show_voucher(voucher_id, status)
+        note = self.notes.get(voucher_id)
+        if note and status in (None, *_DRAFTING):
+            self.window.editor.set_read_only(self.window.editor.read_only, note)
+        if status is None or status in _DRAFTING:
+            self.estimates.check_now()
+
+    def _edited(self) -> None:
+        self.estimates.edited()
+
+    # -- actions -----------------------------------------------------------------------------
+
+    def show_outbox(self) -> None:
+        """Show the outbox dock and put the keyboard in its table."""
+        self.dock.show()
+        self.dock.raise_()
+        self.view.table.setFocus()
+        self.bridge.refresh()
+
+    def open_voucher(self, voucher_id: str) -> None:
+        """Show a voucher in the editor (and in the list when its folder holds it)."""
+        self.window.editing.open(voucher_id)
+        self.window.list_pane.select(voucher_id)
+
+    def _copied(self, copy: RefusedCopy) -> None:
+        self.notes[copy.draft_id] = copy.note()
+        self.window.editing.open(copy.draft_id)
+        self.window.list_pane.refresh(keep_id=copy.draft_id)
+        self.window.session.folder_counts(self.window.folders.set_counts)
+
+    def close(self) -> None:
+        """Stop listening to the sender and the sync (before they are closed)."""
+        self._list_timer.stop()
+        self.estimates.timer.stop()
+        self.bridge.close()
+        self.notifier.close_tray()
