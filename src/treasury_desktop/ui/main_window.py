@@ -16,6 +16,7 @@ from treasury_desktop.ui.editing import EditingController
 from treasury_desktop.ui.editor import VoucherEditor
 from treasury_desktop.ui.folders import ORDER, FolderList
 from treasury_desktop.ui.session import Session
+from treasury_desktop.ui.signing.window_hookup import WindowSigning
 from treasury_desktop.ui.texts import t
 from treasury_desktop.ui.voucher_list import VoucherListPane
 from treasury_desktop.usecases.drafting import SaveResult
@@ -64,6 +65,7 @@ class MainWindow(QMainWindow):
             **{f"folder{i}": self._folder_handler(folder) for i, folder in enumerate(ORDER, 1)},
         }
         self.action_map = build_actions(self, handlers, self.list_pane.table)
+        self.signing = WindowSigning(self)  # Ký (Kế toán trưởng) / Ký (Chủ tài khoản)
         self.state_label = QLabel()
         self.statusBar().addPermanentWidget(self.state_label)
         if demo:

@@ -12,7 +12,7 @@ from ui_harness import Desk, FakePrompter, open_window, settle, voucher
 from treasury_desktop.domain.roles import SignerRole
 from treasury_desktop.domain.workflow import VoucherState
 from treasury_desktop.signing.fake_token import FakeSlots, FakeToken
-from treasury_desktop.ui.signing.window_hookup import SHORTCUTS, WindowSigning
+from treasury_desktop.ui.signing.window_hookup import SHORTCUTS
 
 CHIEF = SignerRole.CHIEF_ACCOUNTANT
 
@@ -25,7 +25,8 @@ def test_ctrl_k_signs_the_selected_vouchers_and_refreshes_the_list(
     made = [desk.add(voucher(i)) for i in range(3)]
     prompter = FakePrompter()
     with open_window(qtbot, desk, prompter) as window:
-        signing = WindowSigning(window, load=lambda: FakeSlots([token]))
+        signing = window.signing
+        signing.load = lambda: FakeSlots([token])
         action = signing.actions[CHIEF]
         assert action.text() == "Ký (Kế toán trưởng)"
         assert action.shortcut().toString() == SHORTCUTS[CHIEF]

@@ -44,7 +44,7 @@ class WindowSigning(QObject):
     ) -> None:
         super().__init__(window)
         self._window = window
-        self._load = load
+        self.load = load  # where tokens come from; None: the PKCS#11 modules (tests: fakes)
         self._runtime: TokenRuntime | None = None
         self._flow: SignFlow | None = None
         self.actions: dict[SignerRole, QAction] = {}
@@ -72,7 +72,7 @@ class WindowSigning(QObject):
         if self._flow is None:
             session = self._window.session
             ctx = session.ctx
-            self._runtime = TokenRuntime(self._load or partial(_load_modules, ctx.connect))
+            self._runtime = TokenRuntime(self.load or partial(_load_modules, ctx.connect))
             deps = SigningDeps(self._runtime, session.worker.submit, ctx.connect, ctx.actor,
                                self._window.prompter)
             self._flow = SignFlow(deps, self._window)
