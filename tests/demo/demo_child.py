@@ -11,6 +11,7 @@ from treasury_desktop.settings import DEMO_SIGNERS
 from treasury_desktop.signing.executor import TokenExecutor
 from treasury_desktop.store.records import Folder, VoucherQuery
 from treasury_desktop.usecases.signing import SigningRequest, SigningService
+from treasury_desktop.usecases.submit import open_delivery
 from treasury_desktop.usecases.tokens import ModuleSet, module_paths
 
 with open_demo() as ctx:
@@ -34,7 +35,15 @@ with open_demo() as ctx:
                         if r.status.value not in ("draft", "signed_chief")]
         verified = sum(len(service.verify_fully_signed(i)) == 2 for i in fully_signed)
         executor.call(modules.close)
-    print(json.dumps({"counts": counts, "signers": signers, "labels": labels,
+    queued = conn.execute("SELECT count(*) FROM outbox").fetchone()[0]
+    delivery = open_delivery(ctx)
+    try:
+        summary = delivery.sender.run(until_empty=True)
+    finally:
+        delivery.port.close()
+    states = [r.status.value for r in repo.page(VoucherQuery(), 0, 500)]
+    print(json.dumps({"counts": counts, "queued": queued, "sent": states.count("sent"),
+                      "left_queued": states.count("queued"), "signers": signers, "labels": labels,
                       "signed": list(result.signed), "folder": str(folder),
                       "fully_signed": len(fully_signed), "verified": verified}))
 print(json.dumps({"exists_after": os.path.exists(folder)}))

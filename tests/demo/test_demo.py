@@ -30,4 +30,8 @@ def test_demo_has_every_folder_and_signs_with_demo_tokens() -> None:
     assert len(first["signed"]) == 1
     # Every voucher the demo shows as signed by both carries two real, valid signatures.
     assert first["fully_signed"] >= 20 and first["verified"] == first["fully_signed"]
+    # Vouchers on their way sit in the real outbox, and the demo's sandbox treasury accepts
+    # them: the demo tokens' signatures pass the treasury's checks.
+    assert first["queued"] >= 5
+    assert first["left_queued"] == 0 and first["sent"] >= first["queued"]
     assert second == {"exists_after": False}

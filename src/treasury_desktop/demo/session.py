@@ -8,17 +8,23 @@ drafts only: it never shows a voucher as signed that is not.
 
 from __future__ import annotations
 
+import os
 import shutil
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import UTC, datetime
 from pathlib import Path
 
+from treasury_desktop.api.connection import Connection, save_connection
+from treasury_desktop.api.credentials import TOKEN_ENV
 from treasury_desktop.context import AppContext
-from treasury_desktop.demo.seed import advance, seed_demo
+from treasury_desktop.demo.seed import DEMO_UNIT, advance, seed_demo
 from treasury_desktop.domain.roles import SignerRole
-from treasury_desktop.domain.workflow import VoucherState
+from treasury_desktop.domain.workflow import FINAL, VoucherState
 from treasury_desktop.i18n import Lang
+from treasury_desktop.sandbox.config import default_config
+from treasury_desktop.sandbox.server import RunningSandbox, start_sandbox
 from treasury_desktop.settings import DEMO_SIGNERS, PKCS11_MODULES
 from treasury_desktop.signing.demo_tokens import DemoTokens, provision_demo_tokens
 from treasury_desktop.signing.executor import TokenExecutor
@@ -27,7 +33,11 @@ from treasury_desktop.store.records import Actor
 from treasury_desktop.store.signatures import RegisteredSigner, SignerRegistry
 from treasury_desktop.usecases.drafting import DraftingService
 from treasury_desktop.usecases.signing import SigningRequest, SigningService
+from treasury_desktop.usecases.submit import SubmitService
 from treasury_desktop.usecases.tokens import ModuleSet
+
+DEMO_CREDENTIAL = "demo-1171277"  # the built-in sandbox configuration's desk credential
+DEMO_SPEED = 30.0  # the sandbox clerk works 30× faster than a real one: a step every 2 s
 
 
 def install_demo_tokens(ctx: AppContext, folder: Path) -> DemoTokens | None:
@@ -77,9 +87,34 @@ def sign_demo_vouchers(
                 service.execute(plan, signer.user_pin)
         finally:
             executor.call(modules.close)
+    # Vouchers on their way go into the real outbox (the window sends them to the sandbox);
+    # those the treasury finished with are history from before the demo began.
+    on_the_way = [i for i, state in planned if state in _ON_THE_WAY]
+    SubmitService(conn, Actor("demo", "accountant"), lambda: datetime.now(UTC)).queue(on_the_way)
     for voucher_id, state in planned:
-        if _at_least(state, VoucherState.QUEUED):
+        if state in FINAL:
             advance(repo, voucher_id, state, after=VoucherState.SIGNED_HOLDER)
+
+
+_ON_THE_WAY = frozenset({
+    VoucherState.QUEUED, VoucherState.SENT, VoucherState.RECEIVED, VoucherState.CHECKING,
+})
+
+
+def start_demo_treasury(ctx: AppContext, tokens: DemoTokens | None, folder: Path) -> RunningSandbox:
+    """The sandbox treasury on 127.0.0.1, trusting the demo CA and signers; the desk is
+    connected to it with the demo unit's credential."""
+    config = default_config()
+    if tokens is not None:
+        config = config.with_trusted_ca(tokens.ca.cert_der)
+        for signer in tokens.signers:
+            config = config.with_signer(
+                DEMO_UNIT.code, signer.certificate_der, signer.role, signer.holder_name
+            )
+    sandbox = start_sandbox(config, folder / "sandbox.sqlite3", speed=DEMO_SPEED, seed=7)
+    _, profile = ctx.repositories()
+    save_connection(profile, Connection(sandbox.url, DEMO_UNIT.code))
+    return sandbox
 
 
 def _at_least(state: VoucherState, minimum: VoucherState) -> bool:
@@ -91,9 +126,11 @@ def _at_least(state: VoucherState, minimum: VoucherState) -> bool:
 
 @contextmanager
 def open_demo(lang: Lang = "vi") -> Iterator[AppContext]:
-    """Open a fresh demo data folder; it is deleted when the demo closes."""
+    """Open a fresh demo data folder with its own sandbox treasury; both go when it closes."""
     folder = Path(tempfile.mkdtemp(prefix="treasury-demo-"))
     ctx = AppContext(folder, lang=lang)
+    sandbox: RunningSandbox | None = None
+    previous_token = os.environ.get(TOKEN_ENV)
     try:
         repo, profile = ctx.repositories()
         drafting = DraftingService(repo, profile, ctx.catalog, ctx.actor, ctx.clock)
@@ -101,7 +138,16 @@ def open_demo(lang: Lang = "vi") -> Iterator[AppContext]:
         tokens = install_demo_tokens(ctx, folder / "tokens")
         if tokens is not None:
             sign_demo_vouchers(ctx, tokens, planned)
+        sandbox = start_demo_treasury(ctx, tokens, folder)
+        # The demo desk's credential: a practice token of the sandbox, not a secret.
+        os.environ[TOKEN_ENV] = DEMO_CREDENTIAL
         yield ctx
     finally:
+        if previous_token is None:
+            os.environ.pop(TOKEN_ENV, None)
+        else:
+            os.environ[TOKEN_ENV] = previous_token
+        if sandbox is not None:
+            sandbox.stop()
         ctx.close()
         shutil.rmtree(folder, ignore_errors=True)
