@@ -287,4 +287,5 @@ def test_practice_mode_shows_the_demo_pin(
     flow, token, ids = setup(1)
     flow.start(CHIEF, ids)
     dialog = pin_dialog(qtbot, flow)
-    assert f"Chế độ thử: mã PIN của token FAKE-KTT là {FAKE_PIN}." in dialog.notes.text()
+    assert dialog.demo_hint.isVisible()
+    assert dialog.demo_hint.text() == f"Chế độ thử: mã PIN của token FAKE-KTT là {FAKE_PIN}."

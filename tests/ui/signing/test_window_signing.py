@@ -45,6 +45,7 @@ def test_ctrl_k_signs_the_selected_vouchers_and_refreshes_the_list(
         qtbot.waitUntil(lambda: flow.pin_dialog is not None and flow.pin_dialog.isVisible())
         dialog = flow.pin_dialog
         assert dialog is not None and dialog.request.count == 2
+        assert window.statusBar().currentMessage() == ""  # "preparing" gone once it asks
         with qtbot.waitSignal(flow.finished, timeout=10_000):
             type_text(dialog.field, FAKE_PIN)
             dialog.sign_button.click()

@@ -145,13 +145,16 @@ class PinDialog(QDialog):
         notes = [w.render() for w in request.warnings]
         if request.refused:
             notes.append(t("signing.pin.refused", count=request.refused))
-        if request.demo_hint:
-            notes.append(request.demo_hint)
         self.notes = QLabel("\n".join(notes))
         self.notes.setObjectName("pinNotes")
         self.notes.setWordWrap(True)
         self.notes.setStyleSheet(f"color: {WARN_COLOUR};")
         self.notes.setVisible(bool(notes))
+
+        self.demo_hint = QLabel(request.demo_hint)
+        self.demo_hint.setObjectName("pinDemoHint")
+        self.demo_hint.setStyleSheet("color: #1f5fa8;")
+        self.demo_hint.setVisible(bool(request.demo_hint))
 
         self.field_label = QLabel(t("signing.pin.label") + ":")
         self.field = QLineEdit()
@@ -208,6 +211,7 @@ class PinDialog(QDialog):
         layout.addLayout(facts)
         layout.addWidget(self.state_box)
         layout.addWidget(self.notes)
+        layout.addWidget(self.demo_hint)
         layout.addLayout(field_row)
         layout.addWidget(self.pad_label)
         layout.addWidget(self.message)

@@ -80,6 +80,7 @@ class SignFlow(QObject):
     was signed because the user cancelled or it could not start)."""
 
     finished = Signal(object)
+    asking = Signal()  # a dialog (chooser or PIN) is now in front of the user
 
     def __init__(self, deps: SigningDeps, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -166,6 +167,7 @@ class SignFlow(QObject):
         self.chooser.finished.connect(self._chosen)
         self.watcher.start()
         self.chooser.open()
+        self.asking.emit()
 
     def _stop_watching(self) -> None:
         if self.watcher is not None:
@@ -209,6 +211,7 @@ class SignFlow(QObject):
         self.watcher.changed.connect(self._tokens_changed)
         self.watcher.start()
         dialog.open()
+        self.asking.emit()
         dialog.begin()
 
     def _tokens_changed(self, found: Survey) -> None:

@@ -77,6 +77,7 @@ class WindowSigning(QObject):
                                self._window.prompter)
             self._flow = SignFlow(deps, self._window)
             self._flow.finished.connect(self._finished)
+            self._flow.asking.connect(self._window.statusBar().clearMessage)
         return self._flow
 
     def selected_ids(self) -> list[str]:
