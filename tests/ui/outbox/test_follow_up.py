@@ -130,3 +130,20 @@ def test_the_estimate_warning_says_how_old_the_figure_is(qtbot: QtBot, rig: Rig)
     check.edited()
     qtbot.waitUntil(lambda: not label.warnings, timeout=3000)
     assert label.isHidden()
+
+
+# The offscreen platform has no tray to wire to; a real desktop (with a tray) says nothing.
+@pytest.mark.qt_log_ignore(r"^QObject::connect: No such signal "
+                           r"QPlatformNativeInterface::systemTrayWindowChanged")
+def test_with_a_tray_the_notice_goes_to_the_tray(qtbot: QtBot) -> None:
+    notifier = Notifier(use_tray=True)
+    qtbot.addWidget(notifier)
+    assert notifier.tray is not None
+    opened: list[str] = []
+    notifier.activated.connect(opened.append)
+    notifier.notify([FinalNotice("id-r", "7", VoucherState.RETURNED, "Thiếu hợp đồng.")])
+    assert notifier.shown == ["Kho bạc trả lại chứng từ số 7 để bổ sung: Thiếu hợp đồng."]
+    assert notifier.isHidden()  # no in-window notice while the tray speaks
+    notifier.tray.messageClicked.emit()
+    assert opened == ["id-r"]
+    notifier.close_tray()
