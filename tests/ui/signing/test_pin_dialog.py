@@ -6,11 +6,13 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel
 from pytestqt.qtbot import QtBot
 from signing_harness import FAKE_PIN, shot, type_text
 
 from treasury_desktop.domain.roles import SignerRole
+from treasury_desktop.i18n import set_language
 from treasury_desktop.signing.errors import PinIncorrect, PinState
 from treasury_desktop.signing.fake_token import FakeToken
 from treasury_desktop.ui.signing.pin_dialog import Mode, PinDialog, PinRequest
@@ -138,3 +140,26 @@ def test_cancel_closes_without_submitting_and_clears_the_field(
     with qtbot.waitSignal(dialog.rejected):
         dialog.cancel_button.click()
     assert recorder.calls == [] and dialog.field.text() == ""
+
+
+def test_enter_in_the_field_signs_once(
+    qtbot: QtBot, make_fake: Callable[..., FakeToken], vi: None,
+) -> None:
+    recorder = Recorder()
+    dialog = open_dialog(qtbot, request_for(make_fake()), recorder)
+    qtbot.keyClick(dialog.field, Qt.Key.Key_Return)  # nothing typed: nothing sent
+    assert recorder.calls == []
+    type_text(dialog.field, FAKE_PIN)
+    qtbot.keyClick(dialog.field, Qt.Key.Key_Return)
+    qtbot.keyClick(dialog.field, Qt.Key.Key_Return)  # a second Enter while the token checks
+    assert recorder.calls == [True] and recorder.matched == [True]
+
+
+def test_the_dialog_speaks_english_too(
+    qtbot: QtBot, make_fake: Callable[..., FakeToken], vi: None,
+) -> None:
+    set_language("en")
+    dialog = open_dialog(qtbot, request_for(make_fake(tries_left=1)), Recorder())
+    assert dialog.windowTitle() == "Sign — Chief accountant"
+    assert dialog.summary.text() == "Sign 3 voucher(s), total 3.702.000 VND"
+    assert "Last try" in dialog.state_label.text()

@@ -162,12 +162,14 @@ class PinDialog(QDialog):
         self.field.setEchoMode(QLineEdit.EchoMode.Password)
         self.field.setMaxLength(64)
         self.field.setPlaceholderText(t("signing.pin.placeholder"))
+        self.field.setAccessibleName(t("signing.pin.label"))
         self.field.setContextMenuPolicy(Qt.ContextMenuPolicy.NoContextMenu)
         self.field.setInputMethodHints(
             Qt.InputMethodHint.ImhHiddenText | Qt.InputMethodHint.ImhSensitiveData
             | Qt.InputMethodHint.ImhNoPredictiveText | Qt.InputMethodHint.ImhNoAutoUppercase
         )
         self.field.textChanged.connect(self._typed)
+        self.field_label.setBuddy(self.field)
         field_row = QHBoxLayout()
         field_row.addWidget(self.field_label)
         field_row.addWidget(self.field, 1)
