@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
+
 from outbox_rig import Rig
 from pytestqt.qtbot import QtBot
 
+from treasury_desktop.i18n import Message, set_language
 from treasury_desktop.outbox.model import Connectivity, ItemState, OutboxStatus
 from treasury_desktop.outbox.port import TreasuryAuthRefused, TreasuryUnavailable
 from treasury_desktop.ui.outbox.outbox_view import OutboxView
@@ -102,3 +106,38 @@ def test_a_refused_credential_pauses_with_what_to_do(qtbot: QtBot, rig: Rig) -> 
     assert indicator.text().startswith(
         "Tạm dừng gửi: Kho bạc từ chối thông tin đăng nhập của máy này (401 Unauthorized).")
     assert "Hãy kết nối lại" in indicator.toolTip()
+
+
+def test_every_state_reads_well_in_both_languages(qtbot: QtBot, tmp_path: Path) -> None:
+    paused = Message("outbox.paused.auth", {"detail": "401 Unauthorized"})
+    states = {
+        "online": OutboxStatus(Connectivity.ONLINE, 0, 0, 0, None, None),
+        "waiting": OutboxStatus(Connectivity.ONLINE, 4, 0, 1, None, None),
+        "sending": OutboxStatus(Connectivity.SENDING, 7, 5, 0, None, None),
+        "offline": OutboxStatus(Connectivity.OFFLINE, 3, 0, 0, None, None),
+        "paused": OutboxStatus(Connectivity.PAUSED, 3, 0, 0, paused, None),
+    }
+    expected = {
+        "vi": ["Đã kết nối", "Đã kết nối · 4 chờ gửi · 1 bị từ chối", "Đang gửi 12",
+               "Mất kết nối · 3 chờ gửi",
+               "Tạm dừng gửi: Kho bạc từ chối thông tin đăng nhập của máy này"],
+        "en": ["Online", "Online · 4 waiting · 1 refused", "Sending 12", "Offline · 3 waiting",
+               "Paused: The treasury refused this desk's credential"],
+    }
+    folder = Path(os.environ.get("OUTBOX_SHOTS", tmp_path))
+    folder.mkdir(parents=True, exist_ok=True)
+    try:
+        for lang in ("vi", "en"):
+            set_language(lang)  # type: ignore[arg-type]
+            shown = []
+            for name, status in states.items():
+                indicator = OutboxIndicator()
+                qtbot.addWidget(indicator)
+                indicator.set_status(status)
+                shown.append(indicator.text())
+                indicator.resize(indicator.sizeHint())
+                assert indicator.grab().save(str(folder / f"indicator_{name}_{lang}.png"))
+            assert shown[:4] == expected[lang][:4]
+            assert shown[4].startswith(expected[lang][4])
+    finally:
+        set_language("vi")

@@ -94,6 +94,7 @@ class OutboxBridge(QObject):
         self._closed = False
         self._reading = False
         self._read_again = False
+        self._watchers = 0  # views on screen that list the rows
         self.shown_states: frozenset[ItemState] = SHOWN_BY_DEFAULT
         self.status: OutboxStatus | None = None
         self._timer = QTimer(self)
@@ -116,8 +117,8 @@ class OutboxBridge(QObject):
             self.finals.emit(tuple(notices))
 
     def _on_changed(self, change: OutboxChange) -> None:
-        self._set_status(change.status)
-        if not self._timer.isActive():
+        self._set_status(change.status)  # the indicator needs no query: the change carries it
+        if self._watchers and not self._timer.isActive():
             self._timer.start()
 
     def _set_status(self, status: OutboxStatus) -> None:
@@ -156,7 +157,18 @@ class OutboxBridge(QObject):
             self._sync.request()
 
     def _control(self, call: Callable[[], None]) -> None:
-        self._run(lambda _lane: call(), lambda _none: self.refresh())
+        self._run(lambda _lane: call(), lambda _none: self._refresh_if_watched())
+
+    def _refresh_if_watched(self) -> None:
+        if self._watchers:
+            self.refresh()
+
+    def watch(self, on: bool) -> None:
+        """A view that lists the rows came on screen (or went): only then are rows re-read
+        after changes, so a long drain does not keep the worker busy for a hidden view."""
+        self._watchers = max(0, self._watchers + (1 if on else -1))
+        if on:
+            self.refresh()
 
     # -- reads -------------------------------------------------------------------------------
 

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
-from PySide6.QtGui import QColor
+from PySide6.QtGui import QColor, QHideEvent, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -260,6 +260,16 @@ class OutboxView(QWidget):
         bridge.snapshot_ready.connect(self._show_snapshot)
 
     # -- showing -----------------------------------------------------------------------------
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802
+        if not event.spontaneous():
+            self.bridge.watch(True)
+        super().showEvent(event)
+
+    def hideEvent(self, event: QHideEvent) -> None:  # noqa: N802
+        if not event.spontaneous():
+            self.bridge.watch(False)
+        super().hideEvent(event)
 
     def _show_status(self, status: OutboxStatus) -> None:
         paused = status.paused_reason is not None

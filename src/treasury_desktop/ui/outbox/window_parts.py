@@ -54,7 +54,8 @@ class OutboxWindowParts(QObject):
 
         self.indicator = OutboxIndicator()
         self.notifier = Notifier(use_tray=use_tray)
-        window.statusBar().addWidget(self.notifier, 1)
+        # permanent widgets: a status-bar message (the demo's note) must not hide them
+        window.statusBar().addPermanentWidget(self.notifier, 1)
         window.statusBar().addPermanentWidget(self.indicator)
 
         self.panel = FollowUpPanel(self.bridge)
@@ -126,12 +127,14 @@ class OutboxWindowParts(QObject):
     def _changed(self, change: OutboxChange) -> None:
         if change.voucher_ids:
             self.panel.changed(change.voucher_ids)
-            self._list_timer.start()
+            if not self._list_timer.isActive():  # a long drain still refreshes every 1.5 s
+                self._list_timer.start()
 
     def _finals(self, notices: tuple[FinalNotice, ...]) -> None:
         self.notifier.notify(notices)
         self.panel.changed(n.voucher_id for n in notices)
-        self._list_timer.start()
+        if not self._list_timer.isActive():
+            self._list_timer.start()
 
     def _refresh_list(self) -> None:
         window = self.window
@@ -157,7 +160,6 @@ class OutboxWindowParts(QObject):
         self.dock.show()
         self.dock.raise_()
         self.view.table.setFocus()
-        self.bridge.refresh()
 
     def open_voucher(self, voucher_id: str) -> None:
         """Show a voucher in the editor (and in the list when its folder holds it)."""
