@@ -91,11 +91,11 @@ def ctx(data_dir: Path) -> Iterator[AppContext]:
     context.close()
 
 
-def _shared_signing_fixtures() -> ModuleType:
-    """tests/signing/fixtures.py under one module name, so its tokens are made once."""
-    name = "treasury_signing_fixtures"
+def load_shared(name: str, relative: str) -> ModuleType:
+    """A helper file of tests/ under ONE module name, so its session state (SoftHSM2 tokens,
+    the sandbox world) is made once per process and importable by that name in any folder."""
     if name not in sys.modules:
-        path = Path(__file__).parent / "signing" / "fixtures.py"
+        path = Path(__file__).parent / relative
         spec = importlib.util.spec_from_file_location(name, path)
         assert spec is not None and spec.loader is not None
         module = importlib.util.module_from_spec(spec)
@@ -104,9 +104,14 @@ def _shared_signing_fixtures() -> ModuleType:
     return sys.modules[name]
 
 
-_signing = _shared_signing_fixtures()
+_signing = load_shared("treasury_signing_fixtures", "signing/fixtures.py")
 softhsm = _signing.softhsm
 softhsm_module_loaded = _signing.softhsm_module_loaded
+# The sandbox test world (tests/sandbox/world.py): a real sandbox on 127.0.0.1 and a client
+# whose every exchange is checked against the OpenAPI document.
+_world = load_shared("treasury_sandbox_world", "sandbox/world.py")
+world, clock, sandbox = _world.world, _world.clock, _world.sandbox
+recorder, client = _world.recorder, _world.client
 
 
 @pytest.fixture
