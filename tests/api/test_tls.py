@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import asyncio
 import ipaddress
+import socket
+import threading
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 from cryptography import x509
@@ -16,7 +21,7 @@ from cryptography.x509.oid import NameOID
 from treasury_sandbox_world import TOKEN, UNIT
 
 from treasury_desktop.api.client import TreasuryClient
-from treasury_desktop.api.errors import ConfigError
+from treasury_desktop.api.errors import ConfigError, TransientError
 from treasury_desktop.sandbox.server import RunningSandbox, running_sandbox
 
 
@@ -138,3 +143,55 @@ def test_a_missing_bundle_is_a_config_error(tmp_path: Path) -> None:
     with pytest.raises(ConfigError) as caught:
         TreasuryClient("https://127.0.0.1:1", UNIT, TOKEN, ca_bundle=tmp_path / "nope.pem")
     assert caught.value.message.key == "api.ca_bundle"
+
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+def test_http2_is_used_where_the_server_offers_it(world: Any, pki: Pki, tmp_path: Path) -> None:
+    """uvicorn speaks HTTP/1.1 only; hypercorn offers h2 over TLS (ALPN), as a treasury's
+    front end would. The client then talks HTTP/2 over its one pooled connection."""
+    from hypercorn.asyncio import serve
+    from hypercorn.config import Config
+
+    from treasury_desktop.sandbox.app import create_app
+
+    app = create_app(world.config, tmp_path / "db.sqlite3", None, 1.0, 1, None, 0.05)
+    port = _free_port()
+    config = Config()
+    config.bind = [f"127.0.0.1:{port}"]
+    config.certfile, config.keyfile = str(pki.cert_pem), str(pki.key_pem)
+    loop = asyncio.new_event_loop()
+    stop = asyncio.Event()
+
+    def run() -> None:
+        asyncio.set_event_loop(loop)
+        loop.run_until_complete(serve(app, config, shutdown_trigger=stop.wait))  # type: ignore[arg-type]
+
+    thread = threading.Thread(target=run, name="hypercorn", daemon=True)
+    thread.start()
+    versions: list[str] = []
+    try:
+        with TreasuryClient(f"https://127.0.0.1:{port}", UNIT, TOKEN, ca_bundle=pki.ca_pem) as api:
+            # Only a test looks inside: which protocol each answer came over.
+            api._http.event_hooks["response"].append(lambda r: versions.append(r.http_version))
+            deadline = time.monotonic() + 10
+            while True:
+                try:
+                    api.health()
+                    break
+                except TransientError:
+                    if time.monotonic() > deadline:
+                        raise
+                    time.sleep(0.05)
+            assert len(api.signers()) == 2
+    finally:
+        loop.call_soon_threadsafe(stop.set)
+        thread.join(timeout=10)
+        loop.close()
+    assert versions and set(versions) == {"HTTP/2"}
