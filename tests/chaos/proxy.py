@@ -2,7 +2,7 @@
 
 This kernel has no netem (FACTS.md), so the link is simulated between two sockets on 127.0.0.1.
 Each direction is one shared link: bytes queue behind each other at ``bandwidth`` bytes/s, then
-arrive ``latency`` seconds later. A connection may be reset (RST) after a random number of bytes.
+arrive ``latency`` seconds later. A connection is reset (RST) after a random number of bytes (exponential, mean ``reset_every``).
 """
 
 from __future__ import annotations
@@ -41,8 +41,7 @@ class LinkProxy:
     upstream_port: int
     latency: float = 0.0  # seconds, each way
     bandwidth: float = 0.0  # bytes per second, each way; 0 = unlimited
-    reset_rate: float = 0.0  # share of connections reset mid-way
-    reset_bytes: tuple[int, int] = (200, 20_000)
+    reset_every: float = 0.0  # mean bytes a connection carries before a reset; 0 = never
     seed: int = 0
     upstream_host: str = "127.0.0.1"
     stats: LinkStats = field(default_factory=LinkStats)
@@ -108,8 +107,7 @@ class LinkProxy:
             self._tasks.discard(task)
             return
         await asyncio.sleep(2 * self.latency)  # the TCP handshake's round trip
-        budget = [self._rng.randint(*self.reset_bytes)
-                  if self._rng.random() < self.reset_rate else -1]
+        budget = [int(self._rng.expovariate(1 / self.reset_every)) if self.reset_every else -1]
         writers = (c_writer, u_writer)
         try:
             await asyncio.gather(

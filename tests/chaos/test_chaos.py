@@ -16,6 +16,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+import pytest
 from proxy import LinkProxy
 from signed_desk import TOKEN, UNIT, SigningKit
 from signed_vouchers import ACTOR, seed_signed
@@ -50,8 +51,8 @@ def queued_desk(db: Path, kit: SigningKit, count: int) -> list[str]:
     return ids
 
 
-def port_for(url: str) -> ClientPort:
-    return ClientPort(TreasuryClient(url, UNIT, TOKEN, timeouts=FAST))
+def port_for(url: str, batch: int = 20) -> ClientPort:
+    return ClientPort(TreasuryClient(url, UNIT, TOKEN, timeouts=FAST), batch_size=batch)
 
 
 def sync_until_final(db: Path, url: str, ids: list[str], deadline: float = 60.0) -> None:
@@ -99,14 +100,15 @@ def assert_exactly_once(sandbox: RunningSandbox, db: Path, ids: list[str]) -> No
         conn.close()
 
 
+@pytest.mark.parametrize("batch", [1, 20], ids=["put", "batch"])
 def test_300_vouchers_through_resets_throttling_and_truncated_answers(
-    kit: SigningKit, tmp_path: Path
+    kit: SigningKit, tmp_path: Path, batch: int
 ) -> None:
     db = tmp_path / "desk.sqlite3"
     ids = queued_desk(db, kit, 300)
     with running_sandbox(kit.sandbox_config(), faults=parse_faults(FAULTS), seed=11) as sandbox:
-        port = port_for(sandbox.url)
-        sender = Sender(lambda: connect(db), port, actor=ACTOR, concurrency=6,
+        port = port_for(sandbox.url, batch)
+        sender = Sender(lambda: connect(db), port, actor=ACTOR, concurrency=4,
                         backoff=Backoff(base=0.05, cap=0.5), rng=random.Random(3))
         try:
             summary = sender.run(until_empty=True)
@@ -127,11 +129,11 @@ def _delivered(db: Path) -> int:
         conn.close()
 
 
-def _outbox_run(data_dir: Path, url: str) -> subprocess.Popen[bytes]:
+def _outbox_run(data_dir: Path, url: str, batch: int = 20) -> subprocess.Popen[bytes]:
     env = {**os.environ, "TREASURY_API_TOKEN": TOKEN, "TREASURY_DESKTOP_HOME": str(data_dir)}
     return subprocess.Popen(
         [sys.executable, "-m", "treasury_desktop", "--data-dir", str(data_dir), "outbox", "run",
-         "--until-empty", "--server", url, "--backoff-cap", "0.5"],
+         "--until-empty", "--server", url, "--backoff-cap", "0.5", "--batch", str(batch)],
         env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
     )
 
@@ -141,7 +143,7 @@ def test_sender_killed_with_sigkill_during_delivery(kit: SigningKit, tmp_path: P
     data_dir.mkdir()
     db = data_dir / "treasury.sqlite3"
     ids = queued_desk(db, kit, 300)
-    faults = parse_faults("latency=100ms,reset_after_commit=0.03,status503=0.03,retry_after=1")
+    faults = parse_faults("latency=200ms,reset_after_commit=0.03,status503=0.03,retry_after=1")
     rng = random.Random(42)
     with running_sandbox(kit.sandbox_config(), faults=faults, seed=12) as sandbox:
         conn = connect(db)
@@ -151,7 +153,8 @@ def test_sender_killed_with_sigkill_during_delivery(kit: SigningKit, tmp_path: P
         while kills < 10:
             before = _delivered(db)
             assert before < 300, f"delivery ended after {kills} kills"
-            child = _outbox_run(data_dir, sandbox.url)
+            # single PUTs, then small batches: killed mid-request and mid-batch
+            child = _outbox_run(data_dir, sandbox.url, batch=1 if kills < 7 else 3)
             _wait(lambda: _delivered(db) > before or child.poll() is not None, 30)  # noqa: B023
             time.sleep(rng.uniform(0.0, 0.4))
             if child.poll() is None:
@@ -174,15 +177,18 @@ def test_sender_killed_with_sigkill_during_delivery(kit: SigningKit, tmp_path: P
         assert resent > 0, "some items were in flight when the sender was killed"
 
 
-def test_through_a_slow_lossy_link(kit: SigningKit, tmp_path: Path) -> None:
+@pytest.mark.parametrize(("batch", "reset_every"), [(1, 15_000), (8, 3_000)])
+def test_through_a_slow_lossy_link(kit: SigningKit, tmp_path: Path, batch: int,
+                                   reset_every: int) -> None:
     db = tmp_path / "desk.sqlite3"
     ids = queued_desk(db, kit, 40)
     with running_sandbox(kit.sandbox_config(), seed=13) as sandbox:
         upstream = int(sandbox.url.rsplit(":", 1)[1])
-        with LinkProxy(upstream, latency=0.3, bandwidth=32_000, reset_rate=0.15,
-                       reset_bytes=(300, 6000), seed=5) as link:
-            port = port_for(link.url)
-            sender = Sender(lambda: connect(db), port, actor=ACTOR, concurrency=8,
+        with LinkProxy(upstream, latency=0.3, bandwidth=32_000, reset_every=reset_every,
+                       seed=5) as link:
+            port = ClientPort(TreasuryClient(link.url, UNIT, TOKEN, timeouts=FAST),
+                              batch_size=batch)
+            sender = Sender(lambda: connect(db), port, actor=ACTOR, concurrency=4,
                             backoff=Backoff(base=0.1, cap=1.0), rng=random.Random(4))
             try:
                 summary = sender.run(until_empty=True)

@@ -214,3 +214,25 @@ def test_network_back_event_makes_items_due(
     sender.network_changed(online=True)
     assert sender.run(until_empty=True).count(ItemState.DELIVERED) == 1
     assert clock.now().year == 2026
+
+
+def test_batches_where_the_server_offers_them(
+    conn: sqlite3.Connection, clock: FakeClock, make_sender: MakeSender
+) -> None:
+    ids = queue(conn, clock, 23)
+    reasons = (ServerReason("total_mismatch", "total", "Tổng tiền không khớp."),)
+    batching = FakeTreasury(batch=5, refuse={ids[7]: reasons},
+                            rates={"reset_before": 0.2, "reset_after": 0.2}, seed=9)
+    summary = make_sender(batching, concurrency=2).run(until_empty=True)
+    assert len(batching.documents) == 22 and batching.conflicts == 0
+    assert summary.count(ItemState.DELIVERED) == 22 and summary.count(ItemState.REFUSED) == 1
+    assert batching.requests < batching.puts, "several documents per request"
+    assert status_of(conn, ids[7]) is VoucherState.REJECTED
+
+
+def test_a_server_without_batches_gets_single_puts(
+    conn: sqlite3.Connection, clock: FakeClock, treasury: FakeTreasury, make_sender: MakeSender
+) -> None:
+    queue(conn, clock, 5)
+    make_sender().run(until_empty=True)
+    assert treasury.requests == treasury.puts == 5

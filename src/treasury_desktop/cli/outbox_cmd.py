@@ -35,7 +35,9 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     outbox.add_argument("action", nargs="?", choices=("list", "run"), default="list")
     outbox.add_argument("--until-empty", action="store_true", help="stop when nothing is left")
     outbox.add_argument("--all", action="store_true", help="list delivered items too")
-    outbox.add_argument("--concurrency", type=int, default=6, help="requests in flight (6)")
+    outbox.add_argument("--concurrency", type=int, default=4, help="requests in flight (4)")
+    outbox.add_argument("--batch", type=int, default=20, metavar="N",
+                        help="documents per request where the server offers batches (1: never)")
     outbox.add_argument("--backoff-cap", type=float, default=300.0, help=argparse.SUPPRESS)
     _common(outbox)
     outbox.set_defaults(handler=_outbox)
@@ -54,7 +56,7 @@ def _now() -> datetime:
 
 
 def _port(args: argparse.Namespace, ctx: AppContext) -> tuple[ClientPort, str]:
-    return open_port(ctx, args.server)
+    return open_port(ctx, args.server, getattr(args, "batch", 20))
 
 
 def _submit(args: argparse.Namespace, ctx: AppContext) -> int:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import time
+from collections.abc import Sequence
 
 from treasury_desktop.api.client import TreasuryClient
 from treasury_desktop.api.errors import (
@@ -11,7 +13,7 @@ from treasury_desktop.api.errors import (
     RequestRefused,
     TransientError,
 )
-from treasury_desktop.api.models import StatusEvent
+from treasury_desktop.api.models import StatusEvent, SubmitResult
 from treasury_desktop.api.models import SubmitOutcome as ApiOutcome
 from treasury_desktop.outbox.port import (
     BudgetBalance,
@@ -51,8 +53,11 @@ class ClientPort:
     Safe from several threads: httpx's client pools connections under its own locks.
     """
 
-    def __init__(self, client: TreasuryClient) -> None:
+    def __init__(self, client: TreasuryClient, *, batch_size: int = 20) -> None:
         self.client = client
+        self._batch_size = batch_size
+        self._batch_limit: int | None = None
+        self._ask_again = 0.0
 
     def submit(
         self, unit: str, document_id: str, document: bytes, signature: bytes
@@ -68,16 +73,37 @@ class ClientPort:
             return SubmitAnswer(SubmitOutcome.INVALID, (reason,))
         except ApiError as error:
             raise translate(error) from error
-        outcome = _OUTCOMES[result.outcome]
-        if outcome is SubmitOutcome.CONFLICT:
-            reasons: tuple[ServerReason, ...] = (
-                ServerReason("conflict", "id", result.message, result.message_en),
-            )
-        else:
-            reasons = tuple(ServerReason(r.code, r.field, r.message, r.message_en)
-                            for r in result.reasons)
-        status = result.document.status.value if result.document else ""
-        return SubmitAnswer(outcome, reasons, status)
+        return _answer(result)
+
+    def batch_limit(self, unit: str) -> int:
+        """``batch_size`` when /v1/health lists ``documents-batch`` (asked once), else 0."""
+        if self._batch_limit is None and time.monotonic() >= self._ask_again:
+            if self._batch_size <= 1:
+                self._batch_limit = 0
+            else:
+                try:
+                    offered = "documents-batch" in self.client.health().capabilities
+                except ApiError:
+                    self._ask_again = time.monotonic() + 60.0  # single PUTs meanwhile
+                    return 0
+                self._batch_limit = self._batch_size if offered else 0
+        return self._batch_limit or 0
+
+    def submit_batch(
+        self, unit: str, items: Sequence[tuple[str, bytes, bytes]]
+    ) -> Sequence[SubmitAnswer]:
+        """POST documents:batch; each result read as its own PUT's."""
+        self._check_unit(unit)
+        try:
+            results = self.client.submit_batch(
+                [(json.loads(document), signature) for _, document, signature in items])
+        except RequestRefused as error:
+            self._batch_limit = 0  # the server took the endpoint away: back to single PUTs
+            raise TreasuryUnavailable(error.message.key, maybe_committed=False,
+                                      message=error.message) from error
+        except ApiError as error:
+            raise translate(error) from error
+        return [_answer(result) for result in results]
 
     def get_status(self, unit: str, document_id: str) -> DocumentState | None:
         """GET the document's status and history."""
@@ -141,3 +167,16 @@ class ClientPort:
 def _change(document_id: str, event: StatusEvent) -> StatusChange:
     return StatusChange(document_id, event.status.value, event.at.isoformat(), event.detail,
                         event.reason or "")
+
+
+def _answer(result: SubmitResult) -> SubmitAnswer:
+    outcome = _OUTCOMES[result.outcome]
+    if outcome is SubmitOutcome.CONFLICT:
+        reasons: tuple[ServerReason, ...] = (
+            ServerReason("conflict", "id", result.message, result.message_en),
+        )
+    else:
+        reasons = tuple(ServerReason(r.code, r.field, r.message, r.message_en)
+                        for r in result.reasons)
+    status = result.document.status.value if result.document else ""
+    return SubmitAnswer(outcome, reasons, status)

@@ -11,7 +11,7 @@ import hashlib
 import random
 import threading
 import time
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from treasury_desktop.outbox.port import (
@@ -43,6 +43,7 @@ class FakeTreasury:
     balances_etag: str = '"b1"'
     latency: float = 0.0
     catalogs: Mapping[tuple[str, int], Mapping[str, object]] = field(default_factory=dict)
+    batch: int = 0  # documents per batch request; 0: no batch endpoint advertised
 
     def __post_init__(self) -> None:
         self._lock = threading.Lock()
@@ -51,6 +52,7 @@ class FakeTreasury:
         self.documents: dict[tuple[str, str], str] = {}
         self.events: list[tuple[str, StatusChange]] = []
         self.puts = 0
+        self.requests = 0
         self.conflicts = 0
         self.in_flight = 0
         self.max_in_flight = 0
@@ -70,6 +72,7 @@ class FakeTreasury:
         """PUT: 201, 200 for the same bytes, 409 for other bytes, 422 for ``refuse`` ids."""
         with self._lock:
             self.puts += 1
+            self.requests += 1
             self.in_flight += 1
             self.max_in_flight = max(self.max_in_flight, self.in_flight)
         try:
@@ -149,3 +152,28 @@ class FakeTreasury:
             raise TreasuryMisconfigured(f"no catalogue {name} {year}")
         tag = f'"{body.get("version", "")}"'
         return Fetched(tag) if etag == tag else Fetched(tag, body)
+
+    def batch_limit(self, unit: str) -> int:
+        """``batch`` (0: not advertised)."""
+        return self.batch
+
+    def submit_batch(
+        self, unit: str, items: Sequence[tuple[str, bytes, bytes]]
+    ) -> Sequence[SubmitAnswer]:
+        """One request, one fault draw, each item answered as its own PUT."""
+        if not self.batch or len(items) > self.batch:
+            raise TreasuryMisconfigured("no batch endpoint")
+        with self._lock:
+            self.requests += 1
+            self.puts += len(items)
+        fault = self._fault()
+        if fault == "reset_before":
+            raise TreasuryUnavailable("connection reset", maybe_committed=False, offline=True)
+        if fault == "busy":
+            raise TreasuryUnavailable("503", retry_after=self.retry_after, maybe_committed=False)
+        if fault == "auth":
+            raise TreasuryAuthRefused("401 Unauthorized")
+        answers = [self._store(unit, doc_id, document) for doc_id, document, _ in items]
+        if fault == "reset_after":
+            raise TreasuryUnavailable("connection reset after the request", offline=True)
+        return answers

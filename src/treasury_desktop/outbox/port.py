@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Any, Protocol
+from typing import Any, Protocol, runtime_checkable
 
 from treasury_desktop.i18n import Message
 
@@ -165,4 +165,20 @@ class TreasuryPort(Protocol):
 
     def catalog(self, name: str, year: int, etag: str | None) -> Fetched:
         """A budget-code list (``body``: version and entries), or Not Modified."""
+        ...
+
+
+@runtime_checkable
+class BatchPort(Protocol):
+    """A treasury that also takes several documents in one request (``documents:batch``), used
+    only when the server advertises it. Each item's answer is what its own PUT would say."""
+
+    def batch_limit(self, unit: str) -> int:
+        """How many documents one request may carry; 0 or 1 when there is no batch endpoint."""
+        ...
+
+    def submit_batch(
+        self, unit: str, items: Sequence[tuple[str, bytes, bytes]]
+    ) -> Sequence[SubmitAnswer]:
+        """(id, signed bytes, CMS) items in one request; one answer per item, in order."""
         ...

@@ -13,7 +13,7 @@ import sqlite3
 import threading
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from treasury_desktop.i18n import Message
 from treasury_desktop.outbox import store
@@ -27,12 +27,12 @@ from treasury_desktop.outbox.model import (
     RunSummary,
 )
 from treasury_desktop.outbox.port import (
+    BatchPort,
     SubmitAnswer,
-    TreasuryAuthRefused,
-    TreasuryMisconfigured,
     TreasuryPort,
     TreasuryUnavailable,
 )
+from treasury_desktop.outbox.recording import batches, record_answer
 from treasury_desktop.outbox.timing import Backoff, Clock, SystemClock
 from treasury_desktop.store.db import transaction
 from treasury_desktop.store.records import Actor
@@ -41,6 +41,7 @@ from treasury_desktop.store.vouchers import SqliteVoucherRepository
 log = logging.getLogger(__name__)
 Observer = Callable[[OutboxChange], None]
 _Answer = SubmitAnswer | BaseException
+_Pending = dict[Future[list[_Answer]], tuple[store.Claimed, ...]]
 
 
 class Sender:
@@ -175,7 +176,7 @@ class Sender:
             with transaction(conn):
                 store.recover_in(conn, self._clock.now())
             self._recovered = True
-        pending: dict[Future[_Answer], store.Claimed] = {}
+        pending: _Pending = {}
         with ThreadPoolExecutor(self._concurrency, thread_name_prefix="outbox-send") as pool:
             while True:
                 self._wake.clear()
@@ -198,29 +199,45 @@ class Sender:
                 self._clock.wait(self._wake, timeout)
 
     def _claim(self, conn: sqlite3.Connection, pool: ThreadPoolExecutor,
-               pending: dict[Future[_Answer], store.Claimed]) -> None:
+               pending: _Pending) -> None:
         free = self._concurrency - len(pending)
         if free <= 0:
             return
-        busy = frozenset(c.voucher_id for c in pending.values())
+        per_request = self._per_request(conn)
+        busy = frozenset(c.voucher_id for items in pending.values() for c in items)
         with transaction(conn):
-            claimed = store.claim_due_in(conn, self._clock.now(), free, busy)
-        for item in claimed:
-            future = pool.submit(self._attempt, item)
+            claimed = store.claim_due_in(conn, self._clock.now(), free * per_request, busy)
+        for batch in batches(claimed, per_request):
+            future = pool.submit(self._attempt, batch)
             future.add_done_callback(lambda _f: self._wake.set())
-            pending[future] = item
-        self._in_flight = len(pending)
+            pending[future] = batch
+        self._in_flight = sum(len(items) for items in pending.values())
         if claimed:
             self._changed(tuple(c.voucher_id for c in claimed))
 
-    def _attempt(self, item: store.Claimed) -> _Answer:
-        try:
-            return self._port.submit(item.unit, item.voucher_id, item.document, item.signature)
-        except BaseException as error:  # noqa: BLE001 - every failure is recorded on the item
-            return error
+    def _per_request(self, conn: sqlite3.Connection) -> int:
+        """Documents per request: a batch only where the server offers one."""
+        if not isinstance(self._port, BatchPort):
+            return 1
+        unit = store.next_unit(conn)
+        return max(1, self._port.batch_limit(unit)) if unit else 1
 
-    def _record(self, done: list[Future[_Answer]],
-                pending: dict[Future[_Answer], store.Claimed], summary: RunSummary) -> None:
+    def _attempt(self, items: tuple[store.Claimed, ...]) -> list[_Answer]:
+        try:
+            if len(items) == 1 or not isinstance(self._port, BatchPort):
+                (item,) = items
+                return [self._port.submit(item.unit, item.voucher_id, item.document,
+                                          item.signature)]
+            answers = self._port.submit_batch(
+                items[0].unit, [(c.voucher_id, c.document, c.signature) for c in items])
+            if len(answers) != len(items):
+                raise TreasuryUnavailable("batch answered the wrong number of items")
+            return list(answers)
+        except BaseException as error:  # noqa: BLE001 - every failure is recorded on the items
+            return [error] * len(items)
+
+    def _record(self, done: list[Future[list[_Answer]]], pending: _Pending,
+                summary: RunSummary) -> None:
         if not done:
             return
         conn = self._db()
@@ -230,11 +247,12 @@ class Sender:
         was_offline = self._offline
         with transaction(conn):
             for future in done:
-                item = pending.pop(future)
-                results.append(self._record_one(conn, repo, item, future.result(), now))
+                items = pending.pop(future)
+                for item, answer in zip(items, future.result(), strict=True):
+                    results.append(self._record_one(conn, repo, item, answer, now))
             if was_offline and not self._offline:
                 store.wake_all_in(conn, now)  # the network is back: no need to wait out backoff
-        self._in_flight = len(pending)
+        self._in_flight = sum(len(items) for items in pending.values())
         summary.results.extend(results)
         self._changed(tuple(r.voucher_id for r in results))
         if self._after_delivery and any(r.state is ItemState.DELIVERED for r in results):
@@ -242,32 +260,12 @@ class Sender:
 
     def _record_one(self, conn: sqlite3.Connection, repo: SqliteVoucherRepository,
                     item: store.Claimed, answer: _Answer, now: datetime) -> AttemptResult:
-        vid = item.voucher_id
-        if isinstance(answer, SubmitAnswer):
-            self._offline = False
-            if answer.delivered:
-                store.mark_delivered_in(conn, repo, self._actor, vid, answer.outcome, now)
-                return AttemptResult(vid, ItemState.DELIVERED, answer.outcome)
-            store.mark_refused_in(conn, repo, self._actor, vid, answer.outcome, answer.reasons, now)
-            return AttemptResult(vid, ItemState.REFUSED, answer.outcome)
-        if isinstance(answer, TreasuryAuthRefused | TreasuryMisconfigured):
-            kind = "auth" if isinstance(answer, TreasuryAuthRefused) else "config"
-            reason = Message(f"outbox.paused.{kind}", {"detail": answer.described()})
-            store.set_pause_in(conn, reason, now)
-            store.release_in(conn, vid, reason, now)
-            return AttemptResult(vid, ItemState.PENDING, error=reason)
-        if isinstance(answer, TreasuryUnavailable):
-            self._offline = answer.offline
-            error = Message("outbox.retry.offline" if answer.offline else "outbox.retry.busy",
-                            {"detail": answer.described()})
-            delay = self._backoff.delay(item.attempts, self._rng, answer.retry_after)
-            maybe = answer.maybe_committed
-        else:
-            log.error("unexpected failure sending %s", vid, exc_info=answer)
-            error = Message("outbox.retry.unexpected", {"detail": repr(answer)})
-            delay, maybe = self._backoff.delay(item.attempts, self._rng), True
-        store.schedule_retry_in(conn, vid, now + timedelta(seconds=delay), error, maybe, now)
-        return AttemptResult(vid, ItemState.PENDING, error=error)
+        result, offline = record_answer(conn, repo, self._actor, item, answer, now,
+                                        lambda retry_after: self._backoff.delay(
+                                            item.attempts, self._rng, retry_after))
+        if offline is not None:
+            self._offline = offline
+        return result
 
     def _seconds_to_next(self, conn: sqlite3.Connection, ceiling: float) -> float:
         due = store.next_due(conn)
@@ -295,3 +293,4 @@ class Sender:
                 observer(change)
             except Exception:  # an observer's bug must not stop delivery
                 log.exception("outbox observer failed")
+

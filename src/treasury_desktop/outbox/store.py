@@ -183,6 +183,15 @@ def next_due(conn: sqlite3.Connection) -> datetime | None:
     return parse_iso(row[0])
 
 
+def next_unit(conn: sqlite3.Connection) -> str | None:
+    """The unit of the next due item (one desk serves one unit; this keeps batches honest)."""
+    row = conn.execute(
+        "SELECT unit FROM outbox WHERE state = ? ORDER BY next_attempt_at LIMIT 1",
+        (ItemState.PENDING.value,),
+    ).fetchone()
+    return None if row is None else str(row[0])
+
+
 def counts(conn: sqlite3.Connection) -> dict[ItemState, int]:
     """Items per state."""
     found = {state: 0 for state in ItemState}

@@ -142,7 +142,8 @@ class Delivery:
         self.lock.__exit__(None, None, None)
 
 
-def open_port(ctx: AppContext, server: str | None = None) -> tuple[ClientPort, str]:
+def open_port(ctx: AppContext, server: str | None = None,
+              batch_size: int = 20) -> tuple[ClientPort, str]:
     """A client for the desk's connection (``connect``) or ``server`` with the profile's unit;
     the credential from TREASURY_API_TOKEN or the keyring."""
     _, profile = ctx.repositories()
@@ -155,13 +156,13 @@ def open_port(ctx: AppContext, server: str | None = None) -> tuple[ClientPort, s
     token = resolve_token(KeyringCredentialStore(), saved.server, saved.unit)
     client = TreasuryClient(server or saved.server, saved.unit, token,
                             ca_bundle=saved.ca_bundle)
-    return ClientPort(client), saved.unit
+    return ClientPort(client, batch_size=batch_size), saved.unit
 
 
-def open_delivery(ctx: AppContext, *, server: str | None = None, concurrency: int = 6,
-                  sync_period: float = 300.0) -> Delivery:
+def open_delivery(ctx: AppContext, *, server: str | None = None, concurrency: int = 4,
+                  batch_size: int = 20, sync_period: float = 300.0) -> Delivery:
     """Wire the sender and the sync over one client for this data folder (not started)."""
-    port, unit = open_port(ctx, server)
+    port, unit = open_port(ctx, server, batch_size)
     sync = StatusSync(ctx.connect, port, unit, actor=ctx.actor, period=sync_period)
     sender = Sender(ctx.connect, port, actor=ctx.actor, concurrency=concurrency,
                     after_delivery=sync.request)
