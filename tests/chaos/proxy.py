@@ -2,7 +2,8 @@
 
 This kernel has no netem (FACTS.md), so the link is simulated between two sockets on 127.0.0.1.
 Each direction is one shared link: bytes queue behind each other at ``bandwidth`` bytes/s, then
-arrive ``latency`` seconds later. A connection is reset (RST) after a random number of bytes (exponential, mean ``reset_every``).
+arrive ``latency`` seconds later. A connection is reset (RST) after a random number of bytes
+(exponential, mean ``reset_every``).
 """
 
 from __future__ import annotations
