@@ -15,7 +15,7 @@ from ui_harness import Desk, open_window
 
 from treasury_desktop.api.connection import Connection, save_connection
 from treasury_desktop.api.credentials import TOKEN_ENV
-from treasury_desktop.outbox.model import Connectivity, ItemState
+from treasury_desktop.outbox.model import ItemState
 from treasury_desktop.outbox.runlock import SenderLock
 from treasury_desktop.sandbox.server import running_sandbox
 from treasury_desktop.ui.main_window import MainWindow
@@ -59,8 +59,11 @@ def test_sends_to_the_sandbox_and_follows_the_vouchers_to_paid(
             runtime = OutboxRuntime(window, use_tray=False)
             runtime_in.append((window, runtime))
             parts = runtime.parts
+            qtbot.waitUntil(lambda: runtime.delivery is not None, timeout=5000)
+            delivery = runtime.delivery
+            assert delivery is not None
             qtbot.waitUntil(lambda: all(i.state is ItemState.DELIVERED
-                                        for i in runtime.sender.snapshot()), timeout=15000)
+                                        for i in delivery.sender.snapshot()), timeout=15000)
             qtbot.waitUntil(lambda: parts.indicator.text() == "Đã kết nối", timeout=5000)
 
             def all_paid() -> bool:
@@ -75,33 +78,47 @@ def test_sends_to_the_sandbox_and_follows_the_vouchers_to_paid(
     assert len(ids) == 3
 
 
-def test_a_desk_not_yet_connected_pauses_with_what_to_do(
-    qtbot: QtBot, desk: Desk, monkeypatch: pytest.MonkeyPatch,
+def test_a_desk_not_yet_connected_says_so_and_send_now_connects(
+    qtbot: QtBot, desk: Desk, kit: SigningKit, monkeypatch: pytest.MonkeyPatch,
     runtime_in: list[tuple[MainWindow, OutboxRuntime]],
 ) -> None:
     monkeypatch.delenv(TOKEN_ENV, raising=False)
-    queue(desk, 1)
+    (voucher,) = queue(desk, 1, kit)
     with open_window(qtbot, desk) as window:
         runtime = OutboxRuntime(window, use_tray=False)
         runtime_in.append((window, runtime))
         indicator = runtime.parts.indicator
-        qtbot.waitUntil(lambda: indicator.status is not None
-                        and indicator.status.connectivity is Connectivity.PAUSED, timeout=5000)
-        assert indicator.text().startswith("Tạm dừng gửi: Cấu hình kết nối Kho bạc chưa đúng")
+        qtbot.waitUntil(lambda: indicator.text() == "Chưa kết nối Kho bạc · 1 chờ gửi",
+                        timeout=5000)
         assert "treasury-desktop connect" in indicator.toolTip()
-        runtime.close()
-        runtime_in.clear()
+        assert "Gửi ngay" in indicator.toolTip()
+        with running_sandbox(kit.sandbox_config(step_seconds=3600)) as sandbox:
+            save_connection(desk.profile, Connection(sandbox.url, UNIT))  # `connect` was run
+            monkeypatch.setenv(TOKEN_ENV, TOKEN)
+            runtime.parts.actions["send_now"].trigger()  # Send now: try again
+            qtbot.waitUntil(lambda: runtime.delivery is not None, timeout=5000)
+            qtbot.waitUntil(lambda: indicator.text() == "Đã kết nối", timeout=10000)
+            assert runtime.delivery is not None
+            (item,) = runtime.delivery.sender.snapshot()
+            assert item.voucher_id == voucher and item.state is ItemState.DELIVERED
+            runtime.close()
+            runtime_in.clear()
 
 
 def test_a_folder_another_sender_holds_is_only_watched(
-    qtbot: QtBot, desk: Desk, runtime_in: list[tuple[MainWindow, OutboxRuntime]],
+    qtbot: QtBot, desk: Desk, monkeypatch: pytest.MonkeyPatch,
+    runtime_in: list[tuple[MainWindow, OutboxRuntime]],
 ) -> None:
+    monkeypatch.setenv(TOKEN_ENV, TOKEN)
+    save_connection(desk.profile, Connection("http://127.0.0.1:9", UNIT))
     queue(desk, 2)
     with SenderLock(desk.ctx.data_dir), open_window(qtbot, desk) as window:
         runtime = OutboxRuntime(window, use_tray=False)
         runtime_in.append((window, runtime))
         indicator = runtime.parts.indicator
-        qtbot.waitUntil(lambda: indicator.text() == "Đã kết nối · 2 chờ gửi", timeout=5000)
-        assert runtime.lock is None and runtime.sync is None
+        qtbot.waitUntil(lambda: indicator.text() == "Nơi khác đang gửi · 2 chờ gửi",
+                        timeout=5000)
+        assert "Một cửa sổ hoặc lệnh khác đang gửi" in indicator.toolTip()
+        assert runtime.delivery is None
         runtime.close()
         runtime_in.clear()

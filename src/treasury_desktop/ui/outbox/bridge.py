@@ -80,6 +80,8 @@ class OutboxBridge(QObject):
     status_changed = Signal(object)  # OutboxStatus
     snapshot_ready = Signal(object)  # OutboxSnapshot
     finals = Signal(object)  # tuple[FinalNotice, ...]
+    detached_changed = Signal()  # ``detached`` was set or cleared
+    reconnect_requested = Signal()  # Send now while detached: try to connect again
 
     def __init__(
         self, sender: Sender, session: Session, *, sync: StatusSync | None = None,
@@ -97,14 +99,36 @@ class OutboxBridge(QObject):
         self._watchers = 0  # views on screen that list the rows
         self.shown_states: frozenset[ItemState] = SHOWN_BY_DEFAULT
         self.status: OutboxStatus | None = None
+        # Why this window does not send (not connected, another sender holds the folder), as
+        # (short words for the indicator, the full reason); None while it sends.
+        self.detached: tuple[str, Message] | None = None
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.setInterval(REFRESH_MS)
         self._timer.timeout.connect(self.refresh)
         self.changed.connect(self._on_changed)
         self._unsubscribe = sender.subscribe(self._from_sender)
-        if sync is not None:
-            sync.on_final(self._from_sync)
+        self._sync_listened: set[int] = set()
+        self._listen(sync)
+
+    def attach(self, sender: Sender, sync: StatusSync | None = None) -> None:
+        """Follow another sender (the real one, once the connection is open)."""
+        self._unsubscribe()
+        self._sender = sender
+        self._sync = sync
+        self._unsubscribe = sender.subscribe(self._from_sender)
+        self._listen(sync)
+        self.refresh()
+
+    def _listen(self, sync: StatusSync | None) -> None:
+        if sync is not None and id(sync) not in self._sync_listened:
+            self._sync_listened.add(id(sync))
+            sync.on_final(lambda notices: self._from_sync(sync, notices))
+
+    def set_detached(self, detached: tuple[str, Message] | None) -> None:
+        """Say why this window does not send (or that it sends again: None)."""
+        self.detached = detached
+        self.detached_changed.emit()
 
     # -- from the core's threads -------------------------------------------------------------
 
@@ -112,8 +136,8 @@ class OutboxBridge(QObject):
         if not self._closed:
             self.changed.emit(change)  # queued to the GUI thread
 
-    def _from_sync(self, notices: tuple[FinalNotice, ...]) -> None:
-        if not self._closed:
+    def _from_sync(self, sync: StatusSync, notices: tuple[FinalNotice, ...]) -> None:
+        if not self._closed and sync is self._sync:
             self.finals.emit(tuple(notices))
 
     def _on_changed(self, change: OutboxChange) -> None:
@@ -128,7 +152,11 @@ class OutboxBridge(QObject):
     # -- controls (GUI thread; the work runs on the worker) ----------------------------------
 
     def send_now(self) -> None:
-        """Send now: every waiting voucher is due at once, and a pause is lifted."""
+        """Send now: every waiting voucher is due at once, and a pause is lifted (while
+        detached: try to connect again)."""
+        if self.detached is not None:
+            self.reconnect_requested.emit()
+            return
         self._control(self._sender.send_now)
 
     def pause(self, reason: Message | None = None) -> None:
@@ -159,6 +187,10 @@ class OutboxBridge(QObject):
     def _control(self, call: Callable[[], None]) -> None:
         self._run(lambda _lane: call(), lambda _none: self._refresh_if_watched())
 
+    def run(self, job: Callable[[Lane], T], on_value: Callable[[T], None]) -> None:
+        """Any other outbox job on the worker (unless closed)."""
+        self._run(job, on_value)
+
     def _refresh_if_watched(self) -> None:
         if self._watchers:
             self.refresh()
@@ -187,7 +219,7 @@ class OutboxBridge(QObject):
         states = self.shown_states
         sender = self._sender
 
-        def job(_lane: Lane) -> OutboxSnapshot:
+        def job(_lane: Lane) -> OutboxSnapshot:  # the sender read when asked
             return OutboxSnapshot(tuple(sender.snapshot(states)), sender.status())
 
         self._run(job, self._snapshot_read)

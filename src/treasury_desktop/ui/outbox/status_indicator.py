@@ -6,7 +6,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QMouseEvent
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QWidget
 
-from treasury_desktop.i18n import text
+from treasury_desktop.i18n import Message, text
 from treasury_desktop.outbox.model import Connectivity, OutboxStatus
 
 COLOURS: dict[Connectivity, str] = {
@@ -16,6 +16,7 @@ COLOURS: dict[Connectivity, str] = {
     Connectivity.PAUSED: "#9a6700",
 }
 REFUSED_COLOUR = "#b42318"
+DETACHED_COLOUR = "#8a8a85"
 MAX_TEXT_PX = 420  # a long pause reason is cut here; the tooltip holds all of it
 
 
@@ -59,6 +60,7 @@ class OutboxIndicator(QWidget):
         layout.addWidget(self.label)
         layout.addWidget(self.refused)
         self.status: OutboxStatus | None = None
+        self.detached: tuple[str, Message] | None = None
         self.full_text = ""
         self.set_unknown()
 
@@ -68,18 +70,43 @@ class OutboxIndicator(QWidget):
         self.label.setText(text("outbox_ui.title"))
         self.setToolTip(text("outbox_ui.indicator.hint"))
 
+    def set_detached(self, detached: tuple[str, Message] | None) -> None:
+        """This window does not send: (short words, full reason); None when it sends again."""
+        self.detached = detached
+        if self.status is not None:
+            self.set_status(self.status)
+        elif detached is not None:
+            self._paint(DETACHED_COLOUR)
+            self._show_words(detached[0])
+            self.setToolTip(self._detached_tip(detached[1]))
+
     def set_status(self, status: OutboxStatus) -> None:
         """Show ``status`` (called on the GUI thread, from the bridge's signal)."""
         self.status = status
-        self.full_text = indicator_text(status)
-        metrics = self.label.fontMetrics()
-        self.label.setText(
-            metrics.elidedText(self.full_text, Qt.TextElideMode.ElideRight, MAX_TEXT_PX))
-        self._paint(COLOURS[status.connectivity])
+        if self.detached is not None:
+            words, reason = self.detached
+            if status.pending:
+                words += " · " + text("outbox_ui.summary.waiting", count=status.pending)
+            self._show_words(words)
+            self._paint(DETACHED_COLOUR)
+            tip = self._detached_tip(reason)
+        else:
+            self._show_words(indicator_text(status))
+            self._paint(COLOURS[status.connectivity])
+            tip = f"{status.message().render()}\n{text('outbox_ui.indicator.hint')}"
         if status.refused:
             self.refused.setText("· " + text("outbox_ui.indicator.refused", count=status.refused))
         self.refused.setVisible(bool(status.refused))
-        self.setToolTip(f"{status.message().render()}\n{text('outbox_ui.indicator.hint')}")
+        self.setToolTip(tip)
+
+    def _show_words(self, words: str) -> None:
+        self.full_text = words
+        metrics = self.label.fontMetrics()
+        self.label.setText(metrics.elidedText(words, Qt.TextElideMode.ElideRight, MAX_TEXT_PX))
+
+    @staticmethod
+    def _detached_tip(reason: Message) -> str:
+        return f"{reason.render()}\n{text('outbox_ui.indicator.retry_hint')}"
 
     def text(self) -> str:
         """All the words shown (unelided), for tests and screen readers."""

@@ -72,6 +72,8 @@ class OutboxWindowParts(QObject):
         self._list_timer.timeout.connect(self._refresh_list)
 
         self.bridge.status_changed.connect(self._status)
+        self.bridge.detached_changed.connect(
+            lambda: self.indicator.set_detached(self.bridge.detached))
         self.bridge.changed.connect(self._changed)
         self.bridge.finals.connect(self._finals)
         self.indicator.clicked.connect(self.show_outbox)
