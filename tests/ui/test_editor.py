@@ -242,3 +242,24 @@ def test_cash_payee_fields(qtbot: QtBot, desk: Desk) -> None:
         current = editor.voucher()
         assert current is not None and current.payee.account == ""  # hidden fields are not kept
         settle(qtbot, window)
+
+
+def test_switching_to_a_form_without_lines(qtbot: QtBot, desk: Desk) -> None:
+    v = desk.add(voucher(1))
+    with open_window(qtbot, desk) as window:
+        open_voucher(qtbot, window, v.id)
+        editor = window.editor
+        index = editor.form_choice.findData("C4-02a/KB")
+        editor.form_choice.setCurrentIndex(index)
+        assert editor.spec.code == "C4-02a/KB"
+        assert "lines" not in editor.tab_fields()
+        amount = editor.widget("amount")
+        assert isinstance(amount, QLineEdit)
+        amount.setFocus()
+        qtbot.keyClicks(amount, "1500000")
+        qtbot.keyClick(amount, Qt.Key.Key_Tab)
+        assert amount.text() == "1.500.000"
+        settle(qtbot, window)
+        stored = desk.repo.get(v.id)
+        assert stored is not None
+        assert stored.voucher.form == "C4-02a/KB" and stored.voucher.amount == 1_500_000

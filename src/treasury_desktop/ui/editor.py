@@ -219,6 +219,8 @@ class VoucherEditor(QWidget):
         voucher = apply_fields(self._base.with_changes(form=self._spec.code), values)
         if "lines" in self._widgets:
             voucher = voucher.with_changes(lines=self.grid().lines())
+        elif not self._spec.has_budget_lines:
+            voucher = voucher.with_changes(lines=())  # a form without lines keeps none
         if isinstance(amount := self._widgets.get("amount"), MoneyLine):
             voucher = voucher.with_changes(amount=amount.amount())
         return voucher

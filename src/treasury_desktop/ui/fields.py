@@ -36,6 +36,8 @@ class FieldBox(QWidget):
         self.label = QLabel(label)
         self.label.setBuddy(editor)
         self.label.setVisible(bool(label))
+        if label:  # screen readers say the printed label
+            editor.setAccessibleName(label)
         self.hint = ElidedLabel()
         self.hint.setObjectName("fieldHint")
         self.note = QLabel()
