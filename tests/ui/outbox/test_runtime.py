@@ -3,24 +3,31 @@ a desk that is not connected yet, and a data folder another sender already holds
 
 from __future__ import annotations
 
+import random
 import sys
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from outbox_rig import ACTOR, seed_signed
+from outbox_rig import ACTOR, ScriptedTreasury, seed_signed
+from PySide6.QtNetwork import QNetworkInformation
 from pytestqt.qtbot import QtBot
 from ui_harness import Desk, open_window
 
 from treasury_desktop.api.connection import Connection, save_connection
 from treasury_desktop.api.credentials import TOKEN_ENV
+from treasury_desktop.context import AppContext
 from treasury_desktop.outbox.model import ItemState
+from treasury_desktop.outbox.port import TreasuryUnavailable
 from treasury_desktop.outbox.runlock import SenderLock
+from treasury_desktop.outbox.sender import Sender
+from treasury_desktop.outbox.timing import Backoff
 from treasury_desktop.sandbox.server import running_sandbox
+from treasury_desktop.sync.service import StatusSync
 from treasury_desktop.ui.main_window import MainWindow
 from treasury_desktop.ui.outbox.runtime import OutboxRuntime
-from treasury_desktop.usecases.submit import SubmitService
+from treasury_desktop.usecases.submit import Delivery, SubmitService
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "chaos"))
 
@@ -122,3 +129,39 @@ def test_a_folder_another_sender_holds_is_only_watched(
         assert runtime.delivery is None
         runtime.close()
         runtime_in.clear()
+
+
+class ClosableTreasury(ScriptedTreasury):
+    """The scripted fake as the delivery's client (which is closed with it)."""
+
+    def close(self) -> None:
+        self.closed = True
+
+
+def test_the_network_coming_back_wakes_the_sender(
+    qtbot: QtBot, desk: Desk, runtime_in: list[tuple[MainWindow, OutboxRuntime]],
+) -> None:
+    treasury = ClosableTreasury()
+
+    def fake_delivery(ctx: AppContext) -> Delivery:
+        sender = Sender(ctx.connect, treasury, actor=ACTOR, rng=random.Random(7),
+                        backoff=Backoff(base=3600.0, cap=3600.0))
+        sync = StatusSync(ctx.connect, treasury, UNIT, actor=ACTOR, period=3600)
+        return Delivery(sender, sync, treasury, SenderLock(ctx.data_dir))  # type: ignore[arg-type]
+
+    (voucher,) = queue(desk, 1)
+    treasury.failing[voucher] = TreasuryUnavailable("network unreachable", offline=True)
+    with open_window(qtbot, desk) as window:
+        runtime = OutboxRuntime(window, use_tray=False, open_delivery=fake_delivery)
+        runtime_in.append((window, runtime))
+        indicator = runtime.parts.indicator
+        qtbot.waitUntil(lambda: indicator.text() == "Mất kết nối · 1 chờ gửi", timeout=5000)
+        del treasury.failing[voucher]  # the cable is back; the backoff still has up to an hour
+        runtime.network_reachability(QNetworkInformation.Reachability.Online)
+        qtbot.waitUntil(lambda: indicator.text() == "Đã kết nối", timeout=5000)
+        assert runtime.delivery is not None
+        (item,) = runtime.delivery.sender.snapshot()
+        assert item.state is ItemState.DELIVERED and item.attempts == 2
+        runtime.close()
+        runtime_in.clear()
+    assert treasury.closed

@@ -8,7 +8,7 @@ from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from outbox_rig import Rig
+from outbox_rig import Rig, seed_signed
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QFont
 from PySide6.QtWidgets import QApplication, QWidget
@@ -74,7 +74,7 @@ def test_the_window_gets_the_indicator_the_dock_and_the_actions(
                      for a in window.findChildren(QAction) if a.objectName().startswith(
                          "action_outbox")}
         assert shortcuts == {"action_outbox_send_now": "F9", "action_outbox_pause": "Shift+F9",
-                             "action_outbox_show": "Ctrl+7"}
+                             "action_outbox_show": "Ctrl+7", "action_outbox_queue": "Ctrl+Return"}
         assert parts.actions["send_now"].text() == "Gửi ngay"
         assert parts.dock.isHidden()
         qtbot.keyClick(window, Qt.Key.Key_7, Qt.KeyboardModifier.ControlModifier)
@@ -165,3 +165,31 @@ def test_a_draft_over_the_estimate_is_warned_under_the_editor(
         assert "vượt dự toán còn lại 1.000.000 đồng" in label.text()
         settle(qtbot, window)
         shoot(window, "window_estimate_warning", tmp_path)
+
+
+def test_send_to_the_treasury_queues_the_voucher_shown_and_sends_it(
+    qtbot: QtBot, rig: Rig
+) -> None:
+    (signed,) = seed_signed(rig.conn, 1, start=5)
+    rig.start()
+    with window_with_outbox(qtbot, rig) as (window, parts):
+        open_voucher(qtbot, window, signed)
+        queue = parts.actions["queue"]
+        assert queue.isEnabled() and queue.text() == "Gửi Kho bạc"
+        qtbot.keyClick(window, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+        qtbot.waitUntil(lambda: rig.treasury.puts == 1, timeout=5000)
+        qtbot.waitUntil(lambda: window.editing.status in (VoucherState.QUEUED, VoucherState.SENT)
+                        and window.editor.read_only, timeout=5000)
+        assert not queue.isEnabled()
+        qtbot.waitUntil(lambda: rig.item(signed).state is ItemState.DELIVERED)
+        settle(qtbot, window)
+
+
+def test_a_voucher_not_signed_by_both_is_not_queued(qtbot: QtBot, rig: Rig) -> None:
+    draft = rig.desk.add(voucher(8))
+    with window_with_outbox(qtbot, rig) as (window, parts):
+        open_voucher(qtbot, window, draft.id)
+        assert not parts.actions["queue"].isEnabled()
+        parts.queue_shown()  # even if asked: nothing happens
+        settle(qtbot, window)
+        assert rig.sender.snapshot() == []

@@ -9,7 +9,7 @@ background worker (:class:`Session`), so the GUI thread never waits on SQLite or
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TypeVar
@@ -26,6 +26,7 @@ from treasury_desktop.sync.feed import FinalNotice
 from treasury_desktop.sync.service import StatusSync
 from treasury_desktop.sync.timeline import TimelineEvent
 from treasury_desktop.ui.session import Lane, Session
+from treasury_desktop.usecases.submit import QueueResult, SubmitService
 from treasury_desktop.usecases.sync_status import CopiedDraft, StatusService
 
 T = TypeVar("T")
@@ -191,6 +192,23 @@ class OutboxBridge(QObject):
         """Any other outbox job on the worker (unless closed)."""
         self._run(job, on_value)
 
+    def queue(self, voucher_ids: Sequence[str],
+              on_value: Callable[[list[QueueResult]], None]) -> None:
+        """Put fully signed vouchers into the outbox (worker), then hurry the sender unless
+        the outbox is paused: a pause the accountant chose stays until they lift it."""
+        sender, ids = self._sender, tuple(voucher_ids)
+
+        def wake() -> None:
+            if sender.status().paused_reason is None:
+                sender.send_now()
+
+        def job(_lane: Lane) -> list[QueueResult]:
+            submit = SubmitService(self._connection(), self._session.ctx.actor, self._now,
+                                   on_queued=wake)
+            return submit.queue(ids)
+
+        self._run(job, on_value)
+
     def _refresh_if_watched(self) -> None:
         if self._watchers:
             self.refresh()
@@ -251,10 +269,14 @@ class OutboxBridge(QObject):
         """Whether ``voucher`` exceeds the remaining estimate the desk knows (worker)."""
         self._run(lambda lane: self._service(lane).over_estimate(voucher), on_value)
 
-    def _service(self, lane: Lane) -> StatusService:
-        if self._conn is None:
+    def _connection(self) -> sqlite3.Connection:
+        if self._conn is None:  # on the worker thread, which alone uses it
             self._conn = self._session.ctx.connect()  # closed with the context
-        return StatusService(self._conn, lane.drafting, BalanceBook(self._conn, self._now))
+        return self._conn
+
+    def _service(self, lane: Lane) -> StatusService:
+        conn = self._connection()
+        return StatusService(conn, lane.drafting, BalanceBook(conn, self._now))
 
     def _run(self, job: Callable[[Lane], T], on_value: Callable[[T], None]) -> None:
         if not self._closed:

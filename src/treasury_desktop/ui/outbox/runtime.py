@@ -13,6 +13,8 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 
+from PySide6.QtNetwork import QNetworkInformation
+
 from treasury_desktop.context import AppContext
 from treasury_desktop.i18n import ExpectedError, text
 from treasury_desktop.outbox.sender import Sender
@@ -45,8 +47,27 @@ class OutboxRuntime:
                               actor=self._ctx.actor)
         self.parts = OutboxWindowParts(window, self.watcher, use_tray=use_tray)
         self.parts.bridge.reconnect_requested.connect(self.connect)
+        self._network: QNetworkInformation | None = None
         if send:
             self.connect()
+            self._watch_network()
+
+    def _watch_network(self) -> None:
+        # The operating system's word that the network is back wakes the outbox at once,
+        # instead of waiting out the backoff (NetworkManager, glib, Windows: Qt picks).
+        if QNetworkInformation.loadBackendByFeatures(QNetworkInformation.Feature.Reachability):
+            self._network = QNetworkInformation.instance()
+            if self._network is not None:
+                self._network.reachabilityChanged.connect(self.network_reachability)
+
+    def network_reachability(self, reachability: QNetworkInformation.Reachability) -> None:
+        """The network came back (or went): wake the sender, or try to connect again."""
+        if reachability is not QNetworkInformation.Reachability.Online:
+            return
+        if self.delivery is None:
+            self.connect()
+        else:
+            self.parts.bridge.network_changed(True)
 
     def connect(self) -> None:
         """Open the delivery on the worker (profile, keyring), then start it here."""
@@ -82,6 +103,9 @@ class OutboxRuntime:
 
     def close(self) -> None:
         """Stop listening, stop the threads, release the data folder."""
+        if self._network is not None:
+            self._network.reachabilityChanged.disconnect(self.network_reachability)
+            self._network = None
         self.parts.close()
         if self.delivery is not None:
             self.delivery.close()

@@ -26,8 +26,9 @@ from treasury_desktop.ui.outbox.follow_up import FollowUpPanel
 from treasury_desktop.ui.outbox.notifier import Notifier
 from treasury_desktop.ui.outbox.outbox_view import OutboxView
 from treasury_desktop.ui.outbox.status_indicator import OutboxIndicator
+from treasury_desktop.usecases.submit import QueueOutcome, QueueResult
 
-SHORTCUTS = {"send_now": "F9", "pause": "Shift+F9", "show": "Ctrl+7"}
+SHORTCUTS = {"queue": "Ctrl+Return", "show": "Ctrl+7", "send_now": "F9", "pause": "Shift+F9"}
 LIST_REFRESH_MS = 1500  # statuses moved: the list and the counts follow, not at every commit
 _DRAFTING = frozenset({VoucherState.DRAFT, VoucherState.SIGNED_CHIEF,
                        VoucherState.SIGNED_HOLDER})
@@ -92,8 +93,8 @@ class OutboxWindowParts(QObject):
         toolbar = window.findChild(QToolBar, "mainToolbar")
         made: dict[str, QAction] = {}
         handlers: dict[str, Callable[[], None]] = {
-            "show": self.show_outbox, "send_now": self.bridge.send_now,
-            "pause": self.bridge.toggle_pause}
+            "queue": self.queue_shown, "show": self.show_outbox,
+            "send_now": self.bridge.send_now, "pause": self.bridge.toggle_pause}
         for key, handler in handlers.items():
             action = QAction(text(f"outbox_ui.{key}" if key != "show" else "outbox_ui.title"),
                              window)
@@ -107,10 +108,11 @@ class OutboxWindowParts(QObject):
             action.setToolTip(f"{action.text()} ({shown})")
             window.addAction(action)
             menu.addAction(action)
-            if toolbar is not None and key != "show":
+            if toolbar is not None and key in ("queue", "send_now", "pause"):
                 # like the window's own toolbar: the name with its shortcut, learnt by sight
                 action.setIconText(f"{action.text()}  {shown}")
                 toolbar.addAction(action)
+        made["queue"].setEnabled(False)
         return made
 
     # -- reacting ----------------------------------------------------------------------------
@@ -145,6 +147,7 @@ class OutboxWindowParts(QObject):
 
     def _opened(self, voucher_id: str) -> None:
         status = self.window.editing.status
+        self.actions["queue"].setEnabled(status is VoucherState.SIGNED_HOLDER)
         self.panel.show_voucher(voucher_id, status)
         note = self.notes.get(voucher_id)
         if note and status in (None, *_DRAFTING):
@@ -167,6 +170,26 @@ class OutboxWindowParts(QObject):
         """Show a voucher in the editor (and in the list when its folder holds it)."""
         self.window.editing.open(voucher_id)
         self.window.list_pane.select(voucher_id)
+
+    def queue_shown(self) -> None:
+        """Gửi Kho bạc: put the voucher shown (signed by both) into the outbox."""
+        editing = self.window.editing
+        voucher_id = editing.voucher_id
+        if voucher_id is None or editing.status is not VoucherState.SIGNED_HOLDER:
+            return
+        editing.flush()
+        self.bridge.queue([voucher_id], self._queued)
+
+    def _queued(self, results: list[QueueResult]) -> None:
+        window = self.window
+        for result in results:
+            if result.outcome is QueueOutcome.QUEUED:
+                window.statusBar().showMessage(text("outbox_ui.queued"), 8000)
+            elif not result.ok:
+                window.prompter.inform(text("outbox_ui.queue_failed"), result.message.render())
+            if result.voucher_id == window.editing.voucher_id:
+                window.editing.open(result.voucher_id, force=True)  # now read-only, followed
+        self._refresh_list()
 
     def _copied(self, copy: RefusedCopy) -> None:
         self.notes[copy.draft_id] = copy.note()
