@@ -18,7 +18,7 @@ from treasury_desktop.outbox.store import mark_delivered_in
 from treasury_desktop.outbox.timing import iso
 from treasury_desktop.store.records import Actor
 from treasury_desktop.store.vouchers import SqliteVoucherRepository
-from treasury_desktop.sync.timeline import EventSource, add_event
+from treasury_desktop.sync.timeline import EventSource
 
 
 @dataclass(frozen=True)
@@ -73,11 +73,17 @@ def apply_page_in(
     repo = SqliteVoucherRepository(conn)
     applied = unknown = 0
     seen: dict[str, _Voucher | None] = dict.fromkeys(c.document_id for c in page.changes)
+    known: set[tuple[str, str, str, str]] = set()  # treasury events already on timelines
     for chunk in _chunks(list(seen), 500):
         marks = ",".join("?" * len(chunk))
         for row in conn.execute(
                 f"SELECT id, status, number FROM vouchers WHERE id IN ({marks})", chunk):
             seen[row[0]] = _Voucher(VoucherState(row[1]), row[2])
+        known.update((r[0], r[1], r[2], r[3]) for r in conn.execute(
+            "SELECT voucher_id, status, at, detail FROM status_events"
+            f" WHERE source = ? AND voucher_id IN ({marks})",
+            (EventSource.TREASURY.value, *chunk)))
+    events: list[tuple[str, str, str, str, str, str]] = []
     for change in page.changes:
         vid = change.document_id
         voucher = seen[vid]
@@ -89,9 +95,11 @@ def apply_page_in(
             # also puts "sent" before the treasury's steps on the timeline.
             mark_delivered_in(conn, repo, actor, vid, SubmitOutcome.REPLAYED, now)
             voucher.status = VoucherState.SENT
-        if not add_event(conn, vid, change.status, change.at, detail=change.detail,
-                         reason=change.reason, source=EventSource.TREASURY):
-            continue  # seen before
+        key = (vid, change.status, change.at, change.detail)
+        if key in known:
+            continue  # seen before: applying a page twice changes nothing
+        known.add(key)
+        events.append((*key, change.reason, EventSource.TREASURY.value))
         applied += 1
         try:
             target = VoucherState(change.status)
@@ -100,6 +108,9 @@ def apply_page_in(
         current = voucher.moved_to or voucher.status
         if target is not current and can_move(current, target):
             voucher.moved_to, voucher.reason = target, change.reason
+    conn.executemany(
+        "INSERT OR IGNORE INTO status_events (voucher_id, status, at, detail, reason, source)"
+        " VALUES (?,?,?,?,?,?)", events)
     finals: list[FinalNotice] = []
     moved = 0
     for vid, voucher in seen.items():
