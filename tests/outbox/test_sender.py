@@ -6,6 +6,7 @@ import json
 import sqlite3
 import threading
 from collections.abc import Callable
+from datetime import timedelta
 
 from signed_vouchers import ACTOR, seed_signed
 
@@ -236,3 +237,16 @@ def test_a_server_without_batches_gets_single_puts(
     queue(conn, clock, 5)
     make_sender().run(until_empty=True)
     assert treasury.requests == treasury.puts == 5
+
+
+def test_a_deadline_ends_the_run_and_keeps_the_rest_queued(
+    conn: sqlite3.Connection, clock: FakeClock, make_sender: MakeSender
+) -> None:
+    queue(conn, clock, 2)
+    down = FakeTreasury(rates={"reset_before": 1.0})
+    summary = make_sender(down).run(until_empty=True,
+                                    stop_at=clock.now() + timedelta(seconds=600))
+    assert summary.timed_out and summary.count(ItemState.DELIVERED) == 0
+    assert store.counts(conn)[ItemState.PENDING] == 2
+    assert all(i.last_error is not None and i.last_error.key == "outbox.retry.offline"
+               for i in store.items(conn))

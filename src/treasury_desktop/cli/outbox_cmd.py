@@ -9,7 +9,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from treasury_desktop.context import AppContext
@@ -35,6 +35,8 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     outbox.add_argument("action", nargs="?", choices=("list", "run"), default="list")
     outbox.add_argument("--until-empty", action="store_true", help="stop when nothing is left")
     outbox.add_argument("--all", action="store_true", help="list delivered items too")
+    outbox.add_argument("--timeout", type=float, metavar="SECONDS",
+                        help="stop trying after this long; what is left stays queued")
     outbox.add_argument("--concurrency", type=int, default=4, help="requests in flight (4)")
     outbox.add_argument("--batch", type=int, default=20, metavar="N",
                         help="documents per request where the server offers batches (1: never)")
@@ -105,8 +107,12 @@ def _run(args: argparse.Namespace, ctx: AppContext) -> int:
     try:
         with SenderLock(ctx.data_dir):
             sender.send_now()  # an explicit run lifts a pause and hurries waiting items
-            summary = sender.run(until_empty=args.until_empty)
+            stop_at = _now() + timedelta(seconds=args.timeout) if args.timeout else None
+            summary = sender.run(until_empty=args.until_empty, stop_at=stop_at)
             synced = sync.pull()
+            left = sender.status()
+    except KeyboardInterrupt:  # Ctrl-C: the items stay queued, nothing is lost
+        return 130
     finally:
         sender.close()
         sync.close()
@@ -121,6 +127,9 @@ def _run(args: argparse.Namespace, ctx: AppContext) -> int:
                    refused=counts["refused"], retried=counts["pending"], synced=synced.applied))
     if summary.paused_reason is not None:
         print(summary.paused_reason.render(args.lang), file=sys.stderr)
+        return 1
+    if summary.timed_out and not left.empty:
+        print(left.message().render(args.lang), file=sys.stderr)
         return 1
     return 0
 

@@ -111,6 +111,7 @@ class RunSummary:
 
     results: list[AttemptResult] = field(default_factory=list)
     paused_reason: Message | None = None
+    timed_out: bool = False
 
     def count(self, state: ItemState) -> int:
         """Attempts that ended in ``state``."""

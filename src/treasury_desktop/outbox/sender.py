@@ -155,6 +155,7 @@ class Sender:
         with self._conns_lock:
             while self._conns:
                 self._conns.pop().close()
+            self._local = threading.local()
 
     def _run_forever(self) -> None:
         while not self._stop.is_set():
@@ -167,9 +168,9 @@ class Sender:
 
     # -- the engine ----------------------------------------------------------------------------
 
-    def run(self, *, until_empty: bool = False) -> RunSummary:
+    def run(self, *, until_empty: bool = False, stop_at: datetime | None = None) -> RunSummary:
         """Deliver until stopped, or until nothing is left to send (``until_empty``) or the
-        outbox is paused then."""
+        outbox is paused then, or until ``stop_at`` (what is left stays queued)."""
         summary = RunSummary()
         conn = self._db()
         if not self._recovered:
@@ -182,15 +183,19 @@ class Sender:
                 self._wake.clear()
                 self._record([f for f in pending if f.done()], pending, summary)
                 paused = store.pause_reason(conn)
-                if self._stop.is_set() or (until_empty and paused is not None):
+                late = stop_at is not None and self._clock.now() >= stop_at
+                if self._stop.is_set() or late or (until_empty and paused is not None):
                     if not pending:
                         summary.paused_reason = paused
+                        summary.timed_out = late
                         return summary
                 elif paused is None:
                     self._claim(conn, pool, pending)
                 full = len(pending) >= self._concurrency
                 timeout = (self._idle_poll if paused is not None or full
                            else self._seconds_to_next(conn, self._idle_poll))
+                if stop_at is not None:
+                    timeout = min(timeout, max(0.0, (stop_at - self._clock.now()).total_seconds()))
                 if pending:  # a finished request sets the wake-up event
                     self._wake.wait(timeout)
                     continue
