@@ -21,6 +21,7 @@ def run_gui(ctx: AppContext, *, screenshot: Path | None = None, demo: bool = Fal
     if screenshot is not None:
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     app, window = build_window(ctx, demo=demo)
+    outbox = open_outbox(window, send=screenshot is None)
     previous_hook = sys.excepthook
 
     def crash_hook(
@@ -38,6 +39,7 @@ def run_gui(ctx: AppContext, *, screenshot: Path | None = None, demo: bool = Fal
         sys.excepthook = previous_hook
         if window.qt_texts is not None:
             app.removeTranslator(window.qt_texts)
+        outbox.close()  # before the session: the outbox's jobs run on its worker
         window.session.close()
         window.close()
         window.deleteLater()
@@ -66,6 +68,14 @@ def build_window(ctx: AppContext, *, demo: bool = False) -> tuple[Any, Any]:
         app.installTranslator(window.qt_texts)
     window.resize(*WINDOW_SIZE)
     return app, window
+
+
+def open_outbox(window: Any, *, send: bool) -> Any:
+    """The outbox in the window (view, indicator, Send now, Pause) and, when ``send``, the
+    sender and status sync in their threads (ui/outbox/runtime.py)."""
+    from treasury_desktop.ui.outbox.runtime import OutboxRuntime
+
+    return OutboxRuntime(window, send=send)
 
 
 def settle(window: object, timeout: float = 5.0) -> None:

@@ -34,7 +34,8 @@ class _NoTreasury:
 class OutboxRuntime:
     """Puts the outbox into ``window`` and starts delivering when it can.
 
-    ``send=False`` (a screenshot) only shows the outbox. :meth:`close` before the session.
+    ``send=False`` (a screenshot) shows the outbox and whether the desk is connected, but
+    starts nothing. :meth:`close` before the session.
     """
 
     def __init__(self, window: MainWindow, *, send: bool = True, use_tray: bool | None = None,
@@ -42,14 +43,16 @@ class OutboxRuntime:
         self._ctx = window.session.ctx
         self._open = open_delivery
         self._opening = False
+        self._closed = False
+        self._send = send
         self.delivery: Delivery | None = None
         self.watcher = Sender(self._ctx.connect, _NoTreasury(),  # type: ignore[arg-type]
                               actor=self._ctx.actor)
         self.parts = OutboxWindowParts(window, self.watcher, use_tray=use_tray)
         self.parts.bridge.reconnect_requested.connect(self.connect)
         self._network: QNetworkInformation | None = None
+        self.connect()
         if send:
-            self.connect()
             self._watch_network()
 
     def _watch_network(self) -> None:
@@ -76,19 +79,29 @@ class OutboxRuntime:
         self._opening = True
         opener, ctx = self._open, self._ctx
 
-        def job(_lane: Lane) -> Delivery | ExpectedError:
+        def job(_lane: Lane) -> Delivery | ExpectedError | None:
             try:
-                return opener(ctx)
+                delivery = opener(ctx)
             except ExpectedError as error:  # not connected, no keyring: said in the indicator
                 return error
+            if self._closed:  # the window closed meanwhile: nobody will start it
+                delivery.close()
+                return None
+            return delivery
 
         self.parts.bridge.run(job, self._opened)
 
-    def _opened(self, result: Delivery | ExpectedError) -> None:
+    def _opened(self, result: Delivery | ExpectedError | None) -> None:
         self._opening = False
         bridge = self.parts.bridge
+        if result is None:
+            return
         if isinstance(result, ExpectedError):
             bridge.set_detached((text("outbox_ui.indicator.unconnected"), result.message))
+            return
+        if not self._send:  # connected, shown, not started
+            self.delivery = result
+            bridge.attach(result.sender, result.sync)
             return
         try:
             result.start()
@@ -103,6 +116,7 @@ class OutboxRuntime:
 
     def close(self) -> None:
         """Stop listening, stop the threads, release the data folder."""
+        self._closed = True
         if self._network is not None:
             self._network.reachabilityChanged.disconnect(self.network_reachability)
             self._network = None
