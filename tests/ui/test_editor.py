@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QInputMethodEvent
 from PySide6.QtWidgets import QApplication, QLineEdit, QRadioButton, QWidget
@@ -9,6 +10,7 @@ from pytestqt.qtbot import QtBot
 from ui_harness import Desk, open_voucher, open_window, settle, voucher
 
 from treasury_desktop.domain.catalog import CatalogKind
+from treasury_desktop.domain.forms import all_forms
 from treasury_desktop.domain.voucher import BudgetLine
 from treasury_desktop.ui.editor import VoucherEditor
 from treasury_desktop.ui.fields import ChoiceField, CodeLine
@@ -263,3 +265,18 @@ def test_switching_to_a_form_without_lines(qtbot: QtBot, desk: Desk) -> None:
         stored = desk.repo.get(v.id)
         assert stored is not None
         assert stored.voucher.form == "C4-02a/KB" and stored.voucher.amount == 1_500_000
+
+
+@pytest.mark.parametrize("form", [spec.code for spec in all_forms()])
+def test_every_form_lays_out_and_tabs_in_its_printed_order(
+    qtbot: QtBot, desk: Desk, form: str
+) -> None:
+    QTestKey.qtbot = qtbot
+    v = desk.add(voucher(1, form=form), problems=1)
+    with open_window(qtbot, desk) as window:
+        open_voucher(qtbot, window, v.id)
+        expected = expected_tab_order(window.editor)
+        assert len(expected) > 5
+        assert focus_order(window, len(expected)) == expected
+        shown = window.editor.voucher()
+        assert shown is not None and shown.form == form

@@ -122,9 +122,8 @@ class VoucherEditor(QWidget):
                 section.append(names)
         self._add_section(column, section)
         column.addStretch(1)
-        old = self._scroll.takeWidget()
-        if old is not None:
-            old.deleteLater()
+        # The scroll area deletes the previous form's widgets itself. (Taking them out first
+        # would make them a top-level window for a moment, and the window would lose focus.)
         self._scroll.setWidget(body)
         self._body = body
         self.title.setText(spec.name().upper())

@@ -33,14 +33,16 @@ class FieldBox(QWidget):
     def __init__(self, label: str, editor: QWidget, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.editor = editor
-        self.label = QLabel(label)
+        # Children from birth: showing a parentless label would open it as a window for a
+        # moment and take the focus away from the main window.
+        self.label = QLabel(label, self)
         self.label.setBuddy(editor)
         self.label.setVisible(bool(label))
         if label:  # screen readers say the printed label
             editor.setAccessibleName(label)
-        self.hint = ElidedLabel()
+        self.hint = ElidedLabel(self)
         self.hint.setObjectName("fieldHint")
-        self.note = QLabel()
+        self.note = QLabel(self)
         self.note.setObjectName("fieldNote")
         self.note.setWordWrap(True)
         self.note.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
