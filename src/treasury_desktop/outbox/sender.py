@@ -48,8 +48,8 @@ class Sender:
     """The outbox's engine and its controls (Send now, Pause, Resume) for the window.
 
     ``connect`` opens a new SQLite connection; each thread that touches the store gets its own.
-    Observers are called on the sender's thread after each commit: the Qt layer turns the call
-    into a signal.
+    Observers are called after each commit, on the thread that made it (the sender's, or the
+    caller's for the controls): the Qt layer turns the call into a queued signal.
     """
 
     def __init__(
