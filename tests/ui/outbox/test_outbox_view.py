@@ -10,7 +10,8 @@ from pytestqt.qtbot import QtBot
 from treasury_desktop.outbox.model import ItemState
 from treasury_desktop.outbox.port import ServerReason, TreasuryUnavailable
 from treasury_desktop.ui.outbox.formatting import moment
-from treasury_desktop.ui.outbox.outbox_view import COLUMNS, OutboxView
+from treasury_desktop.ui.outbox.outbox_model import COLUMNS
+from treasury_desktop.ui.outbox.outbox_view import OutboxView
 
 DMY_HM = re.compile(r"^\d\d/\d\d/\d{4} \d\d:\d\d$")
 REASON = "Số tiền vượt dự toán còn lại của chương 422, ngành kinh tế 072, nguồn 13."
