@@ -112,7 +112,7 @@ class TreasuryClient:
             http2=True,
             verify=tls_context(ca_bundle),
             timeout=timeouts.httpx(),
-            limits=httpx.Limits(max_connections=8, max_keepalive_connections=4),
+            limits=httpx.Limits(max_connections=8, max_keepalive_connections=8),
             headers={
                 "Authorization": f"Bearer {token}",
                 "Accept": "application/json",

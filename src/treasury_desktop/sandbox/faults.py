@@ -9,6 +9,7 @@ generator, so a run can be repeated. ``/v1/health`` is spared so readiness can b
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import random
 import re
 import socket
@@ -118,7 +119,9 @@ def drop_connection(receive: Receive) -> bool:
         return False
     sock = transport.get_extra_info("socket")
     if sock is not None:
-        sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+        # The client may already be gone (killed): then there is nothing left to reset.
+        with contextlib.suppress(OSError):
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
     transport.abort()
     return True
 

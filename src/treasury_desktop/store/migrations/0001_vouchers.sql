@@ -57,7 +57,8 @@ CREATE TRIGGER vouchers_ad AFTER DELETE ON vouchers BEGIN
     INSERT INTO vouchers_fts (vouchers_fts, rowid, search_text, folder)
     VALUES ('delete', old.rowid, old.search_text, old.folder);
 END;
-CREATE TRIGGER vouchers_au AFTER UPDATE OF search_text, status, problems ON vouchers BEGIN
+CREATE TRIGGER vouchers_au AFTER UPDATE OF search_text, status, problems ON vouchers
+WHEN old.folder IS NOT new.folder OR old.search_text IS NOT new.search_text BEGIN
     INSERT INTO vouchers_fts (vouchers_fts, rowid, search_text, folder)
     VALUES ('delete', old.rowid, old.search_text, old.folder);
     INSERT INTO vouchers_fts (rowid, search_text, folder)
