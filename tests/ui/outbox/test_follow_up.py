@@ -71,7 +71,7 @@ def test_feed_moves_timelines_and_notifies_paid_rejected_returned(
         f"Kho bạc trả lại chứng từ số 3 để bổ sung: {RETURN_REASON}",
     ]
     assert notifier.isVisibleTo(notifier.parentWidget() or notifier)
-    assert notifier.label.text() == shown
+    assert notifier.words == shown
     notifier.clicked.emit()
     assert opened == [returned]
 

@@ -8,7 +8,7 @@ from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from outbox_rig import Rig, seed_signed
+from outbox_rig import ACTOR, Rig, seed_signed
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QFont
 from PySide6.QtWidgets import QApplication, QWidget
@@ -20,6 +20,8 @@ from treasury_desktop.outbox.fake import FakeTreasury
 from treasury_desktop.outbox.model import ItemState
 from treasury_desktop.outbox.port import BudgetBalance, ServerReason
 from treasury_desktop.sync.balances import BalanceBook
+from treasury_desktop.sync.feed import FinalNotice
+from treasury_desktop.sync.service import StatusSync
 from treasury_desktop.ui.launch import FONT
 from treasury_desktop.ui.main_window import MainWindow
 from treasury_desktop.ui.outbox.window_parts import OutboxWindowParts
@@ -193,3 +195,46 @@ def test_a_voucher_not_signed_by_both_is_not_queued(qtbot: QtBot, rig: Rig) -> N
         parts.queue_shown()  # even if asked: nothing happens
         settle(qtbot, window)
         assert rig.sender.snapshot() == []
+
+
+def test_moves_from_the_feed_reach_the_list_and_the_timeline(qtbot: QtBot, rig: Rig) -> None:
+    (sent,) = rig.queue(1)
+    rig.start()
+    qtbot.waitUntil(lambda: rig.item(sent).state is ItemState.DELIVERED, timeout=5000)
+    sync = StatusSync(rig.desk.ctx.connect, rig.treasury, UNIT.code, actor=ACTOR, period=3600)
+    with app_look(), open_window(qtbot, rig.desk) as window:
+        parts = OutboxWindowParts(window, rig.sender, sync, use_tray=False)
+        try:
+            open_voucher(qtbot, window, sent)
+            qtbot.waitUntil(lambda: len(parts.panel.timeline.rows) == 2)
+            rig.treasury.advance(UNIT.code, sent, "checking", "Chuyên viên đã hoàn thiện chứng từ")
+            sync.start()  # not a final word: no notice, but the window follows
+            qtbot.waitUntil(lambda: [r[0] for r in parts.panel.timeline.rows][-1:]
+                            == ["Đang kiểm soát"], timeout=8000)
+            model = window.list_pane.model
+            qtbot.waitUntil(lambda: model.row_of(sent) >= 0 and "Đang kiểm soát"
+                            in model.data(model.index(model.row_of(sent), 5)), timeout=5000)
+            assert parts.notifier.shown == []
+            settle(qtbot, window)
+        finally:
+            parts.close()
+            sync.close()
+
+
+def test_a_notice_in_the_window_opens_its_voucher(
+    qtbot: QtBot, rig: Rig, tmp_path: Path
+) -> None:
+    first, second = rig.desk.add(voucher(1)), rig.desk.add(voucher(2))
+    with window_with_outbox(qtbot, rig) as (window, parts):
+        open_voucher(qtbot, window, first.id)
+        reason = "Trả lại chứng từ để bổ sung: hồ sơ chưa kèm đủ hợp đồng, biên bản nghiệm thu."
+        parts.notifier.notify([FinalNotice(second.id, "2", VoucherState.RETURNED, reason)])
+        assert parts.notifier.isVisibleTo(window)
+        assert parts.notifier.words == f"Kho bạc trả lại chứng từ số 2 để bổ sung: {reason}"
+        assert parts.notifier.toolTip() == parts.notifier.words
+        settle(qtbot, window)
+        shoot(window, "window_notice", tmp_path)
+        qtbot.mouseClick(parts.notifier, Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda: window.editing.voucher_id == second.id)
+        assert parts.notifier.isHidden()
+        settle(qtbot, window)

@@ -31,6 +31,7 @@ from treasury_desktop.usecases.sync_status import CopiedDraft, StatusService
 
 T = TypeVar("T")
 REFRESH_MS = 250  # changes arrive after every commit; the view is re-read at most this often
+SYNC_LOOK_MS = 3000  # the sync tells only final words; other moves are noticed this often
 SHOWN_BY_DEFAULT = ACTIVE | {ItemState.REFUSED}
 
 
@@ -81,6 +82,7 @@ class OutboxBridge(QObject):
     status_changed = Signal(object)  # OutboxStatus
     snapshot_ready = Signal(object)  # OutboxSnapshot
     finals = Signal(object)  # tuple[FinalNotice, ...]
+    synced = Signal(object)  # SyncSummary: the feed moved some vouchers (any status)
     detached_changed = Signal()  # ``detached`` was set or cleared
     reconnect_requested = Signal()  # Send now while detached: try to connect again
 
@@ -107,6 +109,11 @@ class OutboxBridge(QObject):
         self._timer.setSingleShot(True)
         self._timer.setInterval(REFRESH_MS)
         self._timer.timeout.connect(self.refresh)
+        self._last_sync: object = None
+        self._sync_look = QTimer(self)
+        self._sync_look.setInterval(SYNC_LOOK_MS)
+        self._sync_look.timeout.connect(self._look_at_sync)
+        self._sync_look.start()
         self.changed.connect(self._on_changed)
         self._unsubscribe = sender.subscribe(self._from_sender)
         self._sync_listened: set[int] = set()
@@ -125,6 +132,15 @@ class OutboxBridge(QObject):
         if sync is not None and id(sync) not in self._sync_listened:
             self._sync_listened.add(id(sync))
             sync.on_final(lambda notices: self._from_sync(sync, notices))
+
+    def _look_at_sync(self) -> None:
+        # ``last`` is replaced (never changed in place) after each catch-up: reading the
+        # reference from the GUI thread is safe, and costs nothing when nothing happened.
+        last = self._sync.last if self._sync is not None else None
+        if last is not None and last is not self._last_sync:
+            self._last_sync = last
+            if last.moved or last.applied:
+                self.synced.emit(last)
 
     def set_detached(self, detached: tuple[str, Message] | None) -> None:
         """Say why this window does not send (or that it sends again: None)."""
@@ -288,4 +304,5 @@ class OutboxBridge(QObject):
             return
         self._closed = True
         self._timer.stop()
+        self._sync_look.stop()
         self._unsubscribe()

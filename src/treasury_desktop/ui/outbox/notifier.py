@@ -9,8 +9,15 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import QColor, QIcon, QMouseEvent, QPixmap
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QSystemTrayIcon, QToolButton, QWidget
+from PySide6.QtGui import QColor, QIcon, QMouseEvent, QPixmap, QResizeEvent
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QSizePolicy,
+    QSystemTrayIcon,
+    QToolButton,
+    QWidget,
+)
 
 from treasury_desktop.domain.workflow import VoucherState
 from treasury_desktop.i18n import text
@@ -56,14 +63,17 @@ class NoticeBar(QWidget):
         self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
         self.label = QLabel()
         self.label.setObjectName("noticeText")
-        self.label.setWordWrap(True)
+        # one calm line in the status bar, cut to fit; the whole text is in the tooltip
+        self.label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.words = ""
         close = QToolButton()
         close.setText("✕")
         close.setAutoRaise(True)
         close.setToolTip(text("outbox_ui.notify.close"))
         close.clicked.connect(self.hide)
         layout = QHBoxLayout(self)
-        layout.setContentsMargins(8, 2, 2, 2)
+        layout.setContentsMargins(8, 0, 0, 0)
+        layout.setSpacing(4)
         layout.addWidget(self.label, 1)
         layout.addWidget(close)
         self.setCursor(Qt.CursorShape.PointingHandCursor)
@@ -74,8 +84,20 @@ class NoticeBar(QWidget):
         background, colour = _BAR_COLOURS[state]
         self.setStyleSheet(f"QWidget#noticeBar {{ background: {background}; border-radius: 3px; }}"
                            f" QLabel#noticeText {{ color: {colour}; }}")
-        self.label.setText(words)
+        self.words = words
+        self.setToolTip(words)
         self.show()
+        self._fit()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802
+        super().resizeEvent(event)
+        self._fit()
+
+    def _fit(self) -> None:
+        line = " · ".join(self.words.splitlines())
+        width = max(self.label.width(), 80)
+        self.label.setText(self.label.fontMetrics().elidedText(
+            line, Qt.TextElideMode.ElideRight, width))
 
     def mouseReleaseEvent(self, event: QMouseEvent) -> None:  # noqa: N802
         if event.button() == Qt.MouseButton.LeftButton:

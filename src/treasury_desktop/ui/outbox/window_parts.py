@@ -77,6 +77,7 @@ class OutboxWindowParts(QObject):
             lambda: self.indicator.set_detached(self.bridge.detached))
         self.bridge.changed.connect(self._changed)
         self.bridge.finals.connect(self._finals)
+        self.bridge.synced.connect(self._synced)
         self.indicator.clicked.connect(self.show_outbox)
         self.view.open_requested.connect(self.open_voucher)
         self.view.draft_copied.connect(self._copied)
@@ -140,6 +141,11 @@ class OutboxWindowParts(QObject):
         if not self._list_timer.isActive():
             self._list_timer.start()
 
+    def _synced(self, _summary: object) -> None:
+        self.panel.reload_if_shown()
+        if not self._list_timer.isActive():
+            self._list_timer.start()
+
     def _refresh_list(self) -> None:
         window = self.window
         window.list_pane.refresh(keep_id=window.editing.voucher_id)
@@ -150,7 +156,7 @@ class OutboxWindowParts(QObject):
         self.actions["queue"].setEnabled(status is VoucherState.SIGNED_HOLDER)
         self.panel.show_voucher(voucher_id, status)
         note = self.notes.get(voucher_id)
-        if note and status in (None, *_DRAFTING):
+        if note and status in (None, VoucherState.DRAFT):  # a signed one keeps its own banner
             self.window.editor.set_read_only(self.window.editor.read_only, note)
         if status is None or status in _DRAFTING:
             self.estimates.check_now()
