@@ -32,7 +32,7 @@ sys.path.insert(0, str(HERE.parent / "tests" / "outbox"))
 
 from proxy import LinkProxy  # noqa: E402
 from signed_desk import TOKEN, UNIT, make_kit  # noqa: E402
-from signed_vouchers import ACTOR, seed_signed  # noqa: E402
+from signed_vouchers import ACTOR, seed_signed, trust_test_signatures  # noqa: E402
 
 from treasury_desktop.api.client import Timeouts, TreasuryClient  # noqa: E402
 from treasury_desktop.domain.workflow import VoucherState  # noqa: E402
@@ -56,7 +56,8 @@ def drain(folder: Path, count: int, naive: int, window: int = WINDOW, batch: int
     db = folder / "desk.sqlite3"
     conn = connect(db)
     ids = seed_signed(conn, count + naive, sign=kit.sign)
-    SubmitService(conn, ACTOR, SystemClock().now).queue(ids[:count])
+    submit = SubmitService(conn, ACTOR, SystemClock().now, verify=trust_test_signatures)
+    submit.queue(ids[:count])
     rows = {r[0]: (r[1].encode(), bytes(r[2])) for r in conn.execute(
         "SELECT v.id, v.document, s.cms FROM vouchers v JOIN signatures s ON s.voucher_id = v.id")}
     conn.close()

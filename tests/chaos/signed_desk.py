@@ -4,6 +4,7 @@ them. Signing is done once per voucher, in-process; no token is involved."""
 
 from __future__ import annotations
 
+import sqlite3
 import sys
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -16,9 +17,12 @@ sys.path.insert(0, str(Path(__file__).parents[1] / "outbox"))
 
 from treasury_desktop.domain.roles import SignerRole  # noqa: E402
 from treasury_desktop.sandbox.config import ClerkTiming, SandboxConfig, default_config  # noqa: E402
+from treasury_desktop.signing.certificates import CertificateInfo  # noqa: E402
 from treasury_desktop.signing.cms import add_signature  # noqa: E402
 from treasury_desktop.signing.testca import issue_certificate, make_test_ca  # noqa: E402
 from treasury_desktop.signing.token import SignatureAlgorithm  # noqa: E402
+from treasury_desktop.store.records import Actor  # noqa: E402
+from treasury_desktop.store.signatures import RegisteredSigner, SignerRegistry  # noqa: E402
 
 UNIT = "1171277"
 TOKEN = "chaos-desk-credential"
@@ -41,6 +45,15 @@ class SigningKit:
                               _signer(self.chief_key), SignatureAlgorithm.ECDSA_SHA256, now)
         return add_signature(data, first, self.holder_cert, SignerRole.ACCOUNT_HOLDER,
                              _signer(self.holder_key), SignatureAlgorithm.ECDSA_SHA256, now)
+
+    def register_on_desk(self, conn: sqlite3.Connection) -> None:
+        """Record both certificates as the desk's signers, as ``signers add`` would."""
+        registry = SignerRegistry(conn)
+        for der, role in ((self.chief_cert, SignerRole.CHIEF_ACCOUNTANT),
+                          (self.holder_cert, SignerRole.ACCOUNT_HOLDER)):
+            info = CertificateInfo.from_der(der)
+            registry.add(RegisteredSigner(info.sha256, role, info.holder_name, der),
+                         actor=Actor("test", "admin"))
 
     def sandbox_config(self, step_seconds: float = 0.05, return_rate: float = 0.03
                        ) -> SandboxConfig:

@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 from proxy import LinkProxy
 from signed_desk import TOKEN, UNIT, SigningKit
-from signed_vouchers import ACTOR, seed_signed
+from signed_vouchers import ACTOR, seed_signed, trust_test_signatures
 
 from treasury_desktop.api.client import Timeouts, TreasuryClient
 from treasury_desktop.api.connection import Connection, save_connection
@@ -45,7 +45,7 @@ def queued_desk(db: Path, kit: SigningKit, count: int) -> list[str]:
     conn = connect(db)
     try:
         ids = seed_signed(conn, count, sign=kit.sign)
-        SubmitService(conn, ACTOR, SystemClock().now).queue(ids)
+        SubmitService(conn, ACTOR, SystemClock().now, verify=trust_test_signatures).queue(ids)
     finally:
         conn.close()
     return ids

@@ -33,6 +33,7 @@ def test_submit_run_and_sync(
     kit = make_kit(tmp_path / "ca")
     conn = connect(paths.database_path(data_dir))
     ids = seed_signed(conn, 4, sign=kit.sign)
+    kit.register_on_desk(conn)
     home = ["--data-dir", str(data_dir), "--lang", "en"]
     assert main([*home, "submit", *ids]) == 0
     assert main([*home, "submit", "no-such-voucher"]) == 1

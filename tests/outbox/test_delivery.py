@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from signed_vouchers import seed_signed
+from signed_vouchers import seed_signed, trust_test_signatures
 
 sys.path.insert(0, str(Path(__file__).parents[1] / "chaos"))
 
@@ -53,7 +53,8 @@ def test_background_delivery_and_notifications(
                 second.start()  # a second sender on this folder is refused
             second.close()
             SubmitService(conn, ctx.actor, lambda: datetime.now(UTC),
-                          on_queued=delivery.sender.send_now).queue(ids)
+                          on_queued=delivery.sender.send_now,
+                          verify=trust_test_signatures).queue(ids)
             assert all_paid.wait(30), "every voucher paid and notified"
         finally:
             delivery.close()

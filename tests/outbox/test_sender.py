@@ -8,7 +8,7 @@ import threading
 from collections.abc import Callable
 from datetime import timedelta
 
-from signed_vouchers import ACTOR, seed_signed
+from signed_vouchers import ACTOR, seed_signed, trust_test_signatures
 
 from treasury_desktop.domain.workflow import VoucherState
 from treasury_desktop.outbox import store
@@ -27,7 +27,7 @@ MakeSender = Callable[..., Sender]
 
 def queue(conn: sqlite3.Connection, clock: FakeClock, count: int, start: int = 1) -> list[str]:
     ids = seed_signed(conn, count, start=start)
-    SubmitService(conn, ACTOR, clock.now).queue(ids)
+    SubmitService(conn, ACTOR, clock.now, verify=trust_test_signatures).queue(ids)
     return ids
 
 

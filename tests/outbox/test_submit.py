@@ -5,7 +5,7 @@ from __future__ import annotations
 import sqlite3
 
 import pytest
-from signed_vouchers import ACTOR, seed_signed
+from signed_vouchers import ACTOR, seed_signed, trust_test_signatures
 
 from treasury_desktop.domain.canonical import content_hash
 from treasury_desktop.domain.workflow import VoucherState
@@ -23,7 +23,8 @@ def test_queue_many_captures_bytes_and_moves_to_queued(
 ) -> None:
     ids = seed_signed(conn, 3)
     woken: list[bool] = []
-    service = SubmitService(conn, ACTOR, clock.now, on_queued=lambda: woken.append(True))
+    service = SubmitService(conn, ACTOR, clock.now, on_queued=lambda: woken.append(True),
+                            verify=trust_test_signatures)
     results = service.queue(ids)
     assert [r.outcome for r in results] == [QueueOutcome.QUEUED] * 3
     assert woken == [True]
@@ -46,7 +47,7 @@ def test_queue_refuses_what_cannot_go(conn: sqlite3.Connection, clock: FakeClock
     half = seed_signed(conn, 1, status=VoucherState.SIGNED_CHIEF, start=10)
     stale = seed_signed(conn, 1, start=20)
     conn.execute("UPDATE signatures SET content_hash = 'other' WHERE voucher_id = ?", (stale[0],))
-    service = SubmitService(conn, ACTOR, clock.now)
+    service = SubmitService(conn, ACTOR, clock.now, verify=trust_test_signatures)
     service.queue(signed)
     results = service.queue([*signed, *half, *stale, "no-such-id"])
     assert [r.outcome for r in results] == [
@@ -62,7 +63,7 @@ def test_queued_voucher_cannot_be_edited_or_deleted(
     conn: sqlite3.Connection, clock: FakeClock
 ) -> None:
     (voucher_id,) = seed_signed(conn, 1)
-    SubmitService(conn, ACTOR, clock.now).queue([voucher_id])
+    SubmitService(conn, ACTOR, clock.now, verify=trust_test_signatures).queue([voucher_id])
     repo = SqliteVoucherRepository(conn)
     stored = repo.get(voucher_id)
     assert stored is not None
@@ -71,3 +72,18 @@ def test_queued_voucher_cannot_be_edited_or_deleted(
         repo.save(changed, problems=0, actor=ACTOR, drop_signatures=True)
     with pytest.raises(ExpectedError):
         repo.delete_draft(voucher_id, actor=ACTOR)
+
+
+def test_the_desk_verifies_signatures_before_queuing(
+    conn: sqlite3.Connection, clock: FakeClock
+) -> None:
+    """Without the test shortcut, a CMS that does not verify (here a placeholder) never
+    reaches the outbox, and the accountant is told why."""
+    (voucher_id,) = seed_signed(conn, 1)
+    [result] = SubmitService(conn, ACTOR, clock.now).queue([voucher_id])
+    assert result.outcome is QueueOutcome.SIGNATURE_INVALID
+    assert result.message.key == "submit.signature_invalid"
+    assert result.message.render("vi")
+    assert store.counts(conn).get(ItemState.PENDING, 0) == 0
+    stored = SqliteVoucherRepository(conn).get(voucher_id)
+    assert stored is not None and stored.status is VoucherState.SIGNED_HOLDER

@@ -9,7 +9,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
-from signed_vouchers import ACTOR, seed_signed
+from signed_vouchers import ACTOR, seed_signed, trust_test_signatures
 
 from treasury_desktop.domain.catalog import load_catalog
 from treasury_desktop.domain.workflow import VoucherState
@@ -48,7 +48,7 @@ def conn(db_path: Path) -> Iterator[sqlite3.Connection]:
 def sent(conn: sqlite3.Connection, db_path: Path, clock: FakeClock, treasury: FakeTreasury,
          count: int) -> list[str]:
     ids = seed_signed(conn, count)
-    SubmitService(conn, ACTOR, clock.now).queue(ids)
+    SubmitService(conn, ACTOR, clock.now, verify=trust_test_signatures).queue(ids)
     sender = Sender(lambda: connect(db_path), treasury, actor=ACTOR, clock=clock,
                     rng=random.Random(1), backoff=Backoff(1, 5))
     try:
@@ -117,7 +117,7 @@ def test_feed_settles_an_item_the_sender_never_heard_back_about(
 ) -> None:
     clock, treasury = FakeClock(), FakeTreasury()
     (voucher_id,) = seed_signed(conn, 1)
-    SubmitService(conn, ACTOR, clock.now).queue([voucher_id])
+    SubmitService(conn, ACTOR, clock.now, verify=trust_test_signatures).queue([voucher_id])
     with transaction(conn):
         (item,) = store.claim_due_in(conn, clock.now(), 1)
     treasury.submit(item.unit, item.voucher_id, item.document, item.signature)  # answer lost
@@ -160,7 +160,8 @@ def test_balances_cached_with_etag_and_over_estimate_warns_with_age(
     again = book.refresh(treasury, UNIT, 2026)  # 304: the cache is kept, its time renewed
     assert again.items == first.items and again.etag == first.etag
     ids = seed_signed(conn, 2)
-    SubmitService(conn, ACTOR, clock.now).queue(ids[:1])  # 1,234,000 on its way
+    # 1,234,000 on its way
+    SubmitService(conn, ACTOR, clock.now, verify=trust_test_signatures).queue(ids[:1])
     voucher = SqliteVoucherRepository(conn).get(ids[1])
     assert voucher is not None
     assert book.over_estimate(voucher.voucher) == []

@@ -28,10 +28,12 @@ from treasury_desktop.outbox.sender import Sender
 from treasury_desktop.outbox.store import enqueue_in
 from treasury_desktop.store.db import transaction
 from treasury_desktop.store.records import Actor
+from treasury_desktop.store.signatures import SignerRegistry
 from treasury_desktop.store.vouchers import SqliteVoucherRepository
 from treasury_desktop.sync.balances import BalanceBook
 from treasury_desktop.sync.catalogs import CatalogBook
 from treasury_desktop.sync.service import StatusSync
+from treasury_desktop.usecases.signing import check_signatures
 
 
 class QueueOutcome(StrEnum):
@@ -42,6 +44,7 @@ class QueueOutcome(StrEnum):
     NOT_FOUND = "not_found"
     NOT_SIGNED = "not_signed"  # the account holder's signature is missing
     SIGNATURE_STALE = "signature_stale"  # the CMS is over other content
+    SIGNATURE_INVALID = "signature_invalid"  # a signature fails verification (reason given)
 
 
 @dataclass(frozen=True)
@@ -58,18 +61,35 @@ class QueueResult:
         return self.outcome in (QueueOutcome.QUEUED, QueueOutcome.ALREADY_QUEUED)
 
 
+SignatureCheck = Callable[[sqlite3.Connection, bytes, bytes, str, datetime], None]
+"""Checks a voucher's signed bytes and final CMS before it is queued; raises ExpectedError."""
+
+
+def verify_before_queue(
+    conn: sqlite3.Connection, document: bytes, cms_der: bytes, number: str, now: datetime
+) -> None:
+    """Both signatures intact over exactly these bytes, chief accountant then account holder,
+    by certificates registered for their roles and valid when they signed."""
+    check_signatures(
+        SignerRegistry(conn), document, cms_der, now,
+        {SignerRole.CHIEF_ACCOUNTANT, SignerRole.ACCOUNT_HOLDER}, number,
+    )
+
+
 class SubmitService:
     """Queue one or many vouchers signed by both signers (status ``signed_holder``)."""
 
     def __init__(
         self, conn: sqlite3.Connection, actor: Actor, clock: Callable[[], datetime],
         on_queued: Callable[[], None] | None = None,
+        verify: SignatureCheck = verify_before_queue,
     ) -> None:
         self._conn = conn
         self._repo = SqliteVoucherRepository(conn)
         self._actor = actor
         self._clock = clock
         self._on_queued = on_queued
+        self._verify = verify
 
     def queue(self, voucher_ids: Iterable[str]) -> list[QueueResult]:
         """Queue each voucher that can go; one commit for all. The others say why not."""
@@ -103,6 +123,11 @@ class SubmitService:
         digest = content_hash(document)
         if digest != row["content_hash"] or digest != signature["content_hash"]:
             return _result(voucher_id, QueueOutcome.SIGNATURE_STALE)
+        try:
+            self._verify(conn, document, bytes(signature["cms"]),
+                         voucher.number or voucher_id[:8], self._clock())
+        except ExpectedError as error:
+            return _result(voucher_id, QueueOutcome.SIGNATURE_INVALID, reason=str(error))
         self._repo.set_status_in(conn, voucher_id, VoucherState.QUEUED, actor=self._actor)
         enqueue_in(conn, voucher_id, voucher.unit.code, document, bytes(signature["cms"]),
                    digest, self._clock())

@@ -4,20 +4,19 @@ a desk that is not connected yet, and a data folder another sender already holds
 from __future__ import annotations
 
 import random
-import sys
 from collections.abc import Iterator
-from datetime import UTC, datetime
-from pathlib import Path
 
 import pytest
-from outbox_rig import ACTOR, ScriptedTreasury, seed_signed
+from outbox_rig import ACTOR, ScriptedTreasury, queue_signed, register_signers, seed_signed
 from PySide6.QtNetwork import QNetworkInformation
 from pytestqt.qtbot import QtBot
+from signed_desk import TOKEN, UNIT, SigningKit
 from ui_harness import Desk, open_window
 
 from treasury_desktop.api.connection import Connection, save_connection
 from treasury_desktop.api.credentials import TOKEN_ENV
 from treasury_desktop.context import AppContext
+from treasury_desktop.domain.roles import SignerRole
 from treasury_desktop.outbox.model import ItemState
 from treasury_desktop.outbox.port import TreasuryUnavailable
 from treasury_desktop.outbox.runlock import SenderLock
@@ -27,22 +26,20 @@ from treasury_desktop.sandbox.server import running_sandbox
 from treasury_desktop.sync.service import StatusSync
 from treasury_desktop.ui.main_window import MainWindow
 from treasury_desktop.ui.outbox.runtime import OutboxRuntime
-from treasury_desktop.usecases.submit import Delivery, SubmitService
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "chaos"))
-
-from signed_desk import TOKEN, UNIT, SigningKit, make_kit  # noqa: E402
-
-
-@pytest.fixture(scope="module")
-def kit(tmp_path_factory: pytest.TempPathFactory) -> SigningKit:
-    return make_kit(tmp_path_factory.mktemp("ca"))
+from treasury_desktop.usecases.submit import Delivery
 
 
 def queue(desk: Desk, count: int, kit: SigningKit | None = None) -> list[str]:
+    """Signed vouchers in the outbox: really signed and checked with ``kit``."""
     conn = desk.ctx.connect()
-    ids = seed_signed(conn, count, **({"sign": kit.sign} if kit else {}))
-    SubmitService(conn, ACTOR, lambda: datetime.now(UTC)).queue(ids)
+    if kit is None:
+        ids: list[str] = seed_signed(conn, count)
+        queue_signed(conn, ids)
+        return ids
+    register_signers(conn, (kit.chief_cert, SignerRole.CHIEF_ACCOUNTANT),
+                     (kit.holder_cert, SignerRole.ACCOUNT_HOLDER))
+    ids = seed_signed(conn, count, sign=kit.sign)
+    queue_signed(conn, ids, trust=False)
     return ids
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
@@ -26,6 +27,9 @@ from treasury_desktop.ui.launch import FONT
 from treasury_desktop.ui.main_window import MainWindow
 from treasury_desktop.ui.outbox.window_parts import OutboxWindowParts
 from treasury_desktop.ui.style import STYLE_SHEET
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "chaos"))
+from signed_desk import make_kit  # noqa: E402
 
 REASON = "Số tiền vượt dự toán còn lại của chương 422, ngành kinh tế 072, nguồn 13."
 
@@ -170,9 +174,12 @@ def test_a_draft_over_the_estimate_is_warned_under_the_editor(
 
 
 def test_send_to_the_treasury_queues_the_voucher_shown_and_sends_it(
-    qtbot: QtBot, rig: Rig
+    qtbot: QtBot, rig: Rig, tmp_path: Path
 ) -> None:
-    (signed,) = seed_signed(rig.conn, 1, start=5)
+    # The window verifies both signatures before queuing: real ones, by registered signers.
+    kit = make_kit(tmp_path / "ca")
+    kit.register_on_desk(rig.conn)
+    (signed,) = seed_signed(rig.conn, 1, start=5, sign=kit.sign)
     rig.start()
     with window_with_outbox(qtbot, rig) as (window, parts):
         open_voucher(qtbot, window, signed)
