@@ -7,6 +7,6 @@ For the window:
 - ``Sender.snapshot()`` → ``OutboxItem`` rows (state, attempts, next try, last error as an i18n
   ``Message``, the server's reasons word for word); ``Sender.status()`` → ``OutboxStatus`` for
   the status bar; ``Sender.subscribe(callback)`` → called with an ``OutboxChange`` after every
-  commit (on the committing thread: emit a queued Qt signal); ``send_now()``, ``pause()``, ``resume()``,
-  ``network_changed(online)``.
+  commit (on the committing thread: emit a queued Qt signal); ``send_now()``, ``pause()``,
+  ``resume()``, ``network_changed(online)``.
 """
