@@ -8,6 +8,7 @@ from collections.abc import Iterator
 import pytest
 from outbox_rig import ACTOR, Rig, ScriptedTreasury
 from pytestqt.qtbot import QtBot
+from signed_desk import SigningKit, make_kit
 from ui_harness import Desk
 
 from treasury_desktop.outbox.sender import Sender
@@ -29,3 +30,9 @@ def rig(qtbot: QtBot, desk: Desk) -> Iterator[Rig]:
     bridge.close()
     session.close()
     sender.close()
+
+
+@pytest.fixture(scope="session")
+def kit(tmp_path_factory: pytest.TempPathFactory) -> SigningKit:
+    """Two software signers under a test CA (real signatures, no token)."""
+    return make_kit(tmp_path_factory.mktemp("ca"))

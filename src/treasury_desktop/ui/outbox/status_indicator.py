@@ -101,6 +101,7 @@ class OutboxIndicator(QWidget):
 
     def _show_words(self, words: str) -> None:
         self.full_text = words
+        self.setAccessibleName(words)  # screen readers get the whole sentence
         metrics = self.label.fontMetrics()
         self.label.setText(metrics.elidedText(words, Qt.TextElideMode.ElideRight, MAX_TEXT_PX))
 
