@@ -245,3 +245,22 @@ def test_a_notice_in_the_window_opens_its_voucher(
         qtbot.waitUntil(lambda: window.editing.voucher_id == second.id)
         assert parts.notifier.isHidden()
         settle(qtbot, window)
+
+
+def test_ctrl_d_on_a_rejected_voucher_copies_it_with_the_reason(qtbot: QtBot, rig: Rig) -> None:
+    (refused,) = rig.queue(1, start=31)
+    rig.treasury.refuse = {refused: (ServerReason("over_estimate", "total", REASON),)}
+    other = rig.desk.add(voucher(32))
+    rig.start()
+    qtbot.waitUntil(lambda: rig.item(refused).state is ItemState.REFUSED, timeout=5000)
+    with window_with_outbox(qtbot, rig) as (window, _parts):
+        open_voucher(qtbot, window, refused)
+        qtbot.keyClick(window, Qt.Key.Key_D, Qt.KeyboardModifier.ControlModifier)
+        qtbot.waitUntil(lambda: window.editing.status is VoucherState.DRAFT
+                        and REASON in window.editor.banner.text(), timeout=5000)
+        settle(qtbot, window)
+        open_voucher(qtbot, window, other.id)  # any other voucher: the window's own copy
+        qtbot.keyClick(window, Qt.Key.Key_D, Qt.KeyboardModifier.ControlModifier)
+        qtbot.waitUntil(lambda: window.editing.status is None, timeout=5000)
+        assert not window.editor.banner.isVisibleTo(window)
+        settle(qtbot, window)

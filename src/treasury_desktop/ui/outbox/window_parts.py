@@ -3,6 +3,10 @@ Send now / Pause actions, and the follow-up panel under the editor.
 
 Everything is attached from outside through the window's public parts, so the window itself
 needs one call: ``OutboxWindowParts(window, sender, sync)``; ``close()`` before the sender.
+
+The window's own "Sao chép thành mới" (Ctrl+D) is routed here first: for a voucher the treasury
+rejected or returned it makes the copy with the reason shown beside it; for any other voucher it
+calls the window's handler as before.
 """
 
 from __future__ import annotations
@@ -27,6 +31,7 @@ from treasury_desktop.ui.outbox.notifier import Notifier
 from treasury_desktop.ui.outbox.outbox_view import OutboxView
 from treasury_desktop.ui.outbox.status_indicator import OutboxIndicator
 from treasury_desktop.usecases.submit import QueueOutcome, QueueResult
+from treasury_desktop.usecases.sync_status import REFUSED_STATES
 
 SHORTCUTS = {"queue": "Ctrl+Return", "show": "Ctrl+7", "send_now": "F9", "pause": "Shift+F9"}
 LIST_REFRESH_MS = 1500  # statuses moved: the list and the counts follow, not at every commit
@@ -67,6 +72,7 @@ class OutboxWindowParts(QObject):
                                        self.bridge.over_estimate, self)
 
         self.actions = self._add_actions(window)
+        self._route_copy(window)
         self._list_timer = QTimer(self)
         self._list_timer.setSingleShot(True)
         self._list_timer.setInterval(LIST_REFRESH_MS)
@@ -115,6 +121,21 @@ class OutboxWindowParts(QObject):
                 toolbar.addAction(action)
         made["queue"].setEnabled(False)
         return made
+
+    def _route_copy(self, window: MainWindow) -> None:
+        copy = window.action_map.get("copy")
+        if copy is None:
+            return
+        copy.triggered.disconnect()
+        copy.triggered.connect(self.copy_shown)
+
+    def copy_shown(self) -> None:
+        """Ctrl+D: a refused voucher is copied with its reason; any other as the window does."""
+        editing = self.window.editing
+        if editing.voucher_id is not None and editing.status in REFUSED_STATES:
+            self.bridge.copy_refused(editing.voucher_id, self._copied)
+        else:
+            editing.copy_as_new()
 
     # -- reacting ----------------------------------------------------------------------------
 
