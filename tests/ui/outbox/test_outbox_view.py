@@ -100,3 +100,36 @@ def test_selecting_a_refused_voucher_shows_its_reason_and_timeline(
     assert [r[0] for r in view.timeline.rows] == ["Chờ gửi", "Từ chối"]
     assert view.timeline.reasons() == [REASON]
     assert view.timeline.rows[1][2] == "Kho bạc từ chối khi tiếp nhận"
+
+
+def test_a_long_drain_is_read_in_a_few_snapshots_not_one_per_change(
+    qtbot: QtBot, rig: Rig
+) -> None:
+    ids = rig.queue(150)
+    view = OutboxView(rig.bridge)
+    qtbot.addWidget(view)
+    view.show()  # on screen: rows are re-read after changes, coalesced
+    changes: list[object] = []
+    reads: list[object] = []
+    rig.bridge.changed.connect(changes.append)
+    rig.bridge.snapshot_ready.connect(reads.append)
+    rig.start()
+    qtbot.waitUntil(lambda: rig.bridge.status is not None and rig.bridge.status.empty
+                    and view.model.rowCount() == 0, timeout=10000)
+    assert len(changes) >= 75  # at least one per pair of vouchers in flight
+    assert len(reads) * 5 < len(changes)
+    assert view.summary.text() == "Hộp thư đi trống: không còn chứng từ nào chờ gửi."
+    assert all(rig.item(v).state is ItemState.DELIVERED for v in ids[:3])
+
+
+def test_activating_a_row_opens_the_voucher(qtbot: QtBot, rig: Rig) -> None:
+    first, _second = rig.queue(2)
+    view = OutboxView(rig.bridge)
+    qtbot.addWidget(view)
+    opened: list[str] = []
+    view.open_requested.connect(opened.append)
+    rig.snapshot()
+    view.table.setFocus()
+    view.table.setCurrentIndex(view.model.index(0, 0))
+    view.table.activated.emit(view.model.index(0, 0))  # Enter or a double click
+    assert opened == [first]
