@@ -90,6 +90,7 @@ class OutboxWindowParts(QObject):
         self.panel.copy_requested.connect(lambda vid: self.bridge.copy_refused(vid, self._copied))
         self.notifier.activated.connect(self.open_voucher)
         window.editing.opened.connect(self._opened)
+        window.editing.saved.connect(lambda _result: self._queue_allowed())
         window.editor.edited.connect(self._edited)
         if window.editing.voucher_id is not None:  # a voucher was opened before we came
             self._opened(window.editing.voucher_id)
@@ -174,13 +175,18 @@ class OutboxWindowParts(QObject):
 
     def _opened(self, voucher_id: str) -> None:
         status = self.window.editing.status
-        self.actions["queue"].setEnabled(status is VoucherState.SIGNED_HOLDER)
+        self._queue_allowed()
         self.panel.show_voucher(voucher_id, status)
         note = self.notes.get(voucher_id)
         if note and status in (None, VoucherState.DRAFT):  # a signed one keeps its own banner
             self.window.editor.set_read_only(self.window.editor.read_only, note)
         if status is None or status in _DRAFTING:
             self.estimates.check_now()
+
+    def _queue_allowed(self) -> None:
+        """Gửi Kho bạc only for the voucher shown once both have signed it."""
+        signed = self.window.editing.status is VoucherState.SIGNED_HOLDER
+        self.actions["queue"].setEnabled(signed)
 
     def _edited(self) -> None:
         self.estimates.edited()
