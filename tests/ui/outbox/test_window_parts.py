@@ -20,6 +20,7 @@ from treasury_desktop.domain.workflow import VoucherState
 from treasury_desktop.outbox.fake import FakeTreasury
 from treasury_desktop.outbox.model import ItemState
 from treasury_desktop.outbox.port import BudgetBalance, ServerReason
+from treasury_desktop.store.records import Folder
 from treasury_desktop.sync.balances import BalanceBook
 from treasury_desktop.sync.feed import FinalNotice
 from treasury_desktop.sync.service import StatusSync
@@ -95,8 +96,7 @@ def test_the_window_gets_the_indicator_the_dock_and_the_actions(
         qtbot.waitUntil(lambda: rig.treasury.puts == 2 and parts.indicator.text() == "Đã kết nối",
                         timeout=5000)
         # statuses moved: the list and the counts follow by themselves
-        qtbot.waitUntil(lambda: window.folders.count_of(
-            next(f for f in window.folders._counts if f.value == "sent")) == 2, timeout=5000)
+        qtbot.waitUntil(lambda: window.folders.count_of(Folder.SENT) == 2, timeout=5000)
         settle(qtbot, window)
 
 

@@ -136,7 +136,9 @@ class Notifier(NoticeBar):
             return
         words = notice_text(notices)
         state = _worst(notices)
-        self._last = notices[-1].voucher_id
+        # a click opens the voucher that needs the accountant: a refused one before a paid one
+        needing = [n for n in notices if n.status is not VoucherState.PAID]
+        self._last = (needing or list(notices))[0].voucher_id
         self.shown.append(words)
         if self.tray is not None:
             self.tray.showMessage(text("outbox_ui.notify.title"), words, _TRAY_ICON[state],
