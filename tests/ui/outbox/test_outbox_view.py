@@ -117,7 +117,7 @@ def test_a_long_drain_is_read_in_a_few_snapshots_not_one_per_change(
     qtbot.waitUntil(lambda: rig.bridge.status is not None and rig.bridge.status.empty
                     and view.model.rowCount() == 0, timeout=10000)
     assert len(changes) >= 75  # at least one per pair of vouchers in flight
-    assert len(reads) * 5 < len(changes)
+    assert len(reads) < len(changes) // 2  # coalesced: at most one read per 250 ms
     assert view.summary.text() == "Hộp thư đi trống: không còn chứng từ nào chờ gửi."
     assert all(rig.item(v).state is ItemState.DELIVERED for v in ids[:3])
 
