@@ -13,7 +13,7 @@ from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from typing import Any
 
-from treasury_desktop.domain.money import amount_in_words
+from treasury_desktop.domain.money import MAX_AMOUNT, amount_in_words
 from treasury_desktop.domain.problems import Problem
 
 DOCUMENT_VERSION = 1
@@ -97,8 +97,9 @@ class Voucher:
 
     @property
     def amount_in_words(self) -> str:
-        """Tổng số tiền ghi bằng chữ."""
-        return amount_in_words(self.total) if self.total > 0 else ""
+        """Tổng số tiền ghi bằng chữ; empty when there is no total to read (validation then
+        says why: nothing entered, or more than 999.999.999.999.999 đồng)."""
+        return amount_in_words(self.total) if 0 < self.total <= MAX_AMOUNT else ""
 
     def with_changes(self, **changes: Any) -> Voucher:
         """A copy with some fields replaced."""

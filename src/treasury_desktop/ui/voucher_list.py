@@ -68,7 +68,8 @@ class VoucherListPane(QWidget):
         self.table.setTabKeyNavigation(False)
         self.table.setWordWrap(False)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        # Several rows (Shift/Ctrl+click) can be signed or sent at once; the current one is open.
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
         self.table.verticalHeader().setVisible(False)
@@ -171,10 +172,11 @@ class VoucherListPane(QWidget):
             self.table.selectRow(0)
 
     def _selection_changed(self, selected: QItemSelection, _deselected: QItemSelection) -> None:
-        indexes = selected.indexes()
-        if not indexes:
+        if not selected.indexes():
             return
-        voucher_id = self.model.voucher_id(indexes[0].row())
+        current = self.table.currentIndex()
+        row = current.row() if current.isValid() else selected.indexes()[0].row()
+        voucher_id = self.model.voucher_id(row)
         if voucher_id is not None:
             self.chosen.emit(voucher_id)
 

@@ -19,15 +19,16 @@ from PySide6.QtWidgets import QToolBar
 
 from treasury_desktop.domain.roles import SIGNING_ORDER, SignerRole
 from treasury_desktop.i18n import text
-from treasury_desktop.store.profile import ProfileStore
-from treasury_desktop.ui.signing.report import SigningOutcome
-from treasury_desktop.ui.signing.runtime import TokenRuntime, WatchableSource
-from treasury_desktop.ui.signing.sign_flow import SignFlow, SigningDeps
 from treasury_desktop.ui.texts import t
-from treasury_desktop.usecases.tokens import ModuleSet, module_paths
 
 if TYPE_CHECKING:
+    # PKCS#11, CMS and the dialogs load at the first signing, not with the window: they cost
+    # a third of the cold start (benchmarks/bench_ui.py).
     from treasury_desktop.ui.main_window import MainWindow
+    from treasury_desktop.ui.signing.report import SigningOutcome
+    from treasury_desktop.ui.signing.runtime import TokenRuntime, WatchableSource
+    from treasury_desktop.ui.signing.sign_flow import SignFlow
+    from treasury_desktop.usecases.tokens import ModuleSet
 
 # Ctrl+Shift+K already removes a budget line in the editor.
 SHORTCUTS = {
@@ -70,6 +71,9 @@ class WindowSigning(QObject):
     def flow(self) -> SignFlow:
         """The signing flow (made, with the token thread, at the first use)."""
         if self._flow is None:
+            from treasury_desktop.ui.signing.runtime import TokenRuntime
+            from treasury_desktop.ui.signing.sign_flow import SignFlow, SigningDeps
+
             session = self._window.session
             ctx = session.ctx
             self._runtime = TokenRuntime(self.load or partial(_load_modules, ctx.connect))
@@ -133,4 +137,7 @@ def _load_modules(connect: Callable[[], sqlite3.Connection]) -> ModuleSet:
 
     One read of the settings at load time, on a connection of its own.
     """
+    from treasury_desktop.store.profile import ProfileStore
+    from treasury_desktop.usecases.tokens import ModuleSet, module_paths
+
     return ModuleSet(module_paths(ProfileStore(connect())))
