@@ -4,7 +4,10 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-DEB_PACKAGES=(softhsm2 opensc openssl fonts-dejavu-core libegl1 libgl1 libxkbcommon0 libfontconfig1 libdbus-1-3 libglib2.0-0)
+# softhsm2 + opensc: a real PKCS#11 token for tests and the demo; openssl: the independent CMS check;
+# DejaVu: Vietnamese glyphs; the rest: what Qt (offscreen or xcb) links against.
+DEB_PACKAGES=(softhsm2 opensc openssl fonts-dejavu-core libegl1 libgl1 libxkbcommon0 libfontconfig1
+              libfreetype6 libx11-6 libxcb1 libdbus-1-3 libglib2.0-0)
 missing=()
 for p in "${DEB_PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
