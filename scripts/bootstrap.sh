@@ -8,6 +8,11 @@ cd "$(dirname "$0")/.."
 # DejaVu: Vietnamese glyphs; the rest: what Qt (offscreen or xcb) links against.
 DEB_PACKAGES=(softhsm2 opensc openssl fonts-dejavu-core libegl1 libgl1 libxkbcommon0 libfontconfig1
               libfreetype6 libx11-6 libxcb1 libdbus-1-3 libglib2.0-0)
+if [ "${BOOTSTRAP_GUI:-0}" = "1" ]; then
+  # A real window (xcb) needs these on top of what offscreen rendering needs (FACTS.md).
+  DEB_PACKAGES+=(libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-image0 libxcb-render-util0
+                 libxcb-randr0 libxcb-shape0 libxcb-xinerama0 libxcb-xkb1 libxkbcommon-x11-0)
+fi
 missing=()
 for p in "${DEB_PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
