@@ -21,6 +21,7 @@ from treasury_desktop.signing.certificates import CertificateInfo
 from treasury_desktop.signing.executor import TokenExecutor
 from treasury_desktop.signing.token import TokenInfo, select_certificate, select_token
 from treasury_desktop.store.signatures import RegisteredSigner, SignatureStore, SignerRegistry
+from treasury_desktop.usecases.signers import listing, refresh_from_treasury
 from treasury_desktop.usecases.signing import SigningRequest, SigningService
 from treasury_desktop.usecases.tokens import ModuleSet, TokenView, describe, module_paths
 
@@ -47,6 +48,9 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     remove = sub.add_parser("remove", help="forget a certificate")
     remove.add_argument("sha256")
     remove.set_defaults(handler=_signers_remove)
+    refresh = sub.add_parser("refresh", help="fetch the treasury's register of the unit's signers")
+    refresh.add_argument("--server", metavar="URL", help="the sandbox or treasury address")
+    refresh.set_defaults(handler=_signers_refresh)
 
     sign = commands.add_parser("sign", help="sign vouchers (PIN from TREASURY_PIN or asked)")
     sign.add_argument("ids", nargs="+", metavar="ID")
@@ -138,17 +142,51 @@ def _token_json(view: TokenView, lang: str) -> dict[str, object]:
 
 
 def _signers_list(args: argparse.Namespace, ctx: AppContext) -> int:
-    signers = SignerRegistry(ctx.connect()).all()
+    listed = listing(ctx.connect())
     if args.json:
-        for s in signers:
+        for row in listed.signers:
+            s = row.signer
             print(json.dumps({"sha256": s.cert_sha256, "role": s.role.value,
                               "holder": s.holder_name, "token": s.token_label,
-                              "source": s.source}, ensure_ascii=False))
+                              "source": s.source, "in_register": row.in_register},
+                             ensure_ascii=False))
         return 0
-    for s in signers:
+    for row in listed.signers:
+        s = row.signer
         role = text(f"role.{s.role.value}", args.lang)
-        print(f"{role:<16} {s.holder_name:<28} {s.cert_sha256}  {s.token_label}")
+        source = text(f"signing.signers.source.{_source_key(s.source)}", args.lang)
+        print(f"{role:<16} {s.holder_name:<28} {s.cert_sha256}  {source}  {s.token_label}")
+        if row.warning is not None:
+            print(f"  ! {row.warning.render(args.lang)}", file=sys.stderr)
     return 0
+
+
+def _source_key(source: str) -> str:
+    return source if source in ("local", "treasury", "demo") else "other"
+
+
+def _signers_refresh(args: argparse.Namespace, ctx: AppContext) -> int:
+    from treasury_desktop.outbox.port import TreasuryFailure
+    from treasury_desktop.usecases.submit import open_port
+
+    port, unit = open_port(ctx, args.server)
+    try:
+        done = refresh_from_treasury(ctx.connect(), port, unit, ctx.actor)
+    except TreasuryFailure as error:
+        raise ExpectedError("signing.signers.refresh_failed", detail=error.described()) from None
+    finally:
+        port.close()
+    for signer in done.added:
+        print(f"+ {text(f'role.{signer.role.value}', args.lang)}: {signer.holder_name} "
+              f"{signer.cert_sha256}")
+    for signer in done.removed:
+        print(f"- {text(f'role.{signer.role.value}', args.lang)}: {signer.holder_name} "
+              f"{signer.cert_sha256}")
+    for fingerprint in done.refused:
+        print(text("signing.signers.bad_entry", args.lang, fingerprint=fingerprint),
+              file=sys.stderr)
+    print(done.message.render(args.lang))
+    return _signers_list(argparse.Namespace(json=False, lang=args.lang), ctx)
 
 
 def _signers_add(args: argparse.Namespace, ctx: AppContext) -> int:

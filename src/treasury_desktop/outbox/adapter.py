@@ -27,6 +27,7 @@ from treasury_desktop.outbox.port import (
     TreasuryAuthRefused,
     TreasuryFailure,
     TreasuryMisconfigured,
+    TreasurySigner,
     TreasuryUnavailable,
 )
 
@@ -154,6 +155,17 @@ class ClientPort:
         entries = [{"code": e.code, "name": e.name, "parent": e.parent} for e in found.entries]
         return Fetched(found.etag, {"name": found.name, "fiscal_year": found.fiscal_year,
                                     "version": found.version, "entries": entries})
+
+    def signers(self, unit: str) -> tuple[TreasurySigner, ...]:
+        """The register of the unit's signers."""
+        self._check_unit(unit)
+        try:
+            found = self.client.signers()
+        except ApiError as error:
+            raise translate(error) from error
+        return tuple(TreasurySigner(s.cert_sha256, s.certificate_der, s.role, s.name,
+                                    s.not_before.isoformat(), s.not_after.isoformat())
+                     for s in found)
 
     def close(self) -> None:
         """Close the client's pooled connections."""

@@ -25,6 +25,7 @@ from treasury_desktop.outbox.port import (
     SubmitOutcome,
     TreasuryAuthRefused,
     TreasuryMisconfigured,
+    TreasurySigner,
     TreasuryUnavailable,
 )
 
@@ -44,6 +45,8 @@ class FakeTreasury:
     latency: float = 0.0
     catalogs: Mapping[tuple[str, int], Mapping[str, object]] = field(default_factory=dict)
     batch: int = 0  # documents per batch request; 0: no batch endpoint advertised
+    register: dict[str, tuple[TreasurySigner, ...]] = field(default_factory=dict)  # per unit
+    signers_failure: Exception | None = None  # raised by ``signers`` (faults drawn elsewhere)
 
     def __post_init__(self) -> None:
         self._lock = threading.Lock()
@@ -152,6 +155,13 @@ class FakeTreasury:
             raise TreasuryMisconfigured(f"no catalogue {name} {year}")
         tag = f'"{body.get("version", "")}"'
         return Fetched(tag) if etag == tag else Fetched(tag, body)
+
+    def signers(self, unit: str) -> tuple[TreasurySigner, ...]:
+        """The unit's register of signers (``register``), or ``signers_failure`` raised."""
+        if self.signers_failure is not None:
+            raise self.signers_failure
+        with self._lock:
+            return self.register.get(unit, ())
 
     def batch_limit(self, unit: str) -> int:
         """``batch`` (0: not advertised)."""

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any, Protocol, runtime_checkable
 
+from treasury_desktop.domain.roles import SignerRole
 from treasury_desktop.i18n import Message
 
 
@@ -102,6 +103,18 @@ class Fetched:
     items: Sequence[BudgetBalance] = field(default_factory=tuple)
 
 
+@dataclass(frozen=True)
+class TreasurySigner:
+    """One entry of the treasury's register of the unit's signers (certificate in DER)."""
+
+    cert_sha256: str
+    certificate: bytes
+    role: SignerRole
+    name: str
+    not_before: str  # ISO 8601, as the treasury says
+    not_after: str
+
+
 class TreasuryFailure(Exception):
     """A call failed; ``message`` is the plain sentence for the user (the client's own, when
     it has one), ``detail`` the technical word for the log."""
@@ -165,6 +178,10 @@ class TreasuryPort(Protocol):
 
     def catalog(self, name: str, year: int, etag: str | None) -> Fetched:
         """A budget-code list (``body``: version and entries), or Not Modified."""
+        ...
+
+    def signers(self, unit: str) -> Sequence[TreasurySigner]:
+        """The treasury's current register of the unit's signers."""
         ...
 
 

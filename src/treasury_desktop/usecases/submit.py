@@ -33,6 +33,7 @@ from treasury_desktop.store.vouchers import SqliteVoucherRepository
 from treasury_desktop.sync.balances import BalanceBook
 from treasury_desktop.sync.catalogs import CatalogBook
 from treasury_desktop.sync.service import StatusSync
+from treasury_desktop.usecases.signers import refresh_chore
 from treasury_desktop.usecases.signing import check_signatures
 
 
@@ -189,6 +190,7 @@ def open_delivery(ctx: AppContext, *, server: str | None = None, concurrency: in
     """Wire the sender and the sync over one client for this data folder (not started)."""
     port, unit = open_port(ctx, server, batch_size)
     sync = StatusSync(ctx.connect, port, unit, actor=ctx.actor, period=sync_period)
+    sync.add_chore(refresh_chore(port, unit, ctx.actor))  # first: it raises nothing
     sender = Sender(ctx.connect, port, actor=ctx.actor, concurrency=concurrency,
                     after_delivery=sync.request)
     year = ctx.clock().year
