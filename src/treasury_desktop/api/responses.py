@@ -15,18 +15,23 @@ from treasury_desktop.api.errors import AuthError, ConfigError, RequestRefused, 
 T = TypeVar("T")
 
 
+MAX_RETRY_AFTER = 3600.0
+"""A server asking for a longer pause than this is not believed (a typo or garbage would park
+vouchers for years); the outbox comes back within the hour."""
+
+
 def retry_after_seconds(value: str | None) -> float | None:
-    """Retry-After as seconds (a number or an HTTP date), or None."""
+    """Retry-After as seconds (a number or an HTTP date), at most an hour, or None."""
     if not value:
         return None
     value = value.strip()
-    if value.isdigit():
-        return float(value)
+    if value.isascii() and value.isdigit():
+        return min(float(value), MAX_RETRY_AFTER)
     try:
         when = email.utils.parsedate_to_datetime(value)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):
         return None
-    return max(0.0, when.timestamp() - time.time())
+    return min(max(0.0, when.timestamp() - time.time()), MAX_RETRY_AFTER)
 
 
 def _tls_failure(error: BaseException) -> ssl.SSLError | None:
@@ -100,7 +105,11 @@ def raise_for_status(response: httpx.Response, unit: str, *, mutating: bool = Fa
         raise ConfigError("api.not_treasury", status=status, server=str(response.url))
     if status == 413:
         raise RequestRefused("api.too_large", status=status, code=code)
-    raise RequestRefused("api.refused", status=status, code=code, server_message=said or code)
+    if status in (400, 415, 422):
+        raise RequestRefused("api.refused", status=status, code=code, server_message=said or code)
+    # 408, 421, 425 … come from proxies and front ends, not from the treasury's verdict: the
+    # request may even have been committed. Try again later, never treat it as a refusal.
+    raise TransientError("api.unexpected_status", status=status, maybe_committed=mutating)
 
 
 def body_json(response: httpx.Response, read: Callable[[Any], T], *, mutating: bool = False) -> T:

@@ -73,7 +73,8 @@ class Backoff:
 
     def delay(self, attempts: int, rng: random.Random, retry_after: float | None = None) -> float:
         """Seconds before the next try after ``attempts`` failed tries."""
-        ceiling = min(self.cap, self.base * (2 ** max(attempts - 1, 0)))
+        # The exponent is bounded: a unit offline for days reaches thousands of attempts.
+        ceiling = min(self.cap, self.base * (2 ** min(max(attempts - 1, 0), 30)))
         jittered = rng.uniform(0.0, ceiling)
         return jittered if retry_after is None else max(jittered, retry_after)
 
