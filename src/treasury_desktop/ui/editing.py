@@ -15,7 +15,7 @@ from treasury_desktop.store.records import StoredVoucher
 from treasury_desktop.store.vouchers import SignaturesWouldBeDropped
 from treasury_desktop.ui.dialogs import Prompter
 from treasury_desktop.ui.editor import VoucherEditor
-from treasury_desktop.ui.session import Lane, Session
+from treasury_desktop.ui.session import Session
 from treasury_desktop.ui.texts import money, t
 from treasury_desktop.ui.worker import Outcome
 from treasury_desktop.usecases.drafting import SaveResult
@@ -58,12 +58,12 @@ class EditingController(QObject):
         if voucher_id == self.voucher_id and not force:
             return
         self.flush()
-
-        def job(lane: Lane) -> tuple[StoredVoucher, list[Problem]]:
-            stored = lane.drafting.open(voucher_id)
-            return stored, lane.drafting.check(stored.voucher)
-
-        self._session.run(job, lambda answer: self._show_stored(*answer))
+        opened = self._session.take_opened(voucher_id)
+        if opened is not None:  # read with the list's first page
+            self._show_stored(*opened)
+            return
+        self._session.run(lambda lane: lane.open(voucher_id),
+                          lambda answer: self._show_stored(*answer))
 
     def new(self) -> None:
         """Start a new draft (stored at the first edit)."""

@@ -50,17 +50,21 @@ def build_window(ctx: AppContext, *, demo: bool = False) -> tuple[Any, Any]:
     from PySide6.QtGui import QFont
     from PySide6.QtWidgets import QApplication
 
-    from treasury_desktop.ui.main_window import MainWindow
     from treasury_desktop.ui.session import Session
     from treasury_desktop.ui.style import STYLE_SHEET
 
     set_language(ctx.lang)
     app = QApplication.instance() or QApplication(sys.argv[:1])
     assert isinstance(app, QApplication)
+    session = Session(ctx)
+    # The worker reads the first page and the first voucher while the window's code loads.
+    session.prefetch()
     app.setApplicationName("treasury-desktop")
     app.setFont(QFont(*FONT))
     app.setStyleSheet(STYLE_SHEET)
-    window = MainWindow(Session(ctx), demo=demo)
+    from treasury_desktop.ui.main_window import MainWindow
+
+    window = MainWindow(session, demo=demo)
     if ctx.lang == "vi":
         from treasury_desktop.ui.qt_texts import VietnameseQtTexts
 

@@ -37,10 +37,11 @@ class MainWindow(QMainWindow):
         title = t("window.title")
         self.setWindowTitle(f"{title} — {t('window.demo')}" if demo else title)
 
+        # The worker reads the list's first page and its first voucher while the window is
+        # built (launch.py asks even earlier); the list's first query below is answered by it.
+        session.prefetch()
         self.folders = FolderList()
         self.list_pane = VoucherListPane(session.run_query, session.request_page)
-        # Ask for the list first: the worker reads it while the rest of the window is built.
-        self.list_pane.refresh()
         self.editor = VoucherEditor(session.catalog)
         self.editing = EditingController(session, self.editor, self.prompter)
 
@@ -78,6 +79,7 @@ class MainWindow(QMainWindow):
         self.editing.saved.connect(self._saved)
         self.editing.deleted.connect(self._deleted)
         self._first_answer = True  # folder counts follow the first answer: the list comes first
+        self.list_pane.refresh()
 
     @staticmethod
     def _padded(widget: QWidget) -> QWidget:

@@ -5,20 +5,24 @@ The GUI thread never runs SQL; connections are not shared between threads that w
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import TypeVar
 
 from treasury_desktop.context import AppContext
 from treasury_desktop.domain.catalog import BudgetCatalog
+from treasury_desktop.domain.problems import Problem
 from treasury_desktop.i18n import ExpectedError
-from treasury_desktop.store.records import Folder, VoucherQuery
+from treasury_desktop.store.records import Folder, StoredVoucher, VoucherQuery
 from treasury_desktop.store.vouchers import SqliteVoucherRepository
 from treasury_desktop.ui.list_model import FIRST_PAGE, ShownRow, present
 from treasury_desktop.ui.worker import BackgroundWorker, Outcome
 from treasury_desktop.usecases.drafting import DraftingService
 
 T = TypeVar("T")
+QueryAnswer = tuple[int, list[ShownRow]]
+Opened = tuple[StoredVoucher, list[Problem]]
 
 
 @dataclass
@@ -27,6 +31,38 @@ class Lane:
 
     repo: SqliteVoucherRepository
     drafting: DraftingService
+
+    def list_answer(self, query: VoucherQuery) -> QueryAnswer:
+        """Count and first page of a list query."""
+        return self.repo.count(query), present(self.repo.page(query, 0, FIRST_PAGE))
+
+    def open(self, voucher_id: str) -> Opened:
+        """A stored voucher and its problems, as the editor shows it."""
+        stored = self.drafting.open(voucher_id)
+        return stored, self.drafting.check(stored.voucher)
+
+
+@dataclass(frozen=True)
+class FirstLook:
+    """What the window shows first: the list's first page, and the voucher on its first row
+    read with it (so the editor does not wait for a second trip to the worker)."""
+
+    answer: QueryAnswer
+    opened: Opened | None
+
+
+class _FirstLookRead:
+    """A first look on its way from the worker, and who waits for it (GUI thread)."""
+
+    def __init__(self, query: VoucherQuery) -> None:
+        self.query = query
+        self.look: FirstLook | None = None
+        self.waiting: Callable[[FirstLook], None] | None = None
+
+    def arrived(self, look: FirstLook) -> None:
+        self.look = look
+        if self.waiting is not None:
+            self.waiting(look)
 
 
 class Session:
@@ -37,6 +73,8 @@ class Session:
         self.worker: BackgroundWorker[Lane] = BackgroundWorker(self._make_lane)
         self.on_error: Callable[[BaseException], None] = _raise
         self.worker.on_error = lambda error: self.on_error(error)
+        self._first_look: _FirstLookRead | None = None
+        self._opened: Opened | None = None
 
     def _make_lane(self) -> Lane:
         repo, profile = self.ctx.repositories(self.ctx.connect())
@@ -69,13 +107,49 @@ class Session:
 
         self.worker.submit(job, deliver)
 
-    def run_query(self, query: VoucherQuery, on_value: Callable[[Any], None]) -> None:
+    def prefetch(self, query: VoucherQuery | None = None) -> None:
+        """Start reading the first look now, while the window is still being built; the
+        window's first list query (the same ``query``) is then answered by it."""
+        if self._first_look is not None:
+            return
+        query = query or VoucherQuery()
+        read = self._first_look = _FirstLookRead(query)
+
+        def job(lane: Lane) -> FirstLook:
+            answer = lane.list_answer(query)
+            opened: Opened | None = None
+            if answer[1]:
+                # On a failure the editor opens it the usual way, and reports it that way.
+                with contextlib.suppress(Exception):
+                    opened = lane.open(answer[1][0].record.id)
+            return FirstLook(answer, opened)
+
+        self.run(job, read.arrived)
+
+    def take_opened(self, voucher_id: str) -> Opened | None:
+        """The voucher read with the first look, if the list is showing that look right now
+        and asks for its first row (later it could be stale: read it again)."""
+        opened, self._opened = self._opened, None
+        return opened if opened is not None and opened[0].voucher.id == voucher_id else None
+
+    def run_query(self, query: VoucherQuery, on_value: Callable[[QueryAnswer], None]) -> None:
         """Count and first page of a list query, on the worker."""
+        read, self._first_look = self._first_look, None
+        if read is None or read.query != query:
+            self.run(lambda lane: lane.list_answer(query), on_value)
+            return
 
-        def job(lane: Lane) -> tuple[int, list[ShownRow]]:
-            return lane.repo.count(query), present(lane.repo.page(query, 0, FIRST_PAGE))
+        def show(look: FirstLook) -> None:
+            self._opened = look.opened
+            try:
+                on_value(look.answer)
+            finally:
+                self._opened = None
 
-        self.run(job, on_value)
+        if read.look is not None:
+            show(read.look)
+        else:
+            read.waiting = show
 
     def folder_counts(self, on_value: Callable[[dict[Folder, int]], None]) -> None:
         """Counts per folder, on the worker."""
