@@ -21,10 +21,11 @@ from typing import Protocol
 from treasury_desktop.api.client import TreasuryClient
 from treasury_desktop.api.connection import load_connection
 from treasury_desktop.domain.roles import SignerRole
-from treasury_desktop.i18n import Message, text
+from treasury_desktop.i18n import ExpectedError, Message, text
 from treasury_desktop.outbox.port import TreasuryFailure, TreasurySigner
 from treasury_desktop.outbox.timing import iso
 from treasury_desktop.signing.certificates import CertificateInfo, sha256_hex, vn_date
+from treasury_desktop.signing.token import TokenInfo
 from treasury_desktop.store.db import transaction
 from treasury_desktop.store.profile import ProfileStore
 from treasury_desktop.store.records import Actor
@@ -177,16 +178,47 @@ def _remove_gone(
 ) -> list[RegisteredSigner]:
     removed: list[RegisteredSigner] = []
     for signer in registry.all():
-        if signer.source != TREASURY or (signer.cert_sha256, signer.role) in wanted:
-            continue
-        # remove() forgets the certificate in every role: put back its other rows.
-        others = [s for s in registry.all()
-                  if s.cert_sha256 == signer.cert_sha256 and s.role is not signer.role]
-        registry.remove(signer.cert_sha256, actor=actor)
-        for other in others:
-            registry.add(other, actor=actor)
-        removed.append(signer)
+        if signer.source == TREASURY and (signer.cert_sha256, signer.role) not in wanted:
+            forget(registry, signer, actor)
+            removed.append(signer)
     return removed
+
+
+def forget(registry: SignerRegistry, signer: RegisteredSigner, actor: Actor) -> None:
+    """Remove one (certificate, role) record, audit-logged; the certificate's record in the
+    other role, if any, stays (``SignerRegistry.remove`` forgets every role: put it back)."""
+    others = [s for s in registry.all()
+              if s.cert_sha256 == signer.cert_sha256 and s.role is not signer.role]
+    registry.remove(signer.cert_sha256, actor=actor)
+    for other in others:
+        registry.add(other, actor=actor)
+
+
+def record_from_token(
+    registry: SignerRegistry, token: TokenInfo, cert: CertificateInfo, role: SignerRole,
+    actor: Actor, now: datetime,
+) -> RegisteredSigner:
+    """Record a token's certificate for ``role`` (source ``local``), audit-logged.
+
+    Refused with the reason (ExpectedError) when the certificate cannot sign now, or when it is
+    recorded for the other role: the chief accountant and the account holder are two people.
+    A certificate the treasury registered keeps that source and gains the token's details.
+    """
+    refusal = cert.usable_at(now)
+    if refusal is not None:
+        raise ExpectedError(refusal.key, **refusal.params)
+    recorded = {s.role: s for s in registry.all() if s.cert_sha256 == cert.sha256}
+    other = next((s for r, s in recorded.items() if r is not role), None)
+    if other is not None:
+        name = f"role.{other.role.value}"
+        raise ExpectedError("signing.signers.other_role", holder=cert.holder_name,
+                            role_vi=text(name, "vi"), role_en=text(name, "en"))
+    same = recorded.get(role)
+    signer = RegisteredSigner(cert.sha256, role, same.holder_name if same else cert.holder_name,
+                              cert.der, token.label, token.serial, token.module_path,
+                              same.source if same else "local")
+    registry.add(signer, actor=actor)
+    return signer
 
 
 def last_register(conn: sqlite3.Connection, unit: str) -> RegisterSnapshot | None:

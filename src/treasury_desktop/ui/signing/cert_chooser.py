@@ -53,17 +53,20 @@ class CertificateChooser(QDialog):
     """Tokens and their signing certificates; ``chosen()`` after ``accepted``."""
 
     def __init__(
-        self, role: SignerRole, registered: frozenset[str], parent: QWidget | None = None
+        self, role: SignerRole, registered: frozenset[str], parent: QWidget | None = None,
+        *, purpose: str = "signing.chooser",
     ) -> None:
+        """``purpose``: the texts' key prefix (its ``title``, ``intro`` and ``choose``), e.g.
+        ``signing.signers.chooser`` when recording a signer rather than signing."""
         super().__init__(parent)
         self.setObjectName("certificateChooser")
         self.role = role
         self.registered = registered
-        self.setWindowTitle(t("signing.chooser.title", role=role_name(role)))
+        self.setWindowTitle(t(f"{purpose}.title", role=role_name(role)))
         self._choices: dict[str, tuple[TokenInfo, CertificateInfo]] = {}
         self._wanted: str | None = None
 
-        intro = QLabel(t("signing.chooser.intro", role=role_name(role)))
+        intro = QLabel(t(f"{purpose}.intro", role=role_name(role)))
         intro.setWordWrap(True)
         self.problems = QLabel()
         self.problems.setObjectName("moduleProblems")
@@ -100,10 +103,10 @@ class CertificateChooser(QDialog):
         self.tree.itemSelectionChanged.connect(self._selection_changed)
         self.tree.itemDoubleClicked.connect(self._double_clicked)
 
-        self.details = _CertificateDetails()
+        self.details = CertificateDetails()
         self.buttons = QDialogButtonBox()
         self.choose_button = self.buttons.addButton(
-            t("signing.chooser.choose"), QDialogButtonBox.ButtonRole.AcceptRole
+            t(f"{purpose}.choose"), QDialogButtonBox.ButtonRole.AcceptRole
         )
         self.buttons.addButton(t("button.cancel"), QDialogButtonBox.ButtonRole.RejectRole)
         self.buttons.accepted.connect(self.accept)
@@ -271,7 +274,7 @@ class CertificateChooser(QDialog):
         ]
 
 
-class _CertificateDetails(QWidget):
+class CertificateDetails(QWidget):
     """Holder, unit, CA, serial, validity, key type and fingerprint of the selection."""
 
     def __init__(self) -> None:

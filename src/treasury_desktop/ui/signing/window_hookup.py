@@ -2,8 +2,8 @@
 
 One call from the window (``WindowSigning(window)``) adds the actions to a «Ký số» menu and the
 toolbar, signs the vouchers selected in the list (or the one open in the editor), and refreshes
-the list afterwards. The token thread and the PKCS#11 modules are loaded at the first signing
-and shut down when the window closes.
+the list afterwards. The same menu opens «Người ký» (the unit's signers). The token thread and
+the PKCS#11 modules are loaded at their first use and shut down when the window closes.
 """
 
 from __future__ import annotations
@@ -28,6 +28,7 @@ if TYPE_CHECKING:
     from treasury_desktop.ui.signing.report import SigningOutcome
     from treasury_desktop.ui.signing.runtime import TokenRuntime, WatchableSource
     from treasury_desktop.ui.signing.sign_flow import SignFlow
+    from treasury_desktop.ui.signing.signers_dialog import SignersDialog
     from treasury_desktop.usecases.tokens import ModuleSet
 
 # Ctrl+Shift+K already removes a budget line in the editor.
@@ -48,6 +49,7 @@ class WindowSigning(QObject):
         self.load = load  # where tokens come from; None: the PKCS#11 modules (tests: fakes)
         self._runtime: TokenRuntime | None = None
         self._flow: SignFlow | None = None
+        self.signers_dialog: SignersDialog | None = None
         self.actions: dict[SignerRole, QAction] = {}
         menu = window.menuBar().addMenu(t("signing.menu"))
         toolbar = window.findChild(QToolBar, "mainToolbar")
@@ -65,24 +67,60 @@ class WindowSigning(QObject):
             if isinstance(toolbar, QToolBar):
                 toolbar.addAction(action)
             self.actions[role] = action
+        menu.addSeparator()
+        self.signers_action = QAction(t("signing.signers.action"), window)
+        self.signers_action.setObjectName("action_signers")
+        self.signers_action.triggered.connect(self.show_signers)
+        menu.addAction(self.signers_action)
         window.installEventFilter(self)
+
+    @property
+    def runtime(self) -> TokenRuntime:
+        """The token thread and the modules it loads (made at the first use)."""
+        if self._runtime is None:
+            from treasury_desktop.ui.signing.runtime import TokenRuntime
+
+            ctx = self._window.session.ctx
+            self._runtime = TokenRuntime(self.load or partial(_load_modules, ctx.connect))
+        return self._runtime
 
     @property
     def flow(self) -> SignFlow:
         """The signing flow (made, with the token thread, at the first use)."""
         if self._flow is None:
-            from treasury_desktop.ui.signing.runtime import TokenRuntime
             from treasury_desktop.ui.signing.sign_flow import SignFlow, SigningDeps
 
             session = self._window.session
             ctx = session.ctx
-            self._runtime = TokenRuntime(self.load or partial(_load_modules, ctx.connect))
-            deps = SigningDeps(self._runtime, session.worker.submit, ctx.connect, ctx.actor,
+            deps = SigningDeps(self.runtime, session.worker.submit, ctx.connect, ctx.actor,
                                self._window.prompter)
             self._flow = SignFlow(deps, self._window)
             self._flow.finished.connect(self._finished)
             self._flow.asking.connect(self._window.statusBar().clearMessage)
         return self._flow
+
+    def show_signers(self) -> SignersDialog:
+        """Open «Người ký» (one at a time; brought to the front when already open)."""
+        if self.signers_dialog is None:
+            from treasury_desktop.ui.signing.signers_dialog import SignersDeps, SignersDialog
+
+            session = self._window.session
+            ctx = session.ctx
+            deps = SignersDeps(lambda: self.runtime, session.worker.submit, ctx.connect,
+                               ctx.actor, self._window.prompter)
+            dialog = SignersDialog(deps, self._window)
+            dialog.finished.connect(self._signers_closed)
+            self.signers_dialog = dialog
+            dialog.reload()
+            dialog.open()
+        self.signers_dialog.raise_()
+        self.signers_dialog.activateWindow()
+        return self.signers_dialog
+
+    def _signers_closed(self, _result: int) -> None:
+        if self.signers_dialog is not None:
+            self.signers_dialog.deleteLater()
+            self.signers_dialog = None
 
     def selected_ids(self) -> list[str]:
         """The vouchers selected in the list, else the one open in the editor."""
