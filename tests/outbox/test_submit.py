@@ -87,3 +87,19 @@ def test_the_desk_verifies_signatures_before_queuing(
     assert store.counts(conn).get(ItemState.PENDING, 0) == 0
     stored = SqliteVoucherRepository(conn).get(voucher_id)
     assert stored is not None and stored.status is VoucherState.SIGNED_HOLDER
+
+
+def test_a_voucher_of_another_unit_is_not_queued(
+    conn: sqlite3.Connection, clock: FakeClock
+) -> None:
+    """Its unit code would be refused at the treasury's door; it must not block the outbox."""
+    from treasury_desktop.domain.voucher import Unit
+    from treasury_desktop.store.profile import ProfileStore
+
+    ProfileStore(conn).set_unit(Unit("7654321", "Trạm Y tế xã", "9523.2.7654321", "0011"))
+    (voucher_id,) = seed_signed(conn, 1)
+    [result] = SubmitService(conn, ACTOR, clock.now, verify=trust_test_signatures).queue(
+        [voucher_id])
+    assert result.outcome is QueueOutcome.OTHER_UNIT
+    assert "7654321" in result.message.render("vi")
+    assert store.counts(conn).get(ItemState.PENDING, 0) == 0

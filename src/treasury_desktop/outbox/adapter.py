@@ -15,6 +15,7 @@ from treasury_desktop.api.errors import (
 )
 from treasury_desktop.api.models import StatusEvent, SubmitResult
 from treasury_desktop.api.models import SubmitOutcome as ApiOutcome
+from treasury_desktop.i18n import text
 from treasury_desktop.outbox.port import (
     BudgetBalance,
     ChangesPage,
@@ -65,7 +66,8 @@ class ClientPort:
     ) -> SubmitAnswer:
         """PUT the captured bytes. The client sends the parsed document; the treasury hashes
         its JCS form, which is exactly these bytes again."""
-        self._check_unit(unit)
+        if unit != self.client.unit:
+            return self._other_unit(unit)
         try:
             result = self.client.submit(json.loads(document), signature)
         except RequestRefused as error:  # 400/413/415: the same bytes will never pass
@@ -94,7 +96,8 @@ class ClientPort:
         self, unit: str, items: Sequence[tuple[str, bytes, bytes]]
     ) -> Sequence[SubmitAnswer]:
         """POST documents:batch; each result read as its own PUT's."""
-        self._check_unit(unit)
+        if unit != self.client.unit:
+            return [self._other_unit(unit)] * len(items)
         try:
             results = self.client.submit_batch(
                 [(json.loads(document), signature) for _, document, signature in items])
@@ -170,6 +173,13 @@ class ClientPort:
     def close(self) -> None:
         """Close the client's pooled connections."""
         self.client.close()
+
+    def _other_unit(self, unit: str) -> SubmitAnswer:
+        """A voucher of another unit is this item's refusal, not a reason to stop the outbox."""
+        vi = text("outbox.other_unit", "vi", unit=unit, desk=self.client.unit)
+        en = text("outbox.other_unit", "en", unit=unit, desk=self.client.unit)
+        return SubmitAnswer(SubmitOutcome.INVALID, (ServerReason("unit_mismatch", "unit.code",
+                                                                  vi, en),))
 
     def _check_unit(self, unit: str) -> None:
         if unit != self.client.unit:

@@ -27,6 +27,7 @@ from treasury_desktop.outbox.runlock import SenderLock
 from treasury_desktop.outbox.sender import Sender
 from treasury_desktop.outbox.store import enqueue_in
 from treasury_desktop.store.db import transaction
+from treasury_desktop.store.profile import ProfileStore
 from treasury_desktop.store.records import Actor
 from treasury_desktop.store.signatures import SignerRegistry
 from treasury_desktop.store.vouchers import SqliteVoucherRepository
@@ -46,6 +47,7 @@ class QueueOutcome(StrEnum):
     NOT_SIGNED = "not_signed"  # the account holder's signature is missing
     SIGNATURE_STALE = "signature_stale"  # the CMS is over other content
     SIGNATURE_INVALID = "signature_invalid"  # a signature fails verification (reason given)
+    OTHER_UNIT = "other_unit"  # the voucher names another unit than this desk's
 
 
 @dataclass(frozen=True)
@@ -120,6 +122,10 @@ class SubmitService:
         if signature is None:
             return _result(voucher_id, QueueOutcome.NOT_SIGNED, status=status.value)
         voucher = from_document(json.loads(row["document"]))
+        desk_unit = _desk_unit(conn)
+        if desk_unit is not None and voucher.unit.code != desk_unit:
+            return _result(voucher_id, QueueOutcome.OTHER_UNIT, unit=voucher.unit.code,
+                           desk=desk_unit)
         document = voucher_bytes(voucher)
         digest = content_hash(document)
         if digest != row["content_hash"] or digest != signature["content_hash"]:
@@ -133,6 +139,16 @@ class SubmitService:
         enqueue_in(conn, voucher_id, voucher.unit.code, document, bytes(signature["cms"]),
                    digest, self._clock())
         return _result(voucher_id, QueueOutcome.QUEUED)
+
+
+def _desk_unit(conn: sqlite3.Connection) -> str | None:
+    """The unit this desk sends for: its connection's, else its profile's (None: not set)."""
+    profile = ProfileStore(conn)
+    saved = load_connection(profile)
+    if saved is not None:
+        return saved.unit
+    unit = profile.unit()
+    return unit.code if unit is not None and unit.code else None
 
 
 def _result(voucher_id: str, outcome: QueueOutcome, **params: str) -> QueueResult:
