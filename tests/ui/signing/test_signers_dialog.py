@@ -161,6 +161,7 @@ def test_lists_role_holder_fingerprint_validity_source_and_the_register_warning(
         [r[1] for r in dialog.rows()].index("Nguyễn Thị Lan")))
     assert dialog.remove_button.isEnabled()
     assert dialog.details.fingerprint() == sha.lower()
+    qtbot.wait(20)  # the layout follows the new texts on the next turn of the event loop
     shot(dialog, shots, "signers_dialog")
     assert dialog.grab().save(str(tmp_path / "signers.png"), "PNG")
 

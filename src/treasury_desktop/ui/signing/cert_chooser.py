@@ -62,6 +62,9 @@ class CertificateChooser(QDialog):
         self.setObjectName("certificateChooser")
         self.role = role
         self.registered = registered
+        # Signing warns about a certificate not recorded for the role; recording one does not.
+        self._unrecorded = ("signing.status.not_registered" if purpose == "signing.chooser"
+                            else f"{purpose}.usable")
         self.setWindowTitle(t(f"{purpose}.title", role=role_name(role)))
         self._choices: dict[str, tuple[TokenInfo, CertificateInfo]] = {}
         self._wanted: str | None = None
@@ -192,13 +195,14 @@ class CertificateChooser(QDialog):
             tooltip.insert(0, refusal.render())
         else:
             parts = [t("signing.status.registered", role=role_name(self.role)) if registered
-                     else t("signing.status.not_registered", role=role_name(self.role))]
+                     else t(self._unrecorded, role=role_name(self.role))]
             if view.expires_soon:  # first: it is what the user must act on
                 parts.insert(0, t("signing.status.expires_soon", date=vn_date(cert.not_after)))
                 tooltip.insert(0, Message("signing.cert.expires_soon", {
                     "holder": cert.holder_name, "date": vn_date(cert.not_after)}).render())
             item.setText(STATUS, " · ".join(parts))
-            colour = WARN_COLOUR if view.expires_soon or not registered else OK_COLOUR
+            warn = not registered and self._unrecorded == "signing.status.not_registered"
+            colour = WARN_COLOUR if view.expires_soon or warn else OK_COLOUR
             item.setIcon(STATUS, badge(colour, "!" if colour == WARN_COLOUR else "✓"))
             item.setForeground(STATUS, QBrush(QColor(colour)))
             if registered:
