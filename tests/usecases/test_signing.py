@@ -232,3 +232,27 @@ def test_every_token_call_runs_on_the_token_thread(
     service = SigningService(conn, executor, FakeSlots([token]), Actor("lan"))
     service.execute(service.prepare(SigningRequest(tuple(ids), CHIEF)), "1234")
     assert token.calls and {thread for _, thread in token.calls} == {executor.thread_id}
+
+
+def test_one_certificate_cannot_sign_in_both_roles(
+    ctx: AppContext, conn: sqlite3.Connection, executor: TokenExecutor,
+    example_document: dict[str, Any], tmp_path: Path,
+) -> None:
+    ids = make_vouchers(ctx, conn, example_document, 1)
+    token = fake_token(tmp_path)
+    der = token.keys[0][1]
+    register(conn, der, CHIEF)
+    with pytest.raises(ExpectedError) as refused:
+        register(conn, der, HOLDER)
+    assert refused.value.message.key == "signing.role.same_person"
+    service = SigningService(conn, executor, FakeSlots([token]), Actor("lan"))
+    service.execute(service.prepare(SigningRequest(tuple(ids), CHIEF)), "1234")
+    # Even if a register lists the certificate for both roles, the second signature is refused.
+    info = CertificateInfo.from_der(der)
+    SignerRegistry(conn).add(
+        RegisteredSigner(info.sha256, HOLDER, info.holder_name, der, source="treasury"),
+        actor=Actor("sync"),
+    )
+    with pytest.raises(ExpectedError) as twice:
+        service.prepare(SigningRequest(tuple(ids), HOLDER))
+    assert twice.value.message.key == "signing.role.same_person"

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from treasury_desktop.domain.roles import SignerRole
+from treasury_desktop.i18n import ExpectedError
 from treasury_desktop.store.audit import append_audit
 from treasury_desktop.store.db import transaction
 from treasury_desktop.store.records import Actor
@@ -102,8 +103,19 @@ class SignerRegistry:
         return row is not None
 
     def add(self, signer: RegisteredSigner, *, actor: Actor) -> None:
-        """Record (or refresh) a signer; the audit log says who did it."""
+        """Record (or refresh) a signer; the audit log says who did it.
+
+        One certificate never serves both roles on this desk: the two signatures are two
+        people's (separation of duties). The treasury's own register is copied as it stands;
+        signing and queuing still refuse one certificate signing twice.
+        """
         with transaction(self._conn) as conn:
+            other = None if signer.source == "treasury" else conn.execute(
+                "SELECT holder_name FROM signers WHERE cert_sha256 = ? AND role != ?",
+                (signer.cert_sha256.lower(), signer.role.value),
+            ).fetchone()
+            if other is not None:
+                raise ExpectedError("signing.role.same_person", holder=signer.holder_name)
             conn.execute(
                 "INSERT INTO signers (cert_sha256, role, holder_name, certificate, token_label,"
                 " token_serial, module_path, source, added_at) VALUES (?,?,?,?,?,?,?,?,?)"

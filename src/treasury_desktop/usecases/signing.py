@@ -144,7 +144,7 @@ class SigningService:
         items, refused = [], []
         for voucher_id in dict.fromkeys(request.voucher_ids):
             try:
-                items.append(self._prepare_one(voucher_id, request.role, now))
+                items.append(self._prepare_one(voucher_id, request.role, now, cert.sha256))
             except ExpectedError as error:
                 refused.append((voucher_id, error.message))
         if not items:
@@ -162,7 +162,9 @@ class SigningService:
         cert = select_certificate(token.certificates(), request.cert_sha256)
         return token, info, cert
 
-    def _prepare_one(self, voucher_id: str, role: SignerRole, now: datetime) -> PreparedVoucher:
+    def _prepare_one(
+        self, voucher_id: str, role: SignerRole, now: datetime, cert_sha256: str
+    ) -> PreparedVoucher:
         stored = self._repo.get(voucher_id)
         if stored is None:
             raise ExpectedError("store.not_found", id=voucher_id)
@@ -185,7 +187,13 @@ class SigningService:
         if role is SignerRole.ACCOUNT_HOLDER:
             if existing is None:
                 raise ExpectedError("signing.voucher.chief_first", number=number)
-            self._check_signatures(content, existing, now, {SignerRole.CHIEF_ACCOUNTANT}, number)
+            [chief] = self._check_signatures(
+                content, existing, now, {SignerRole.CHIEF_ACCOUNTANT}, number
+            )
+            if chief.cert_sha256 == cert_sha256:
+                raise ExpectedError("signing.role.same_person", holder=chief.holder_name)
+            if now < chief.signing_time:
+                raise ExpectedError("signing.voucher.clock_behind", number=number)
         return PreparedVoucher(
             voucher_id, number, stored.voucher.total, content, digest, existing
         )
@@ -287,6 +295,8 @@ def check_signatures(
     signers = verify_detached(content, cms_der, at=now)
     if {s.role for s in signers} != roles or len(signers) != len(roles):
         raise ExpectedError("signing.voucher.signers_mismatch", number=number)
+    if len({s.cert_sha256 for s in signers}) != len(signers):
+        raise ExpectedError("signing.role.same_person", holder=signers[0].holder_name)
     if not signer_order_ok(signers):
         raise ExpectedError("signing.order.chief_first")
     for signer in signers:
