@@ -60,7 +60,9 @@ def open_client(
     saved = load_connection(profile)
     if saved is None:
         raise ConfigError("api.not_connected")
-    url = server or saved.server
+    if server and server != saved.server:
+        # Never hand the connected server's credential or pinned CA to another address.
+        saved = Connection(server, saved.unit)
     token = resolve_token(credentials, saved.server, saved.unit, environ)
     bundle = Path(saved.ca_bundle) if saved.ca_bundle else None
-    return TreasuryClient(url, saved.unit, token, ca_bundle=bundle, timeouts=timeouts)
+    return TreasuryClient(saved.server, saved.unit, token, ca_bundle=bundle, timeouts=timeouts)

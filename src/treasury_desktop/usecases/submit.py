@@ -195,9 +195,12 @@ def open_port(ctx: AppContext, server: str | None = None,
         if not server or unit is None:
             raise ExpectedError("api.not_connected")
         saved = Connection(server, unit.code)
+    if server and server != saved.server:
+        # Another server than the one connected: the desk's credential and pinned CA are never
+        # handed to it. Only its own keyring entry or TREASURY_API_TOKEN will do.
+        saved = Connection(server, saved.unit)
     token = resolve_token(KeyringCredentialStore(), saved.server, saved.unit)
-    client = TreasuryClient(server or saved.server, saved.unit, token,
-                            ca_bundle=saved.ca_bundle)
+    client = TreasuryClient(saved.server, saved.unit, token, ca_bundle=saved.ca_bundle)
     return ClientPort(client, batch_size=batch_size), saved.unit
 
 
