@@ -11,6 +11,7 @@ import pytest
 
 from treasury_desktop.api.client import TreasuryClient
 from treasury_desktop.api.errors import RequestRefused, TransientError
+from treasury_desktop.api.models import TreasuryStatus
 from treasury_desktop.api.responses import MAX_RETRY_AFTER, retry_after_seconds
 from treasury_desktop.outbox.timing import Backoff
 
@@ -52,3 +53,21 @@ def test_backoff_after_days_offline_does_not_overflow() -> None:
     for attempts in (1, 10, 1025, 100_000):
         assert 0 <= backoff.delay(attempts, rng) <= 300.0
     assert backoff.delay(5000, rng, retry_after=MAX_RETRY_AFTER) == MAX_RETRY_AFTER
+
+
+def test_a_status_this_version_does_not_know_keeps_the_feed_moving() -> None:
+    page = {
+        "changes": [{"cursor": "7", "id": DOC_ID, "status": "cho_giao_dien_tabmis",
+                     "detail": "Chờ giao diện TABMIS", "reason": None,
+                     "at": "2026-11-20T08:00:00+00:00"}],
+        "next_cursor": "7", "has_more": False,
+    }
+
+    def answer(_request: httpx.Request) -> httpx.Response:
+        return httpx.Response(200, json=page)
+
+    with TreasuryClient("http://127.0.0.1:9", UNIT, "token",
+                        transport=httpx.MockTransport(answer)) as api:
+        [change] = api.changes().changes
+    assert change.status is TreasuryStatus.UNKNOWN and not change.status.is_final
+    assert change.detail == "Chờ giao diện TABMIS"

@@ -31,6 +31,16 @@ class TreasuryStatus(StrEnum):
     PAID = "paid"  # đã thanh toán
     REJECTED = "rejected"  # từ chối, with the reason
     RETURNED = "returned"  # trả lại để bổ sung
+    UNKNOWN = "unknown"  # a status a newer treasury added: kept on the timeline, moves nothing
+
+    @classmethod
+    def read(cls, raw: str) -> TreasuryStatus:
+        """The status named ``raw``; one this version does not know is UNKNOWN, never an
+        error (it would otherwise stop the whole feed and every retry)."""
+        try:
+            return cls(raw)
+        except ValueError:
+            return cls.UNKNOWN
 
     @property
     def is_final(self) -> bool:
@@ -78,7 +88,7 @@ class StatusEvent:
     @classmethod
     def from_json(cls, data: Mapping[str, Any]) -> StatusEvent:
         return cls(
-            TreasuryStatus(read_str(data, "status")),
+            TreasuryStatus.read(read_str(data, "status")),
             read_str(data, "detail"),
             read_opt_str(data, "reason"),
             read_time(data, "at"),
@@ -107,7 +117,7 @@ class DocumentStatus:
             read_str(data, "id"),
             read_str(data, "unit"),
             read_str(data, "content_hash"),
-            TreasuryStatus(read_str(data, "status")),
+            TreasuryStatus.read(read_str(data, "status")),
             read_str(data, "detail"),
             read_opt_str(data, "reason"),
             read_str(data, "reference"),
@@ -147,7 +157,7 @@ class Change:
         return cls(
             read_str(data, "cursor"),
             read_str(data, "id"),
-            TreasuryStatus(read_str(data, "status")),
+            TreasuryStatus.read(read_str(data, "status")),
             read_str(data, "detail"),
             read_opt_str(data, "reason"),
             read_time(data, "at"),
