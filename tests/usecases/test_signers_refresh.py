@@ -9,6 +9,7 @@ import sqlite3
 import time
 from collections.abc import Iterator
 from dataclasses import replace
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -20,17 +21,20 @@ from treasury_desktop.api.connection import Connection, save_connection
 from treasury_desktop.cli.main import main
 from treasury_desktop.context import AppContext
 from treasury_desktop.domain.roles import SignerRole
+from treasury_desktop.i18n import ExpectedError
 from treasury_desktop.outbox.fake import FakeTreasury
 from treasury_desktop.outbox.port import TreasurySigner, TreasuryUnavailable
 from treasury_desktop.sandbox.config import RegisteredSigner as SandboxSigner
 from treasury_desktop.sandbox.server import RunningSandbox
 from treasury_desktop.signing.certificates import CertificateInfo
+from treasury_desktop.signing.errors import PinState
 from treasury_desktop.signing.testca import (
     SoftwareCA,
     generate_key,
     issue_certificate,
     make_test_ca,
 )
+from treasury_desktop.signing.token import TokenInfo
 from treasury_desktop.store.audit import audit_entries
 from treasury_desktop.store.db import connect
 from treasury_desktop.store.profile import ProfileStore
@@ -39,6 +43,7 @@ from treasury_desktop.store.signatures import RegisteredSigner, SignerRegistry
 from treasury_desktop.usecases.signers import (
     TREASURY,
     listing,
+    record_from_token,
     refresh_chore,
     refresh_from_treasury,
 )
@@ -295,3 +300,31 @@ def test_the_sync_chore_of_the_delivery_fetches_the_register(
         delivery.close()
         ctx.close()
     assert rows(desk) == {("Nguyễn Thị Lan", CHIEF, TREASURY), ("Trần Văn Minh", HOLDER, TREASURY)}
+
+
+def test_recording_from_a_token_refuses_the_unusable_and_the_other_role(
+    conn: sqlite3.Connection, ca: SoftwareCA,
+) -> None:
+    token = TokenInfo("CTK-MINH", "S9", "SoftHSM", "x", "/lib/softhsm2.so", PinState.NORMAL, False)
+    now = datetime.now(UTC)
+    registry = SignerRegistry(conn)
+    expired = CertificateInfo.from_der(issue_certificate(
+        ca, generate_key("EC P-256").public_key(), holder_name="Phạm Hoa", unit_name="THCS",
+        not_before=now - timedelta(days=400), not_after=now - timedelta(days=1)))
+    with pytest.raises(ExpectedError) as refused:
+        record_from_token(registry, token, expired, HOLDER, ACTOR, now)
+    assert refused.value.message.key == "signing.cert.expired"
+
+    minh = certificate(ca, "Trần Văn Minh")
+    refresh_from_treasury(conn, FakeTreasury(register={UNIT: (entry(minh, HOLDER),)}), UNIT,
+                          ACTOR)
+    info = CertificateInfo.from_der(minh)
+    recorded = record_from_token(registry, token, info, HOLDER, ACTOR, now)
+    # On the treasury's register already: it stays the register's, and learns its token.
+    assert (recorded.source, recorded.token_label, recorded.module_path) == (
+        TREASURY, "CTK-MINH", "/lib/softhsm2.so")
+    with pytest.raises(ExpectedError) as twice:
+        record_from_token(registry, token, info, CHIEF, ACTOR, now)
+    assert str(twice.value).startswith(
+        "Chứng thư số của Trần Văn Minh đã được ghi nhận là Chủ tài khoản.")
+    assert [(s.role, s.source) for s in registry.all()] == [(HOLDER, TREASURY)]

@@ -20,8 +20,8 @@ from treasury_desktop.i18n import ExpectedError, text
 from treasury_desktop.signing.certificates import CertificateInfo
 from treasury_desktop.signing.executor import TokenExecutor
 from treasury_desktop.signing.token import TokenInfo, select_certificate, select_token
-from treasury_desktop.store.signatures import RegisteredSigner, SignatureStore, SignerRegistry
-from treasury_desktop.usecases.signers import listing, refresh_from_treasury
+from treasury_desktop.store.signatures import SignatureStore, SignerRegistry
+from treasury_desktop.usecases.signers import listing, record_from_token, refresh_from_treasury
 from treasury_desktop.usecases.signing import SigningRequest, SigningService
 from treasury_desktop.usecases.tokens import ModuleSet, TokenView, describe, module_paths
 
@@ -197,14 +197,8 @@ def _signers_add(args: argparse.Namespace, ctx: AppContext) -> int:
             return token.info(), select_certificate(token.certificates(), args.cert)
 
         info, cert = executor.call(pick)
-    refusal = cert.usable_at(datetime.now(UTC))
-    if refusal is not None:
-        raise ExpectedError(refusal.key, **refusal.params)
-    SignerRegistry(ctx.connect()).add(
-        RegisteredSigner(cert.sha256, role, cert.holder_name, cert.der, info.label, info.serial,
-                         info.module_path),
-        actor=ctx.actor,
-    )
+    record_from_token(SignerRegistry(ctx.connect()), info, cert, role, ctx.actor,
+                      datetime.now(UTC))
     print(f"{text(f'role.{role.value}', args.lang)}: {cert.holder_name} {cert.sha256}")
     return 0
 
