@@ -3,6 +3,7 @@ token work on the token thread, database work on the worker lane, the GUI never 
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 import time
@@ -313,7 +314,7 @@ def test_a_softhsm_certificate_is_recorded_with_its_token(
 
 
 def test_the_signing_menu_opens_the_dialog_in_english_too(
-    qtbot: QtBot, desk: Desk, make_fake: Callable[..., FakeToken],
+    qtbot: QtBot, desk: Desk, make_fake: Callable[..., FakeToken], shots: Path | None,
 ) -> None:
     token = make_fake()
     register(desk.ctx.connect(), token.keys[0][1], CHIEF)
@@ -343,6 +344,8 @@ def test_the_signing_menu_opens_the_dialog_in_english_too(
             assert english.rows()[0][0] == "Chief accountant"
             assert english.rows()[0][4] == "From a token"
             assert english.add_buttons[HOLDER].text() == "Add account holder…"
+            qtbot.wait(20)
+            shot(english, shots, "signers_dialog_en")
             english.reject()
         finally:
             set_language("vi")
@@ -355,5 +358,5 @@ def test_the_window_loads_no_signing_code_until_it_is_used() -> None:
             " 'cert_chooser', 'PyKCS11'))]\n"
             "print(heavy)\n")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
-                         env={"QT_QPA_PLATFORM": "offscreen", "PATH": ""})
+                         env={**os.environ, "QT_QPA_PLATFORM": "offscreen"})
     assert out.stdout.strip() == "[]", out.stdout + out.stderr
