@@ -186,6 +186,11 @@ class _Reader:
         if not isinstance(value, str):
             self.problems.append(Problem(_join(path, key), "shape.string"))
             return ""
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:  # a lone surrogate (\ud800) cannot be signed or stored
+            self.problems.append(Problem(_join(path, key), "shape.string"))
+            return ""
         return value.strip()
 
     def integer(self, data: Mapping[str, Any], key: str, path: str, default: int = 0) -> int:
@@ -235,7 +240,9 @@ def from_document(data: Any, *, assign_id: bool = False) -> Voucher:
             r.problems.append(Problem("id", "shape.required"))
     else:
         try:
-            uuid.UUID(vid)
+            # One spelling per id (lower case, hyphens): the id names the document on the
+            # treasury's side too, and {…}, urn:uuid: or upper-case forms would not match there.
+            vid = str(uuid.UUID(vid))
         except ValueError:
             r.problems.append(Problem("id", "shape.uuid"))
     unit = r.obj(top.get("unit", {}), "unit", _UNIT_FIELDS)

@@ -13,7 +13,7 @@ from typing import Any
 
 from asn1crypto import cms
 from cryptography import x509
-from cryptography.exceptions import InvalidSignature
+from cryptography.exceptions import InvalidSignature, UnsupportedAlgorithm
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import ec, padding, rsa
 
@@ -213,16 +213,24 @@ def verify_detached(
     given, issued by one of them.
     """
     moment = (at or datetime.now(UTC)).astimezone(UTC)
-    signed = _parse(cms_der)
-    if signed["encap_content_info"]["content"].native not in (None, content):
-        raise SignatureInvalid("signing.verify.content_changed", holder="")
     roots = None
     if trusted_roots is not None:
         roots = [x509.load_der_x509_certificate(der) for der in trusted_roots]
-    signer_infos = list(signed["signer_infos"])
-    if not signer_infos:
-        raise SignatureInvalid("signing.verify.unsigned")
-    signers = [_verify_one(content, signed, si, roots, moment) for si in signer_infos]
+    try:
+        signed = _parse(cms_der)
+        if signed["encap_content_info"]["content"].native not in (None, content):
+            raise SignatureInvalid("signing.verify.content_changed", holder="")
+        signer_infos = list(signed["signer_infos"])
+        if not signer_infos:
+            raise SignatureInvalid("signing.verify.unsigned")
+        signers = [_verify_one(content, signed, si, roots, moment) for si in signer_infos]
+    except SignatureInvalid:
+        raise
+    except (ValueError, TypeError, KeyError, AttributeError, IndexError, OverflowError,
+            x509.InvalidVersion, UnsupportedAlgorithm):
+        # Garbage deep inside the structure (a mangled certificate, attribute or OID):
+        # whatever the parser tripped on, it is a signature the treasury would refuse.
+        raise SignatureInvalid("signing.verify.malformed") from None
     return sorted(signers, key=lambda s: (s.role.order, s.signing_time))
 
 
