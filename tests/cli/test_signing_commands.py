@@ -103,3 +103,7 @@ def test_wrong_pin_exits_1_and_says_what_to_do(
     assert "PIN" in result.stderr and "Traceback" not in result.stderr
     assert "999999" not in result.stderr
     assert "draft" in run(data_dir, "voucher", "list", "--json").stdout
+    # The token now reports a wrong try: a script's PIN is not spent on it again.
+    again = run(data_dir, "sign", voucher_id, "--role", "chief-accountant", "--module",
+                module, "--token", "PIN-TEST", pin="999999")
+    assert again.returncode == 1 and "TREASURY_PIN" in again.stderr

@@ -57,9 +57,11 @@ class KeyringCredentialStore:
 
     def _keyring(self) -> KeyringBackend:
         backend = self._backend or keyring.get_keyring()
-        module = type(backend).__module__
-        if module.startswith(_PLAINTEXT_MODULES) or backend.priority <= 0:
-            raise CredentialStoreUnavailable("api.no_keyring", env=TOKEN_ENV)
+        # A chainer (several backends at once) is only as safe as its weakest member.
+        members = getattr(backend, "backends", None) or [backend]
+        for member in (backend, *members):
+            if type(member).__module__.startswith(_PLAINTEXT_MODULES) or member.priority <= 0:
+                raise CredentialStoreUnavailable("api.no_keyring", env=TOKEN_ENV)
         return backend
 
     def get(self, server: str, unit: str) -> str | None:

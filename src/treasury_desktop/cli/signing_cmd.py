@@ -18,6 +18,7 @@ from treasury_desktop.domain.money import format_vnd
 from treasury_desktop.domain.roles import SignerRole
 from treasury_desktop.i18n import ExpectedError, text
 from treasury_desktop.signing.certificates import CertificateInfo
+from treasury_desktop.signing.errors import LoginCancelled, PinState
 from treasury_desktop.signing.executor import TokenExecutor
 from treasury_desktop.signing.token import TokenInfo, select_certificate, select_token
 from treasury_desktop.store.signatures import SignatureStore, SignerRegistry
@@ -241,11 +242,19 @@ def _sign(args: argparse.Namespace, ctx: AppContext) -> int:
             pad = text("signing.pin.pad_prompt", args.lang, token=plan.token_info.label)
             print(f"{summary}\n{pad}", file=sys.stderr)
         else:
+            from_env = os.environ.get("TREASURY_PIN") is not None
+            if from_env and plan.token_info.pin_state in (PinState.COUNT_LOW, PinState.FINAL_TRY):
+                # A script must not spend the last tries with a PIN that already failed.
+                raise ExpectedError("signing.pin.env_after_failure", token=plan.token_info.label)
             pin = _read_pin(summary)
             if not pin:
                 raise ExpectedError("signing.pin.empty")
-        result = service.execute(plan, pin)
-        del pin
+        try:
+            result = service.execute(plan, pin)
+        except LoginCancelled:
+            raise ExpectedError("signing.cli.cancelled") from None
+        finally:
+            del pin
     for voucher_id in result.signed:
         print(voucher_id)
     for voucher_id, reason in result.failed:
