@@ -225,7 +225,7 @@ def _sign(args: argparse.Namespace, ctx: AppContext) -> int:
     role = SignerRole(args.role)
     conn = ctx.connect()
     with _modules(ctx, args.module) as (executor, modules):
-        service = SigningService(conn, executor, modules, ctx.actor)
+        service = SigningService(conn, executor, modules, ctx.actor, catalog=ctx.catalog)
         plan = service.prepare(SigningRequest(tuple(args.ids), role, args.token, args.cert))
         for voucher_id, reason in plan.refused:
             print(f"{voucher_id}: {reason.render(args.lang)}", file=sys.stderr)

@@ -109,16 +109,23 @@ def mark_refused_in(
     conn: sqlite3.Connection, repo: SqliteVoucherRepository, actor: Actor, voucher_id: str,
     outcome: SubmitOutcome, reasons: tuple[ServerReason, ...], now: datetime,
 ) -> None:
-    """409/422: the item keeps the reasons word for word; the voucher goes to ``rejected``."""
-    conn.execute(
+    """409/422: the item keeps the reasons word for word; the voucher goes to ``rejected``.
+
+    Only an item still on its way can be refused: a late answer never undoes a delivery that
+    the changes feed already settled.
+    """
+    changed = conn.execute(
         "UPDATE outbox SET state = ?, outcome = ?, reasons = ?, last_error = ?,"
-        " next_attempt_at = '', updated_at = ?, finished_at = ? WHERE voucher_id = ?",
+        " next_attempt_at = '', updated_at = ?, finished_at = ? WHERE voucher_id = ?"
+        " AND state IN ('pending', 'in_flight')",
         (ItemState.REFUSED.value, outcome.value,
          json.dumps([r.as_json() for r in reasons], ensure_ascii=False),
          message_json(Message(f"outbox.refused.{outcome.value}",
                               {"reasons": reasons_text(reasons)})),
          iso(now), iso(now), voucher_id),
-    )
+    ).rowcount
+    if not changed:
+        return
     text = reasons_text(reasons)
     current = _voucher_status(conn, voucher_id)
     if current is not None and can_move(current, VoucherState.REJECTED):

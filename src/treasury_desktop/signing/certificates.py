@@ -41,13 +41,18 @@ def _name_attr(name: x509.Name, oid: x509.ObjectIdentifier) -> str:
     return ", ".join(values)
 
 
+_NIST_CURVES = {"secp256r1": "EC P-256", "secp384r1": "EC P-384", "secp521r1": "EC P-521"}
+
+
 def key_type_of(cert: x509.Certificate) -> str:
     """``RSA-2048``, ``EC P-256`` … or the key class name for anything else."""
     key = cert.public_key()
     if isinstance(key, rsa.RSAPublicKey):
         return f"RSA-{key.key_size}"
     if isinstance(key, ec.EllipticCurvePublicKey):
-        return f"EC P-{key.curve.key_size}" if key.curve.name.startswith("secp") else key.curve.name
+        # Only the NIST prime curves are P-n; secp256k1 and others keep their own name (and
+        # so are not allowed: key_is_allowed knows only P-256, P-384 and P-521).
+        return _NIST_CURVES.get(key.curve.name, key.curve.name)
     return type(key).__name__
 
 

@@ -16,7 +16,9 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from treasury_desktop.domain.canonical import content_hash, voucher_bytes
+from treasury_desktop.domain.catalog import BudgetCatalog
 from treasury_desktop.domain.roles import SignerRole
+from treasury_desktop.domain.validation import validate
 from treasury_desktop.domain.workflow import VoucherState
 from treasury_desktop.i18n import ExpectedError, Message
 from treasury_desktop.signing.certificates import CertificateInfo
@@ -108,7 +110,9 @@ class SigningService:
         tokens: TokenSource,
         actor: Actor,
         now: Callable[[], datetime] = lambda: datetime.now(UTC),
+        catalog: Callable[[int], BudgetCatalog] | None = None,
     ) -> None:
+        self._catalog = catalog  # when given, each voucher is validated again before signing
         self._conn = conn
         self._repo = SqliteVoucherRepository(conn)
         self._signatures = SignatureStore(conn)
@@ -176,9 +180,16 @@ class SigningService:
                 "signing.voucher.wrong_state", number=number,
                 status=Message(f"status.{stored.status.value}").render(),
             )
-        if stored.problems:
-            raise ExpectedError("signing.voucher.incomplete", number=number,
-                                count=stored.problems)
+        problems = stored.problems
+        if self._catalog is not None and not problems:
+            # The catalogue may have changed since the last save (a new fiscal year's codes).
+            try:
+                catalog = self._catalog(stored.voucher.fiscal_year)
+                problems = len(validate(stored.voucher, catalog, today=now.date()))
+            except ExpectedError:
+                problems = 1
+        if problems:
+            raise ExpectedError("signing.voucher.incomplete", number=number, count=problems)
         content = voucher_bytes(stored.voucher)
         digest = content_hash(content)
         if digest != stored.content_hash:

@@ -16,6 +16,7 @@ from typing import Any
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QDialog, QWidget
 
+from treasury_desktop.domain.catalog import BudgetCatalog
 from treasury_desktop.domain.roles import SignerRole
 from treasury_desktop.i18n import ExpectedError, Message, text
 from treasury_desktop.settings import DEMO_SIGNERS
@@ -67,6 +68,7 @@ class SigningDeps:
     prompter: Prompter
     now: Callable[[], datetime] = _now
     watch_interval: float = 1.0
+    catalog: Callable[[int], BudgetCatalog] | None = None  # re-validate before signing
 
 
 class _Progress(QObject):
@@ -139,7 +141,8 @@ class SignFlow(QObject):
         if self._worker_state is None:
             d = self._deps
             conn = d.connect()
-            service = SigningService(conn, d.runtime.executor, d.runtime, d.actor, d.now)
+            service = SigningService(conn, d.runtime.executor, d.runtime, d.actor, d.now,
+                                     catalog=d.catalog)
             self._worker_state = (conn, service)
         return self._worker_state
 

@@ -93,7 +93,7 @@ class WindowSigning(QObject):
             session = self._window.session
             ctx = session.ctx
             deps = SigningDeps(self.runtime, session.worker.submit, ctx.connect, ctx.actor,
-                               self._window.prompter)
+                               self._window.prompter, catalog=ctx.catalog)
             self._flow = SignFlow(deps, self._window)
             self._flow.finished.connect(self._finished)
             self._flow.asking.connect(self._window.statusBar().clearMessage)
