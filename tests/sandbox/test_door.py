@@ -177,3 +177,16 @@ def test_expired_certificate_is_refused(world, tmp_path) -> None:
     result = _submit_with(world, config, tmp_path, doc, world.sign(doc, [expired, world.holder]))
     assert [r.code for r in result.reasons] == ["signature_invalid"]
     assert "Phạm Thị Hoa" in result.reasons[0].message
+
+
+
+def test_a_signature_made_long_before_upload_is_refused(world) -> None:
+    from treasury_desktop.sandbox.checks import MAX_SIGNATURE_AGE, check_signatures
+
+    doc = document()
+    content = canonical_bytes(doc)
+    unit = world.config.unit(UNIT)
+    later = datetime.now(UTC) + MAX_SIGNATURE_AGE + timedelta(days=1)
+    reasons = check_signatures(world.config, unit, content, world.sign(doc), later)
+    assert "signed_too_long_ago" in {r.code for r in reasons}
+    assert check_signatures(world.config, unit, content, world.sign(doc), datetime.now(UTC)) == []

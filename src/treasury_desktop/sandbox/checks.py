@@ -13,7 +13,7 @@ import base64
 import binascii
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from treasury_desktop.domain.catalog import CatalogError, load_catalog
@@ -146,6 +146,9 @@ def check_document(
     return reasons
 
 
+MAX_SIGNATURE_AGE = timedelta(days=60)
+
+
 def check_signatures(
     config: SandboxConfig, unit: UnitConfig, content: bytes, cms_der: bytes, now: datetime
 ) -> list[Reason]:
@@ -183,6 +186,14 @@ def check_signatures(
     missing = [r for r in SIGNING_ORDER if r not in roles]
     for role in missing:
         reasons.append(reason("role_missing", "signature", **_role("role", role)))
+    if len({s.cert_sha256 for s in signers}) < len(signers):
+        reasons.append(reason("same_certificate", "signature"))
+    for signer in signers:
+        # A signing time is the signer's own claim: one far older than the upload is how an
+        # expired certificate would be made to look valid (a PC clock set back).
+        if signer.signing_time < now - MAX_SIGNATURE_AGE:
+            reasons.append(reason("signed_too_long_ago", "signature", holder=signer.holder_name,
+                                  days=MAX_SIGNATURE_AGE.days))
     if len(roles) > len(set(roles)):
         reasons.append(reason("role_repeated", "signature"))
     elif not missing and not signer_order_ok(signers):
