@@ -176,7 +176,20 @@ class SqliteVoucherRepository:
 
     def count(self, query: VoucherQuery) -> int:
         """How many vouchers match."""
+        return self._count(query, self._search_hits(query))
+
+    def page(self, query: VoucherQuery, offset: int, limit: int) -> list[VoucherRow]:
+        """Rows ``offset .. offset+limit`` of the query, in its order."""
+        return self._page(query, self._search_hits(query), offset, limit)
+
+    def count_and_page(
+        self, query: VoucherQuery, offset: int, limit: int
+    ) -> tuple[int, list[VoucherRow]]:
+        """``count(query)`` and ``page(query, offset, limit)``, searching the text once."""
         hits = self._search_hits(query)
+        return self._count(query, hits), self._page(query, hits, offset, limit)
+
+    def _count(self, query: VoucherQuery, hits: int | None) -> int:
         if hits is not None and query.status is None:
             return hits
         where, params = where_clause(query)
@@ -184,11 +197,12 @@ class SqliteVoucherRepository:
         row = self._conn.execute(f"SELECT count(*) FROM {table} WHERE {where}", params).fetchone()
         return int(row[0])
 
-    def page(self, query: VoucherQuery, offset: int, limit: int) -> list[VoucherRow]:
-        """Rows ``offset .. offset+limit`` of the query, in its order."""
+    def _page(
+        self, query: VoucherQuery, hits: int | None, offset: int, limit: int
+    ) -> list[VoucherRow]:
         where, params = where_clause(query)
         order = order_clause(query)
-        table = self._table(query, self._search_hits(query))
+        table = self._table(query, hits)
         # The inner query walks only the index (rowids in order), so a deep OFFSET stays
         # cheap; the outer one reads just the page's rows.
         sql = (

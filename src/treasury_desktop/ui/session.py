@@ -34,7 +34,8 @@ class Lane:
 
     def list_answer(self, query: VoucherQuery) -> QueryAnswer:
         """Count and first page of a list query."""
-        return self.repo.count(query), present(self.repo.page(query, 0, FIRST_PAGE))
+        total, rows = self.repo.count_and_page(query, 0, FIRST_PAGE)
+        return total, present(rows)
 
     def open(self, voucher_id: str) -> Opened:
         """A stored voucher and its problems, as the editor shows it."""
