@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from functools import cache
 
 from PySide6.QtCore import (
     QAbstractItemModel,
@@ -39,9 +40,14 @@ CODE_KINDS: Mapping[str, CatalogKind] = {
     "source": CatalogKind.SOURCE,
 }
 AMOUNT_COLUMN = COLUMNS.index("amount")
-_BAD = QBrush(QColor("#fde7e5"))
+_BAD = "#fde7e5"  # the background of a cell with a problem
 _Index = QModelIndex | QPersistentModelIndex
 _ENTER = (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+
+
+@cache
+def _bad_brush() -> QBrush:
+    return QBrush(QColor(_BAD))
 
 
 class _LineDelegate(QStyledItemDelegate):
@@ -172,7 +178,10 @@ class BudgetLinesGrid(QTableWidget):
             for col in range(len(COLUMNS)):
                 item = self._item(row, col)
                 message = cells.get((row, col), "")
-                item.setBackground(_BAD if message else QBrush())
+                if message:
+                    item.setBackground(_bad_brush())
+                else:  # as setBackground(QBrush()), without loading QBrush (and QGradient)
+                    item.setData(Qt.ItemDataRole.BackgroundRole, None)
                 item.setToolTip(message)
         self.blockSignals(False)
 
