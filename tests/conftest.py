@@ -17,39 +17,9 @@ import pytest
 from treasury_desktop.context import AppContext
 from treasury_desktop.i18n import set_language
 
-EXAMPLE_DOCUMENT: dict[str, Any] = {
-    "id": "0193a9c6-5f1e-7c2a-9d7e-2b1c3d4e5f60",
-    "form": "C2-02a/NS",
-    "fiscal_year": 2026,
-    "number": "125",
-    "date": "2026-11-20",
-    "unit": {
-        "code": "1171277",
-        "name": "Trường THCS Phú Lương",
-        "account": "9523.2.1171277",
-        "treasury": "0011",
-    },
-    "payment_kind": "actual",
-    "method": "transfer",
-    "program_code": "00000",
-    "payee": {
-        "name": "Công ty Điện lực Thái Nguyên",
-        "account": "102010000123456",
-        "bank": "VietinBank Thái Nguyên",
-    },
-    "lines": [
-        {
-            "content": "Tiền điện tháng 10/2026",
-            "ndkt": "6501",
-            "chapter": "422",
-            "industry": "072",
-            "source": "13",
-            "amount": 1234000,
-        }
-    ],
-    "total": 1234000,
-    "amount_in_words": "Một triệu hai trăm ba mươi tư nghìn đồng chẵn",
-}
+EXAMPLE_FILE = Path(__file__).parent / "data" / "design_example.json"
+EXAMPLE_DOCUMENT: dict[str, Any] = json.loads(EXAMPLE_FILE.read_text(encoding="utf-8"))
+"""DESIGN.md's example C2-02a/NS: it must validate against the shipped 2026 catalogue."""
 
 
 @pytest.fixture(autouse=True)

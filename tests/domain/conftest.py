@@ -11,7 +11,7 @@ import pytest
 from treasury_desktop.domain.catalog import BudgetCatalog, load_catalog
 from treasury_desktop.domain.voucher import Voucher, from_document
 
-DATA = Path(__file__).parent / "data"
+DATA = Path(__file__).parents[1] / "data"  # the DESIGN.md example, shared by every folder
 
 
 @pytest.fixture

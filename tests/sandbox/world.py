@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 import copy
 import gzip
+import json
 import threading
 import uuid
 from collections.abc import Callable, Iterator, Sequence
@@ -56,37 +57,9 @@ TOKEN = "desk-1171277-secret"
 OTHER_TOKEN = "desk-7654321-secret"
 ESTIMATE = 50_000_000  # chapter 422, industry 072, source 13, fiscal year 2026
 
-BASE_DOCUMENT: dict[str, Any] = {
-    "id": "",
-    "form": "C2-02a/NS",
-    "fiscal_year": 2026,
-    "number": "125",
-    "date": "2026-11-20",
-    "unit": {
-        "code": UNIT,
-        "name": "Trường THCS Phú Lương",
-        "account": "9523.2.1171277",
-        "treasury": "0011",
-    },
-    "payment_kind": "actual",
-    "method": "transfer",
-    "program_code": "00000",
-    "payee": {
-        "name": "Công ty Điện lực Thái Nguyên",
-        "account": "102010000123456",
-        "bank": "VietinBank Thái Nguyên",
-    },
-    "lines": [
-        {
-            "content": "Tiền điện tháng 10/2026",
-            "ndkt": "6501",
-            "chapter": "422",
-            "industry": "072",
-            "source": "13",
-            "amount": 1_234_000,
-        }
-    ],
-}
+BASE_DOCUMENT: dict[str, Any] = json.loads(
+    (Path(__file__).parents[1] / "data" / "design_example.json").read_text(encoding="utf-8")
+)
 
 
 def document(amount: int = 1_234_000, **changes: Any) -> dict[str, Any]:

@@ -15,7 +15,7 @@ from treasury_desktop.i18n import Message
 SIGNING_USAGES = ("digital_signature", "content_commitment")
 """Key usages that allow signing a voucher (content_commitment is nonRepudiation)."""
 
-_USAGE_NAMES = (
+KEY_USAGE_NAMES = (
     "digital_signature",
     "content_commitment",
     "key_encipherment",
@@ -72,7 +72,7 @@ def key_usages_of(cert: x509.Certificate) -> tuple[str, ...] | None:
     except x509.ExtensionNotFound:
         return None
     flags: list[str] = []
-    for flag in _USAGE_NAMES:
+    for flag in KEY_USAGE_NAMES:
         if getattr(usage, flag):
             flags.append(flag)
     return tuple(flags)

@@ -13,6 +13,8 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from cryptography.x509.oid import NameOID
 
+from treasury_desktop.signing.certificates import KEY_USAGE_NAMES
+
 PrivateKey = rsa.RSAPrivateKey | ec.EllipticCurvePrivateKey
 PublicKey = rsa.RSAPublicKey | ec.EllipticCurvePublicKey
 SIGNING_KEY_USAGE = ("digital_signature", "content_commitment")
@@ -92,16 +94,7 @@ def make_test_ca(
 
 
 def _key_usage(flags: Sequence[str]) -> x509.KeyUsage:
-    names = (
-        "digital_signature",
-        "content_commitment",
-        "key_encipherment",
-        "data_encipherment",
-        "key_agreement",
-        "key_cert_sign",
-        "crl_sign",
-    )
-    values = {name: name in flags for name in names}
+    values = {name: name in flags for name in KEY_USAGE_NAMES}
     return x509.KeyUsage(**values, encipher_only=False, decipher_only=False)
 
 
