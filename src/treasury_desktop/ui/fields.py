@@ -42,31 +42,38 @@ class FieldBox(QWidget):
             editor.setAccessibleName(label)
         self.hint = ElidedLabel(self)
         self.hint.setObjectName("fieldHint")
-        self.note = QLabel(self)
-        self.note.setObjectName("fieldNote")
-        self.note.setWordWrap(True)
-        self.note.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
-        self.note.hide()
-        grid = QGridLayout(self)
+        self._note: QLabel | None = None  # made at the first error: most fields never have one
+        self._grid = grid = QGridLayout(self)
         grid.setContentsMargins(0, 0, 0, 0)
         grid.setHorizontalSpacing(6)
         grid.setVerticalSpacing(1)
         grid.addWidget(self.label, 0, 0)
         grid.addWidget(editor, 0, 1)
         grid.addWidget(self.hint, 0, 2)
-        grid.addWidget(self.note, 1, 1, 1, 2)
         bounded = editor.maximumWidth() < 1000
         grid.setColumnStretch(1, 0 if bounded else 1)
         grid.setColumnStretch(2, 1 if bounded else 0)
 
     @property
+    def note(self) -> QLabel:
+        """The red line under the field (hidden while there is no error)."""
+        if self._note is None:
+            note = self._note = QLabel(self)
+            note.setObjectName("fieldNote")
+            note.setWordWrap(True)
+            note.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+            note.hide()
+            self._grid.addWidget(note, 1, 1, 1, 2)
+        return self._note
+
+    @property
     def error(self) -> str:
         """The error shown under the field ('' when none)."""
-        return self.note.text()
+        return self._note.text() if self._note is not None else ""
 
     def set_error(self, message: str) -> None:
         """Show ``message`` in red under the field (or clear it with '')."""
-        if message == self.note.text():
+        if message == self.error:
             return
         self.editor.setProperty("invalid", bool(message))
         self.editor.style().unpolish(self.editor)
