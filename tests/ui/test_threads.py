@@ -14,7 +14,8 @@ from ui_harness import PAYEES, Desk, open_voucher, open_window, settle, voucher
 
 from treasury_desktop.store.vouchers import SqliteVoucherRepository
 
-_WATCHED = ("count", "page", "folder_counts", "get", "save", "create", "recent_payees",
+_WATCHED = ("count", "page", "count_and_page", "folder_counts", "get", "save", "create",
+            "recent_payees",
             "delete_draft")
 
 
