@@ -39,3 +39,26 @@ def test_catalogues_refreshed_with_etags_and_kept_offline(tmp_path: Path) -> Non
             assert [e.code for e in fetched.codes(kind)] == [e.code for e in shipped.codes(kind)]
     finally:
         conn.close()
+
+
+def test_a_catalogue_the_app_cannot_read_is_fetched_again_next_time(tmp_path: Path) -> None:
+    import pytest
+
+    from treasury_desktop.domain.catalog import CatalogError
+    from treasury_desktop.outbox.fake import FakeTreasury
+
+    treasury = FakeTreasury()
+    for kind in CatalogKind:
+        treasury.catalogs[(kind.value, 2026)] = {"version": "1", "entries": [{"code": "x"}]}
+    conn = connect(tmp_path / "desk.sqlite3")
+    book = CatalogBook(conn, tmp_path, FakeClock().now)
+    try:
+        with pytest.raises(CatalogError):
+            book.refresh(treasury, 2026)
+        # Nothing was remembered: the next refresh asks for everything again, with no ETag.
+        assert conn.execute("SELECT count(*) FROM server_cache").fetchone()[0] == 0
+        with pytest.raises(CatalogError):
+            book.refresh(treasury, 2026)
+        assert not (tmp_path / "catalogs" / "2026.json").exists()
+    finally:
+        conn.close()

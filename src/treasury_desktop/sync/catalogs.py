@@ -50,6 +50,7 @@ class CatalogBook:
         """Ask for every list with If-None-Match; rewrite the year's file when one changed."""
         changed: list[str] = []
         bodies: dict[str, Any] = {}
+        fresh: list[tuple[str, str | None, dict[str, Any]]] = []
         for kind in CatalogKind:
             key = f"catalog/{kind.value}/{year}"
             row = self._conn.execute(
@@ -61,15 +62,18 @@ class CatalogBook:
             body = dict(fetched.body or {})
             bodies[kind.value] = body
             changed.append(kind.value)
-            with transaction(self._conn) as conn:
+            fresh.append((key, fetched.etag, body))
+        written = self._write(year, bodies) if changed else None
+        # The ETags are remembered only once the merged catalogue proved readable: a bad one
+        # is fetched again next time instead of being answered "unchanged" for ever.
+        with transaction(self._conn) as conn:
+            for key, etag, body in fresh:
                 conn.execute(
                     "INSERT INTO server_cache (key, etag, body, fetched_at) VALUES (?,?,?,?)"
                     " ON CONFLICT (key) DO UPDATE SET etag = excluded.etag,"
                     " body = excluded.body, fetched_at = excluded.fetched_at",
-                    (key, fetched.etag, json.dumps(body, ensure_ascii=False),
-                     iso(self._clock())),
+                    (key, etag, json.dumps(body, ensure_ascii=False), iso(self._clock())),
                 )
-        written = self._write(year, bodies) if changed else None
         return CatalogRefresh(year, tuple(changed), written)
 
     def _write(self, year: int, bodies: dict[str, Any]) -> Path:
