@@ -15,7 +15,8 @@ from treasury_desktop.api.errors import (
 )
 from treasury_desktop.api.models import StatusEvent, SubmitResult
 from treasury_desktop.api.models import SubmitOutcome as ApiOutcome
-from treasury_desktop.i18n import text
+from treasury_desktop.domain.canonical import content_hash
+from treasury_desktop.i18n import Message, text
 from treasury_desktop.outbox.port import (
     BudgetBalance,
     ChangesPage,
@@ -76,6 +77,7 @@ class ClientPort:
             return SubmitAnswer(SubmitOutcome.INVALID, (reason,))
         except ApiError as error:
             raise translate(error) from error
+        _check_echo(result, document)
         return _answer(result)
 
     def batch_limit(self, unit: str) -> int:
@@ -107,6 +109,8 @@ class ClientPort:
                                       message=error.message) from error
         except ApiError as error:
             raise translate(error) from error
+        for result, (_, document, _) in zip(results, items, strict=True):
+            _check_echo(result, document)
         return [_answer(result) for result in results]
 
     def get_status(self, unit: str, document_id: str) -> DocumentState | None:
@@ -189,6 +193,17 @@ class ClientPort:
 def _change(document_id: str, event: StatusEvent) -> StatusChange:
     return StatusChange(document_id, event.status.value, event.at.isoformat(), event.detail,
                         event.reason or "")
+
+
+def _check_echo(result: SubmitResult, document: bytes) -> None:
+    """A 200/201 names what the treasury holds: it must be exactly the bytes that were sent,
+    or the item is not delivered (tried again later, never settled on a wrong word)."""
+    held = result.document.content_hash if result.document is not None else ""
+    if held and held != content_hash(document):
+        raise TreasuryUnavailable(
+            f"the treasury acknowledged content {held[:12]}, not the signed bytes",
+            message=Message("outbox.echo_mismatch"),
+        )
 
 
 def _answer(result: SubmitResult) -> SubmitAnswer:
