@@ -244,7 +244,7 @@ def test_one_certificate_cannot_sign_in_both_roles(
     register(conn, der, CHIEF)
     with pytest.raises(ExpectedError) as refused:
         register(conn, der, HOLDER)
-    assert refused.value.message.key == "signing.role.same_person"
+    assert refused.value.message.key == "signing.signers.other_role"
     service = SigningService(conn, executor, FakeSlots([token]), Actor("lan"))
     service.execute(service.prepare(SigningRequest(tuple(ids), CHIEF)), "1234")
     # Even if a register lists the certificate for both roles, the second signature is refused.

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from treasury_desktop.domain.roles import SignerRole
-from treasury_desktop.i18n import ExpectedError
+from treasury_desktop.i18n import ExpectedError, text
 from treasury_desktop.store.audit import append_audit
 from treasury_desktop.store.db import transaction
 from treasury_desktop.store.records import Actor
@@ -111,11 +111,13 @@ class SignerRegistry:
         """
         with transaction(self._conn) as conn:
             other = None if signer.source == "treasury" else conn.execute(
-                "SELECT holder_name FROM signers WHERE cert_sha256 = ? AND role != ?",
+                "SELECT role FROM signers WHERE cert_sha256 = ? AND role != ?",
                 (signer.cert_sha256.lower(), signer.role.value),
             ).fetchone()
             if other is not None:
-                raise ExpectedError("signing.role.same_person", holder=signer.holder_name)
+                name = f"role.{other['role']}"
+                raise ExpectedError("signing.signers.other_role", holder=signer.holder_name,
+                                    role_vi=text(name, "vi"), role_en=text(name, "en"))
             conn.execute(
                 "INSERT INTO signers (cert_sha256, role, holder_name, certificate, token_label,"
                 " token_serial, module_path, source, added_at) VALUES (?,?,?,?,?,?,?,?,?)"

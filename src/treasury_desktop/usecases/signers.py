@@ -200,20 +200,15 @@ def record_from_token(
 ) -> RegisteredSigner:
     """Record a token's certificate for ``role`` (source ``local``), audit-logged.
 
-    Refused with the reason (ExpectedError) when the certificate cannot sign now, or when it is
-    recorded for the other role: the chief accountant and the account holder are two people.
-    A certificate the treasury registered keeps that source and gains the token's details.
+    Refused with the reason (ExpectedError) when the certificate cannot sign now, or (by the
+    registry) when it is recorded for the other role: the chief accountant and the account
+    holder are two people. A certificate the treasury registered keeps that source and gains
+    the token's details.
     """
     refusal = cert.usable_at(now)
     if refusal is not None:
         raise ExpectedError(refusal.key, **refusal.params)
-    recorded = {s.role: s for s in registry.all() if s.cert_sha256 == cert.sha256}
-    other = next((s for r, s in recorded.items() if r is not role), None)
-    if other is not None:
-        name = f"role.{other.role.value}"
-        raise ExpectedError("signing.signers.other_role", holder=cert.holder_name,
-                            role_vi=text(name, "vi"), role_en=text(name, "en"))
-    same = recorded.get(role)
+    same = next((s for s in registry.for_role(role) if s.cert_sha256 == cert.sha256), None)
     signer = RegisteredSigner(cert.sha256, role, same.holder_name if same else cert.holder_name,
                               cert.der, token.label, token.serial, token.module_path,
                               same.source if same else "local")
@@ -239,7 +234,7 @@ def desk_unit(conn: sqlite3.Connection) -> str | None:
     if saved is not None:
         return saved.unit
     unit = profile.unit()
-    return unit.code if unit is not None else None
+    return unit.code if unit is not None and unit.code else None
 
 
 def listing(conn: sqlite3.Connection, unit: str | None = None) -> SignerListing:

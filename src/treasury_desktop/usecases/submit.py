@@ -27,14 +27,13 @@ from treasury_desktop.outbox.runlock import SenderLock
 from treasury_desktop.outbox.sender import Sender
 from treasury_desktop.outbox.store import enqueue_in
 from treasury_desktop.store.db import transaction
-from treasury_desktop.store.profile import ProfileStore
 from treasury_desktop.store.records import Actor
 from treasury_desktop.store.signatures import SignerRegistry
 from treasury_desktop.store.vouchers import SqliteVoucherRepository
 from treasury_desktop.sync.balances import BalanceBook
 from treasury_desktop.sync.catalogs import CatalogBook
 from treasury_desktop.sync.service import StatusSync
-from treasury_desktop.usecases.signers import refresh_chore
+from treasury_desktop.usecases.signers import desk_unit, refresh_chore
 from treasury_desktop.usecases.signing import check_signatures
 
 
@@ -122,10 +121,10 @@ class SubmitService:
         if signature is None:
             return _result(voucher_id, QueueOutcome.NOT_SIGNED, status=status.value)
         voucher = from_document(json.loads(row["document"]))
-        desk_unit = _desk_unit(conn)
-        if desk_unit is not None and voucher.unit.code != desk_unit:
+        unit_of_desk = desk_unit(conn)
+        if unit_of_desk is not None and voucher.unit.code != unit_of_desk:
             return _result(voucher_id, QueueOutcome.OTHER_UNIT, unit=voucher.unit.code,
-                           desk=desk_unit)
+                           desk=unit_of_desk)
         document = voucher_bytes(voucher)
         digest = content_hash(document)
         if digest != row["content_hash"] or digest != signature["content_hash"]:
@@ -139,16 +138,6 @@ class SubmitService:
         enqueue_in(conn, voucher_id, voucher.unit.code, document, bytes(signature["cms"]),
                    digest, self._clock())
         return _result(voucher_id, QueueOutcome.QUEUED)
-
-
-def _desk_unit(conn: sqlite3.Connection) -> str | None:
-    """The unit this desk sends for: its connection's, else its profile's (None: not set)."""
-    profile = ProfileStore(conn)
-    saved = load_connection(profile)
-    if saved is not None:
-        return saved.unit
-    unit = profile.unit()
-    return unit.code if unit is not None and unit.code else None
 
 
 def _result(voucher_id: str, outcome: QueueOutcome, **params: str) -> QueueResult:
