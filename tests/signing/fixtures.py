@@ -1,4 +1,5 @@
-"""SoftHSM2 tokens for the whole test session, shared by every test folder.
+"""SoftHSM2 tokens for the whole test session, shared by every test folder, and the two
+helpers signing tests use everywhere (complete drafts, registered signers).
 
 SoftHSM reads SOFTHSM2_CONF once per process, so there is one configuration and one set of
 tokens per test process: the first caller of :func:`signing_world` makes them, later callers get
@@ -22,16 +23,20 @@ or call ``treasury_desktop.signing.provision`` directly in a child process of yo
 from __future__ import annotations
 
 import os
+import sqlite3
 import subprocess
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import PyKCS11
 import pytest
 
+from treasury_desktop.context import AppContext
+from treasury_desktop.domain.roles import SignerRole
+from treasury_desktop.domain.voucher import from_document
 from treasury_desktop.signing.certificates import CertificateInfo
 from treasury_desktop.signing.pkcs11_token import Pkcs11Module
 from treasury_desktop.signing.provision import (
@@ -46,6 +51,9 @@ from treasury_desktop.signing.provision import (
     softhsm_module,
 )
 from treasury_desktop.signing.testca import PrivateKey, generate_key, issue_certificate
+from treasury_desktop.store.records import Actor
+from treasury_desktop.store.signatures import RegisteredSigner, SignerRegistry
+from treasury_desktop.usecases.drafting import DraftingService
 
 UNIT = "Trường THCS Phú Lương"
 USER_PIN = "123456"
@@ -222,3 +230,25 @@ def openssl_verify(content: bytes, cms_der: bytes, ca_pem: Path, folder: Path) -
         capture_output=True,
     )
     return done.returncode
+
+
+def make_vouchers(ctx: AppContext, doc: dict[str, Any], count: int) -> list[str]:
+    """``count`` complete drafts numbered 200, 201 …"""
+    repo, profile = ctx.repositories()
+    drafting = DraftingService(repo, profile, ctx.catalog, ctx.actor, lambda: date(2026, 11, 20))
+    ids = []
+    for i in range(count):
+        voucher = from_document({**doc, "number": str(200 + i)}, assign_id=False)
+        voucher = voucher.with_changes(id=drafting.new_draft().id)
+        result = drafting.save(voucher)
+        assert not result.problems, result.problems
+        ids.append(voucher.id)
+    return ids
+
+
+def register(conn: sqlite3.Connection, der: bytes, role: SignerRole) -> None:
+    """Record a certificate for a role in the unit profile."""
+    info = CertificateInfo.from_der(der)
+    SignerRegistry(conn).add(
+        RegisteredSigner(info.sha256, role, info.holder_name, der), actor=Actor("admin")
+    )

@@ -10,11 +10,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from treasury_signing_fixtures import make_vouchers, register
 
 from treasury_desktop.context import AppContext
 from treasury_desktop.domain.canonical import voucher_bytes
 from treasury_desktop.domain.roles import SignerRole
-from treasury_desktop.domain.voucher import from_document
 from treasury_desktop.domain.workflow import VoucherState
 from treasury_desktop.i18n import ExpectedError
 from treasury_desktop.signing.certificates import CertificateInfo
@@ -42,33 +42,12 @@ def conn(ctx: AppContext) -> sqlite3.Connection:
     return ctx.connect()
 
 
-def make_vouchers(ctx: AppContext, conn: sqlite3.Connection, doc: dict[str, Any],
-                  count: int) -> list[str]:
-    repo, profile = ctx.repositories(conn)
-    drafting = DraftingService(repo, profile, ctx.catalog, ctx.actor, lambda: date(2026, 11, 20))
-    ids = []
-    for i in range(count):
-        voucher = from_document({**doc, "number": str(200 + i)}, assign_id=False)
-        voucher = voucher.with_changes(id=drafting.new_draft().id)
-        result = drafting.save(voucher)
-        assert not result.problems, result.problems
-        ids.append(voucher.id)
-    return ids
-
-
-def register(conn: sqlite3.Connection, der: bytes, role: SignerRole) -> None:
-    info = CertificateInfo.from_der(der)
-    SignerRegistry(conn).add(
-        RegisteredSigner(info.sha256, role, info.holder_name, der), actor=Actor("admin")
-    )
-
-
 def test_two_signers_on_softhsm_and_openssl_accepts(
     ctx: AppContext, conn: sqlite3.Connection, executor: TokenExecutor, softhsm: Any,
     softhsm_module_loaded: Any, example_document: dict[str, Any], tmp_path: Path,
     openssl_verify: Callable[..., int],
 ) -> None:
-    ids = make_vouchers(ctx, conn, example_document, 3)
+    ids = make_vouchers(ctx, example_document, 3)
     register(conn, softhsm.chief.key.certificate_der, CHIEF)
     register(conn, softhsm.holder.key.certificate_der, HOLDER)
     service = SigningService(conn, executor, softhsm_module_loaded, Actor("lan", "chief"))
@@ -82,7 +61,7 @@ def test_two_signers_on_softhsm_and_openssl_accepts(
     assert progress[-1] == (3, 3)
 
     # The account holder cannot sign a voucher the chief has not signed: make one more.
-    [unsigned] = make_vouchers(ctx, conn, example_document, 1)
+    [unsigned] = make_vouchers(ctx, example_document, 1)
     holder_plan = service.prepare(SigningRequest((*ids, unsigned), HOLDER, token="CTK-EC"))
     assert [r[0] for r in holder_plan.refused] == [unsigned]
     assert holder_plan.refused[0][1].key == "signing.voucher.chief_first"
@@ -107,7 +86,7 @@ def test_unregistered_certificate_and_wrong_role_are_refused(
     ctx: AppContext, conn: sqlite3.Connection, executor: TokenExecutor, softhsm: Any,
     softhsm_module_loaded: Any, example_document: dict[str, Any],
 ) -> None:
-    ids = make_vouchers(ctx, conn, example_document, 1)
+    ids = make_vouchers(ctx, example_document, 1)
     service = SigningService(conn, executor, softhsm_module_loaded, Actor("lan"))
     with pytest.raises(ExpectedError) as unregistered:
         service.prepare(SigningRequest(tuple(ids), CHIEF, token="KTT-RSA"))
@@ -122,7 +101,7 @@ def test_expired_certificate_is_refused_with_the_reason(
     ctx: AppContext, conn: sqlite3.Connection, executor: TokenExecutor, softhsm: Any,
     softhsm_module_loaded: Any, example_document: dict[str, Any],
 ) -> None:
-    ids = make_vouchers(ctx, conn, example_document, 1)
+    ids = make_vouchers(ctx, example_document, 1)
     register(conn, softhsm.expired.certificate_der, CHIEF)
     service = SigningService(conn, executor, softhsm_module_loaded, Actor("lan"))
     with pytest.raises(ExpectedError) as refused:
@@ -135,7 +114,7 @@ def test_wrong_pin_signs_nothing_and_is_not_retried(
     ctx: AppContext, conn: sqlite3.Connection, executor: TokenExecutor, softhsm: Any,
     softhsm_module_loaded: Any, example_document: dict[str, Any],
 ) -> None:
-    ids = make_vouchers(ctx, conn, example_document, 2)
+    ids = make_vouchers(ctx, example_document, 2)
     register(conn, softhsm.pin_test.key.certificate_der, CHIEF)
     service = SigningService(conn, executor, softhsm_module_loaded, Actor("lan"))
     plan = service.prepare(SigningRequest(tuple(ids), CHIEF, token="PIN-TEST"))
@@ -152,7 +131,7 @@ def test_editing_a_signed_voucher_drops_its_signature(
     ctx: AppContext, conn: sqlite3.Connection, executor: TokenExecutor, softhsm: Any,
     softhsm_module_loaded: Any, example_document: dict[str, Any],
 ) -> None:
-    [voucher_id] = make_vouchers(ctx, conn, example_document, 1)
+    [voucher_id] = make_vouchers(ctx, example_document, 1)
     register(conn, softhsm.chief.key.certificate_der, CHIEF)
     service = SigningService(conn, executor, softhsm_module_loaded, Actor("lan"))
     plan = service.prepare(SigningRequest((voucher_id,), CHIEF, token="KTT-RSA"))
@@ -188,7 +167,7 @@ def test_token_pulled_mid_batch_leaves_each_voucher_signed_or_untouched(
     ctx: AppContext, conn: sqlite3.Connection, executor: TokenExecutor,
     example_document: dict[str, Any], tmp_path: Path,
 ) -> None:
-    ids = make_vouchers(ctx, conn, example_document, 5)
+    ids = make_vouchers(ctx, example_document, 5)
     token = fake_token(tmp_path, remove_on_sign=3)
     register(conn, token.keys[0][1], CHIEF)
     service = SigningService(conn, executor, FakeSlots([token]), Actor("lan"))
@@ -213,7 +192,7 @@ def test_locked_token_is_refused_before_asking_for_a_pin(
     ctx: AppContext, conn: sqlite3.Connection, executor: TokenExecutor,
     example_document: dict[str, Any], tmp_path: Path,
 ) -> None:
-    ids = make_vouchers(ctx, conn, example_document, 1)
+    ids = make_vouchers(ctx, example_document, 1)
     token = fake_token(tmp_path, tries_left=0)
     register(conn, token.keys[0][1], CHIEF)
     service = SigningService(conn, executor, FakeSlots([token]), Actor("lan"))
@@ -226,7 +205,7 @@ def test_every_token_call_runs_on_the_token_thread(
     ctx: AppContext, conn: sqlite3.Connection, executor: TokenExecutor,
     example_document: dict[str, Any], tmp_path: Path,
 ) -> None:
-    ids = make_vouchers(ctx, conn, example_document, 2)
+    ids = make_vouchers(ctx, example_document, 2)
     token = fake_token(tmp_path)
     register(conn, token.keys[0][1], CHIEF)
     service = SigningService(conn, executor, FakeSlots([token]), Actor("lan"))
@@ -238,7 +217,7 @@ def test_one_certificate_cannot_sign_in_both_roles(
     ctx: AppContext, conn: sqlite3.Connection, executor: TokenExecutor,
     example_document: dict[str, Any], tmp_path: Path,
 ) -> None:
-    ids = make_vouchers(ctx, conn, example_document, 1)
+    ids = make_vouchers(ctx, example_document, 1)
     token = fake_token(tmp_path)
     der = token.keys[0][1]
     register(conn, der, CHIEF)

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import sqlite3
+import sys
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -14,16 +13,9 @@ from PySide6.QtCore import QTimer
 from PySide6.QtGui import QInputMethodEvent
 from PySide6.QtWidgets import QApplication, QWidget
 
-from treasury_desktop.context import AppContext
-from treasury_desktop.domain.roles import SignerRole
-from treasury_desktop.domain.voucher import from_document
-from treasury_desktop.signing.certificates import CertificateInfo
 from treasury_desktop.signing.fake_token import FakeToken
 from treasury_desktop.signing.testca import SoftwareCA, generate_key, issue_certificate
 from treasury_desktop.signing.token import SignatureAlgorithm, Token, TokenInfo
-from treasury_desktop.store.records import Actor
-from treasury_desktop.store.signatures import RegisteredSigner, SignerRegistry
-from treasury_desktop.usecases.drafting import DraftingService
 
 FAKE_PIN = "2468"
 
@@ -48,26 +40,10 @@ class SlowFakeToken(FakeToken):
         return super().sign(cert_sha256, data, algorithm)
 
 
-def make_vouchers(ctx: AppContext, doc: dict[str, Any], count: int) -> list[str]:
-    """``count`` complete drafts numbered 200, 201 …"""
-    repo, profile = ctx.repositories()
-    drafting = DraftingService(repo, profile, ctx.catalog, ctx.actor, lambda: date(2026, 11, 20))
-    ids = []
-    for i in range(count):
-        voucher = from_document({**doc, "number": str(200 + i)}, assign_id=False)
-        voucher = voucher.with_changes(id=drafting.new_draft().id)
-        result = drafting.save(voucher)
-        assert not result.problems, result.problems
-        ids.append(voucher.id)
-    return ids
-
-
-def register(conn: sqlite3.Connection, der: bytes, role: SignerRole) -> None:
-    """Record a certificate for a role in the unit profile."""
-    info = CertificateInfo.from_der(der)
-    SignerRegistry(conn).add(
-        RegisteredSigner(info.sha256, role, info.holder_name, der), actor=Actor("admin")
-    )
+_shared = sys.modules["treasury_signing_fixtures"]  # loaded by tests/conftest.py
+# Shared with tests/usecases: one copy, in tests/signing/fixtures.py.
+make_vouchers = _shared.make_vouchers
+register = _shared.register
 
 
 class Borrowed:
