@@ -33,7 +33,7 @@ from treasury_desktop.outbox.port import (
     TreasuryUnavailable,
 )
 from treasury_desktop.outbox.recording import batches, record_answer
-from treasury_desktop.outbox.timing import Backoff, Clock, SystemClock
+from treasury_desktop.outbox.timing import BackgroundLoop, Backoff, Clock, SystemClock
 from treasury_desktop.store.db import transaction
 from treasury_desktop.store.records import Actor
 from treasury_desktop.store.vouchers import SqliteVoucherRepository
@@ -71,9 +71,8 @@ class Sender:
         self._conns: list[sqlite3.Connection] = []
         self._conns_lock = threading.Lock()
         self._observers: list[Observer] = []
-        self._wake = threading.Event()
-        self._stop = threading.Event()
-        self._thread: threading.Thread | None = None
+        self._loop = BackgroundLoop("outbox")
+        self._wake, self._stop = self._loop.wake, self._loop.stop
         self._in_flight = 0
         self._offline = False
         self._recovered = False
@@ -140,18 +139,11 @@ class Sender:
 
     def start(self) -> None:
         """Run in a background thread until :meth:`close`."""
-        if self._thread is None:
-            self._stop.clear()
-            self._thread = threading.Thread(target=self._run_forever, name="outbox", daemon=True)
-            self._thread.start()
+        self._loop.start(self._run_forever)
 
     def close(self) -> None:
         """Stop the thread (after the requests in flight end) and close the connections."""
-        self._stop.set()
-        self._wake.set()
-        if self._thread is not None:
-            self._thread.join()
-            self._thread = None
+        self._loop.stop_and_join()
         with self._conns_lock:
             while self._conns:
                 self._conns.pop().close()

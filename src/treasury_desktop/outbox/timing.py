@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import random
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Protocol
@@ -58,6 +59,32 @@ class FakeClock:
         self.waited.append(seconds)
         self.advance(max(seconds, 0.0))
         return False
+
+
+class BackgroundLoop:
+    """One named daemon thread that runs a loop until stopped. ``wake`` cuts its waits short;
+    ``stop`` tells the loop to end (the sender and the status sync each own one)."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self.wake = threading.Event()
+        self.stop = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    def start(self, body: Callable[[], None]) -> None:
+        """Run ``body`` in the thread, unless it already runs."""
+        if self._thread is None:
+            self.stop.clear()
+            self._thread = threading.Thread(target=body, name=self.name, daemon=True)
+            self._thread.start()
+
+    def stop_and_join(self) -> None:
+        """Ask the loop to end, wake it, and wait for it."""
+        self.stop.set()
+        self.wake.set()
+        if self._thread is not None:
+            self._thread.join()
+            self._thread = None
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import logging
 import sqlite3
-import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -19,7 +18,7 @@ from treasury_desktop.outbox.port import (
     TreasuryPort,
     TreasuryUnavailable,
 )
-from treasury_desktop.outbox.timing import Clock, SystemClock
+from treasury_desktop.outbox.timing import BackgroundLoop, Clock, SystemClock
 from treasury_desktop.store.db import transaction
 from treasury_desktop.store.records import Actor
 from treasury_desktop.sync.feed import FinalNotice, apply_page_in, read_cursor
@@ -58,9 +57,8 @@ class StatusSync:
         self._period = period
         self._notify: list[Notify] = []
         self._chores: list[Callable[[sqlite3.Connection], None]] = []
-        self._wake = threading.Event()
-        self._stop = threading.Event()
-        self._thread: threading.Thread | None = None
+        self._loop = BackgroundLoop("status-sync")
+        self._wake, self._stop = self._loop.wake, self._loop.stop
         self._conn: sqlite3.Connection | None = None
         self.last: SyncSummary | None = None
 
@@ -117,23 +115,16 @@ class StatusSync:
 
     def start(self) -> None:
         """Sync now and then every ``period`` seconds, or when requested, until :meth:`close`."""
-        if self._thread is None:
-            self._stop.clear()
-            self._thread = threading.Thread(target=self._loop, name="status-sync", daemon=True)
-            self._thread.start()
+        self._loop.start(self._run)
 
     def close(self) -> None:
         """Stop the thread and close the connection."""
-        self._stop.set()
-        self._wake.set()
-        if self._thread is not None:
-            self._thread.join()
-            self._thread = None
+        self._loop.stop_and_join()
         if self._conn is not None:
             self._conn.close()
             self._conn = None
 
-    def _loop(self) -> None:
+    def _run(self) -> None:
         while not self._stop.is_set():
             self._wake.clear()
             try:
