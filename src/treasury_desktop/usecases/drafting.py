@@ -76,10 +76,14 @@ class DraftingService:
             )
         return SaveResult(stored, problems)
 
-    def create(self, voucher: Voucher) -> SaveResult:
+    def create(
+        self, voucher: Voucher, problems: tuple[Problem, ...] | None = None
+    ) -> SaveResult:
         """Store a voucher that must be new. The same id with the same content is accepted
-        again (a re-run script); the same id with other content is refused."""
-        problems = tuple(self.check(voucher))
+        again (a re-run script); the same id with other content is refused. ``problems``
+        spares a second validation when the caller has just validated the voucher."""
+        if problems is None:
+            problems = tuple(self.check(voucher))
         existing = self._repo.get(voucher.id)
         if existing is not None:
             if existing.content_hash == voucher_hash(voucher):

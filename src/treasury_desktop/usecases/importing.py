@@ -72,7 +72,7 @@ class ImportService:
     def create(self, data: Any) -> Voucher:
         """Store one document as a new voucher; returns it (its id is printed by the CLI)."""
         voucher = self.parse(data)
-        self._drafting.create(voucher)
+        self._drafting.create(voucher, problems=())  # parse() refused any problem
         return voucher
 
     def import_lines(self, lines: Iterable[str]) -> ImportReport:
