@@ -16,9 +16,16 @@ from treasury_desktop.i18n import ExpectedError, set_language
 
 
 def _command_modules() -> list[ModuleType]:
-    from treasury_desktop.cli import connect, outbox_cmd, sandbox_cmd, signing_cmd, vouchers
+    from treasury_desktop.cli import (
+        connect,
+        outbox_cmd,
+        package_cmd,
+        sandbox_cmd,
+        signing_cmd,
+        vouchers,
+    )
 
-    return [vouchers, signing_cmd, connect, sandbox_cmd, outbox_cmd]
+    return [vouchers, signing_cmd, connect, sandbox_cmd, outbox_cmd, package_cmd]
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -30,8 +30,12 @@ _TREASURY_PROGRESS = {
 
 ALLOWED: dict[VoucherState, frozenset[VoucherState]] = {
     VoucherState.DRAFT: frozenset({VoucherState.SIGNED_CHIEF}),
-    VoucherState.SIGNED_CHIEF: frozenset({VoucherState.SIGNED_HOLDER, VoucherState.DRAFT}),
-    VoucherState.SIGNED_HOLDER: frozenset({VoucherState.QUEUED, VoucherState.DRAFT}),
+    # A signed voucher the treasury reports on was queued on another desk (a package went
+    # there and the other desk sent it): it has been sent.
+    VoucherState.SIGNED_CHIEF: frozenset({VoucherState.SIGNED_HOLDER, VoucherState.DRAFT,
+                                          VoucherState.SENT}),
+    VoucherState.SIGNED_HOLDER: frozenset({VoucherState.QUEUED, VoucherState.DRAFT,
+                                           VoucherState.SENT}),
     # The outbox's final answer may be a 422/409 refusal, which sends it back to be fixed.
     VoucherState.QUEUED: frozenset({VoucherState.SENT, VoucherState.REJECTED} | _TREASURY_PROGRESS),
     VoucherState.SENT: frozenset(_TREASURY_PROGRESS),
@@ -46,6 +50,9 @@ ALLOWED: dict[VoucherState, frozenset[VoucherState]] = {
 
 EDITABLE = frozenset({VoucherState.DRAFT, VoucherState.SIGNED_CHIEF, VoucherState.SIGNED_HOLDER})
 """States whose content may still change (a signed one loses its signatures on edit)."""
+
+SENT_ELSEWHERE = frozenset({VoucherState.SIGNED_CHIEF, VoucherState.SIGNED_HOLDER})
+"""Signed states in which the treasury may report on a voucher that another desk queued."""
 
 FINAL = frozenset({VoucherState.PAID, VoucherState.REJECTED, VoucherState.RETURNED})
 

@@ -56,23 +56,30 @@ class SqliteVoucherRepository:
         self, voucher: Voucher, *, problems: int, actor: Actor, action: str = "create"
     ) -> StoredVoucher:
         """Store a new draft. Raises ExpectedError if the id exists."""
+        with transaction(self._conn) as conn:
+            return self.create_in(conn, voucher, problems=problems, actor=actor, action=action)
+
+    def create_in(
+        self, conn: sqlite3.Connection, voucher: Voucher, *, problems: int, actor: Actor,
+        action: str = "create",
+    ) -> StoredVoucher:
+        """The same, inside a transaction the caller holds (a voucher from another desk)."""
         digest = voucher_hash(voucher)
         now = _now()
-        with transaction(self._conn) as conn:
-            if conn.execute("SELECT 1 FROM vouchers WHERE id = ?", (voucher.id,)).fetchone():
-                raise ExpectedError("store.duplicate_id", id=voucher.id)
-            conn.execute(
-                "INSERT INTO vouchers (id, form, fiscal_year, number, number_key, date, status,"
-                " payee, content, total, search_text, problems, document, content_hash,"
-                " created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-                (
-                    voucher.id, voucher.form, voucher.fiscal_year, *self._columns(voucher),
-                    VoucherState.DRAFT.value, *self._search_columns(voucher), problems,
-                    _json(voucher), digest, now, now,
-                ),
-            )
-            append_audit(conn, actor, voucher.id, action, "", None, digest)
-            self._remember_payee(conn, voucher.payee, now)
+        if conn.execute("SELECT 1 FROM vouchers WHERE id = ?", (voucher.id,)).fetchone():
+            raise ExpectedError("store.duplicate_id", id=voucher.id)
+        conn.execute(
+            "INSERT INTO vouchers (id, form, fiscal_year, number, number_key, date, status,"
+            " payee, content, total, search_text, problems, document, content_hash,"
+            " created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            (
+                voucher.id, voucher.form, voucher.fiscal_year, *self._columns(voucher),
+                VoucherState.DRAFT.value, *self._search_columns(voucher), problems,
+                _json(voucher), digest, now, now,
+            ),
+        )
+        append_audit(conn, actor, voucher.id, action, "", None, digest)
+        self._remember_payee(conn, voucher.payee, now)
         return StoredVoucher(voucher, VoucherState.DRAFT, digest, problems, "", now, now)
 
     def save(

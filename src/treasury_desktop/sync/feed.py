@@ -12,13 +12,13 @@ import sqlite3
 from dataclasses import dataclass
 from datetime import datetime
 
-from treasury_desktop.domain.workflow import FINAL, VoucherState, can_move
+from treasury_desktop.domain.workflow import FINAL, SENT_ELSEWHERE, VoucherState, can_move
 from treasury_desktop.outbox.port import ChangesPage, SubmitOutcome
 from treasury_desktop.outbox.store import mark_delivered_in
 from treasury_desktop.outbox.timing import iso
 from treasury_desktop.store.records import Actor
 from treasury_desktop.store.vouchers import SqliteVoucherRepository
-from treasury_desktop.sync.timeline import EventSource
+from treasury_desktop.sync.timeline import EventSource, add_event
 
 
 @dataclass(frozen=True)
@@ -94,6 +94,11 @@ def apply_page_in(
             # The treasury reports on it, so it has it: settle the outbox item first, which
             # also puts "sent" before the treasury's steps on the timeline.
             mark_delivered_in(conn, repo, actor, vid, SubmitOutcome.REPLAYED, now)
+            voucher.status = VoucherState.SENT
+        elif voucher.status in SENT_ELSEWHERE:
+            # Queued and sent by another desk (countersigning by package): the treasury has it.
+            repo.set_status_in(conn, vid, VoucherState.SENT, actor=actor)
+            add_event(conn, vid, VoucherState.SENT.value, iso(now), detail="elsewhere")
             voucher.status = VoucherState.SENT
         key = (vid, change.status, change.at, change.detail)
         if key in known:

@@ -1,0 +1,1 @@
+"""Countersigning across desks: the package format and reading it safely."""
