@@ -9,9 +9,9 @@ from pathlib import Path
 
 from cryptography import x509
 from cryptography.hazmat.primitives.serialization import Encoding
-
 from tests.cli.test_voucher_commands import run
 from tests.trust.pki import TestPki
+
 from treasury_desktop.paths import resources_dir
 
 NATIONAL_ROOT = "bac8bf609ab420a8ee1780d74f4de5c7f7184959d2a7375b0a75e4c29f0908e7"

@@ -25,6 +25,7 @@ from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
 from treasury_desktop.sandbox.ocsp import OcspResponder, RevocationList
+from treasury_desktop.sandbox.tsa import TimeStampAuthority
 
 Key = rsa.RSAPrivateKey | ec.EllipticCurvePrivateKey
 
@@ -192,14 +193,20 @@ class TestPki:
 
 
 class RevocationServer:
-    """OCSP (POST /ocsp) and the CRL (GET /ca.crl) of a TestPki on 127.0.0.1, counting."""
+    """OCSP (POST /ocsp), the CRL (GET /ca.crl) and a TSA (POST /tsa) of a TestPki on
+    127.0.0.1, counting requests."""
 
     def __init__(self, pki: TestPki) -> None:
         self.pki = pki
         self.ocsp_requests = 0
         self.crl_requests = 0
         self.ocsp_down = False
+        self.tsa_down = False
         responder = pki.responder()
+        self.tsa_key, self.tsa_cert = pki.tsa()
+        self.tsa_pem = pki.folder / "tsa.pem"
+        self.tsa_pem.write_bytes(self.tsa_cert.public_bytes(serialization.Encoding.PEM))
+        tsa = TimeStampAuthority(self.tsa_cert, self.tsa_key)
         outer = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -208,6 +215,12 @@ class RevocationServer:
 
             def do_POST(self) -> None:  # noqa: N802
                 body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
+                if self.path == "/tsa":
+                    if outer.tsa_down:
+                        self.send_error(503)
+                        return
+                    self._send(tsa.respond(body), "application/timestamp-reply")
+                    return
                 outer.ocsp_requests += 1
                 if outer.ocsp_down:
                     self.send_error(503)
@@ -229,6 +242,7 @@ class RevocationServer:
         port = self._server.server_address[1]
         pki.ocsp_url = f"http://127.0.0.1:{port}/ocsp"
         pki.crl_url = f"http://127.0.0.1:{port}/ca.crl"
+        self.tsa_url = f"http://127.0.0.1:{port}/tsa"
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
         self._thread.start()
 

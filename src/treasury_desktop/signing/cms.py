@@ -13,7 +13,7 @@ by the roles and the signing times, and checked by ``verify.signer_order_ok``.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import lru_cache
@@ -37,6 +37,8 @@ ID_CONTENT_TYPE = "1.2.840.113549.1.9.3"
 ID_MESSAGE_DIGEST = "1.2.840.113549.1.9.4"
 ID_SIGNING_TIME = "1.2.840.113549.1.9.5"
 ID_AA_SIGNING_CERTIFICATE_V2 = "1.2.840.113549.1.9.16.2.47"
+ID_RI_OCSP_RESPONSE = "1.3.6.1.5.5.7.16.2"  # RFC 5940 other revocation info: an OCSPResponse
+CONTEXT_1 = 0xA1
 _SHA256_ALGORITHM = der.sequence(der.oid("2.16.840.1.101.3.4.2.1"))
 _CONTENT_TYPE_DATA_ATTR = der.sequence(der.oid(ID_CONTENT_TYPE), der.set_of([der.oid(ID_DATA)]))
 
@@ -208,6 +210,11 @@ def _check_can_add(content: bytes, signer_infos: list[cms.SignerInfo], role: Sig
         raise ExpectedError("signing.order.chief_first")
 
 
+def _ocsp_choice(response: bytes) -> bytes:
+    """RevocationInfoChoice other [1]: OtherRevocationInfoFormat with an OCSPResponse."""
+    return der.tlv(CONTEXT_1, der.oid(ID_RI_OCSP_RESPONSE) + response)
+
+
 def add_signature(
     content: bytes,
     existing_cms: bytes | None,
@@ -216,14 +223,21 @@ def add_signature(
     signer: Callable[[bytes], bytes],
     algorithm: SignatureAlgorithm,
     signing_time: datetime,
+    *,
+    chain: Sequence[bytes] = (),
+    ocsp_responses: Sequence[bytes] = (),
+    crls: Sequence[bytes] = (),
 ) -> bytes:
     """A detached CMS (DER) with one more SignerInfo by ``certificate_der`` acting as ``role``.
 
     ``signer`` receives the DER of the signed attributes and returns the signature value (for
     ECDSA a DER Ecdsa-Sig-Value). Existing SignerInfos are kept byte for byte; the chief
-    accountant must sign first and each role signs once.
+    accountant must sign first and each role signs once. ``chain`` (intermediate CA
+    certificates) joins the certificates; the revocation evidence checked before signing
+    (``ocsp_responses``, ``crls``, DER) goes into RevocationInfoChoices (RFC 5652, RFC 5940).
     """
     certificates: list[bytes] = []
+    revocation: list[bytes] = []
     signer_infos: list[bytes] = []
     digest_algorithms = {_SHA256_ALGORITHM}
     if existing_cms is not None:
@@ -232,6 +246,7 @@ def add_signature(
         _check_can_add(content, parsed, role)
         signer_infos = [info.dump() for info in parsed]
         certificates = [choice.dump() for choice in signed_data["certificates"] or []]
+        revocation = [choice.dump() for choice in signed_data["crls"] or []]
         digest_algorithms |= {alg.dump() for alg in signed_data["digest_algorithms"]}
     else:
         _check_can_add(content, [], role)
@@ -248,13 +263,20 @@ def add_signature(
             der.tlv(der.OCTET_STRING, signature),
         )
     )
-    if certificate_der not in certificates:
-        certificates.append(certificate_der)
+    for cert in (certificate_der, *chain):
+        if cert not in certificates:
+            certificates.append(cert)
+    for item in (*crls, *(_ocsp_choice(response) for response in ocsp_responses)):
+        if item not in revocation:
+            revocation.append(item)
+    # RFC 5652 5.1: version 5 when an "other" revocation format (the OCSP responses) is present.
+    has_other = any(item[0] == CONTEXT_1 for item in revocation)
     signed_data_der = der.sequence(
-        der.integer(1),
+        der.integer(5 if has_other else 1),
         der.set_of(digest_algorithms),
         der.sequence(der.oid(ID_DATA)),
         der.set_of(certificates, der.CONTEXT_0),
+        der.set_of(revocation, CONTEXT_1) if revocation else b"",
         der.set_of(signer_infos),
     )
     return der.sequence(der.oid(ID_SIGNED_DATA), der.tlv(der.CONTEXT_0, signed_data_der))

@@ -90,7 +90,9 @@ class CertificateChecker:
         revocation: RevocationChecker,
         now: Callable[[], datetime] = lambda: datetime.now(UTC),
         accepted_policies: frozenset[str] = frozenset(),
+        intermediates: Sequence[bytes] = (),
     ) -> None:
+        self._intermediates = tuple(intermediates)  # CA certificates known to be on the way
         self._anchors = anchors
         self._revocation = revocation
         self._now = now
@@ -103,7 +105,8 @@ class CertificateChecker:
         now = self._now()
         try:
             chain = build_chain(
-                cert_der, self._anchors(), now, intermediates=intermediates,
+                cert_der, self._anchors(), now,
+                intermediates=(*intermediates, *self._intermediates),
                 accepted_policies=self._policies,
             )
         except ChainRefused as refused:

@@ -25,6 +25,9 @@ from treasury_desktop.signing.certificates import CertificateInfo
 from treasury_desktop.signing.cms import add_signature
 from treasury_desktop.signing.errors import PinLocked, PinState, TokenRemoved
 from treasury_desktop.signing.executor import TokenExecutor
+from treasury_desktop.signing.revocation import EvidenceKind, Unreachable
+from treasury_desktop.signing.status import CertificateChecker, CertificateStatus
+from treasury_desktop.signing.timestamp import Timestamper, add_timestamps
 from treasury_desktop.signing.token import (
     SignatureAlgorithm,
     Token,
@@ -35,6 +38,7 @@ from treasury_desktop.signing.token import (
     select_token,
 )
 from treasury_desktop.signing.verify import VerifiedSigner, signer_order_ok, verify_detached
+from treasury_desktop.store.audit import append_audit
 from treasury_desktop.store.db import transaction
 from treasury_desktop.store.records import Actor
 from treasury_desktop.store.signatures import SignatureStore, SignerRegistry, StoredSignature
@@ -84,6 +88,7 @@ class SigningPlan:
     items: tuple[PreparedVoucher, ...]
     refused: tuple[tuple[str, Message], ...]
     warnings: tuple[Message, ...]
+    status: CertificateStatus | None = None  # chain and revocation, checked before the PIN
 
     @property
     def total(self) -> int:
@@ -98,6 +103,7 @@ class BatchResult:
     signed: tuple[str, ...]
     failed: tuple[tuple[str, Message], ...]
     not_attempted: tuple[str, ...]
+    not_timestamped: tuple[str, ...] = ()  # signed offline from the TSA: CAdES-BES for now
 
 
 class SigningService:
@@ -111,7 +117,11 @@ class SigningService:
         actor: Actor,
         now: Callable[[], datetime] = lambda: datetime.now(UTC),
         catalog: Callable[[int], BudgetCatalog] | None = None,
+        trust: CertificateChecker | None = None,
+        timestamper: Timestamper | None = None,
     ) -> None:
+        self._trust = trust  # when given, the chain and revocation are checked before the PIN
+        self._timestamper = timestamper  # when given, each signature gets an RFC 3161 stamp
         self._catalog = catalog  # when given, each voucher is validated again before signing
         self._conn = conn
         self._repo = SqliteVoucherRepository(conn)
@@ -139,7 +149,11 @@ class SigningService:
                 "signing.role.not_registered", holder=cert.holder_name,
                 role=Message(f"role.{request.role.value}").render(),
             )
+        status = self._check_trust(cert)
         warnings = []
+        offline = status.warning(now) if status is not None else None
+        if offline is not None:
+            warnings.append(offline)
         if cert.expires_soon(now):
             warnings.append(
                 Message("signing.cert.expires_soon",
@@ -157,8 +171,22 @@ class SigningService:
             raise ExpectedError("signing.batch.nothing_to_sign", count=len(refused))
         return SigningPlan(
             request.role, token, info, cert, default_algorithm(cert.key_type), tuple(items),
-            tuple(refused), tuple(warnings),
+            tuple(refused), tuple(warnings), status,
         )
+
+    def _check_trust(self, cert: CertificateInfo) -> CertificateStatus | None:
+        """Chain and revocation, before the PIN: refused with the reason, or warned offline
+        (the warning also goes into the audit log)."""
+        if self._trust is None:
+            return None
+        status = self._trust.check(cert.der)
+        status.raise_if_refused()
+        warning = status.warning(self._now())
+        if warning is not None:
+            with transaction(self._conn) as conn:
+                append_audit(conn, self._actor, None, "trust.not_checked",
+                             f"{cert.sha256[:16]} {warning.render('en')}", None, None)
+        return status
 
     def _pick(self, request: SigningRequest) -> tuple[Token, TokenInfo, CertificateInfo]:
         token = select_token(self._tokens.tokens(), request.token)
@@ -232,12 +260,17 @@ class SigningService:
         del pin
         signed: list[str] = []
         failed: list[tuple[str, Message]] = []
+        unstamped: list[str] = []
         pending = [item.voucher_id for item in plan.items]
+        stamper = self._timestamper
         try:
             for index, item in enumerate(plan.items):
                 pending.remove(item.voucher_id)
                 try:
-                    self._sign_one(plan, item)
+                    stamped = self._sign_one(plan, item, stamper)
+                    if not stamped and self._timestamper is not None:
+                        unstamped.append(item.voucher_id)
+                        stamper = None  # the TSA is down: do not wait on it for every voucher
                     signed.append(item.voucher_id)
                 except TokenRemoved as error:
                     failed.append((item.voucher_id, error.message))
@@ -248,15 +281,32 @@ class SigningService:
                     progress(index + 1, len(plan.items))
         finally:
             self._executor.call(plan.token.logout)
-        return BatchResult(tuple(signed), tuple(failed), tuple(pending))
+        return BatchResult(tuple(signed), tuple(failed), tuple(pending), tuple(unstamped))
 
-    def _sign_one(self, plan: SigningPlan, item: PreparedVoucher) -> None:
+    def _sign_one(
+        self, plan: SigningPlan, item: PreparedVoucher, stamper: Timestamper | None
+    ) -> bool:
+        """Sign one voucher; whether it got its signature timestamp."""
         moment = self._now()
+        status = plan.status
+        answers = status.answers if status is not None else ()
         cms_der = self._executor.call(
-            add_signature, item.content, item.existing_cms, plan.certificate.der, plan.role,
-            lambda data: plan.token.sign(plan.certificate.sha256, data, plan.algorithm),
-            plan.algorithm, moment,
+            lambda: add_signature(
+                item.content, item.existing_cms, plan.certificate.der, plan.role,
+                lambda data: plan.token.sign(plan.certificate.sha256, data, plan.algorithm),
+                plan.algorithm, moment,
+                chain=status.chain.intermediates if status and status.chain else (),
+                ocsp_responses=[a.evidence for a in answers if a.kind is EvidenceKind.OCSP],
+                crls=[a.evidence for a in answers if a.kind is EvidenceKind.CRL],
+            )
         )
+        stamped = False
+        if stamper is not None:
+            try:
+                cms_der = add_timestamps(cms_der, stamper)
+                stamped = True
+            except Unreachable:
+                stamped = False
         with transaction(self._conn) as conn:
             row = conn.execute(
                 "SELECT status, content_hash FROM vouchers WHERE id = ?", (item.voucher_id,)
@@ -274,6 +324,7 @@ class SigningService:
                 conn, item.voucher_id, _NEW_STATE[plan.role], actor=self._actor,
                 reason=f"{plan.certificate.holder_name} ({plan.certificate.sha256[:16]})",
             )
+        return stamped
 
     # -- checks others use -----------------------------------------------------------------
 
