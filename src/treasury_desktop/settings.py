@@ -49,4 +49,11 @@ CERT_EXPIRY_WARNING_DAYS: Setting[int] = Setting(
     "Warn when a signing certificate expires within this many days.",
 )
 
-ALL: tuple[Setting[Any], ...] = (LANGUAGE, PKCS11_MODULES, DEMO_SIGNERS, CERT_EXPIRY_WARNING_DAYS)
+TSA_URL: Setting[str] = Setting(
+    "tsa_url", str, "",
+    "RFC 3161 time-stamping server for signature timestamps (CAdES-T); empty: none.",
+)
+
+ALL: tuple[Setting[Any], ...] = (
+    LANGUAGE, PKCS11_MODULES, DEMO_SIGNERS, CERT_EXPIRY_WARNING_DAYS, TSA_URL,
+)

@@ -50,6 +50,16 @@ def test_register_sign_in_order_and_export(
 ) -> None:
     module = str(softhsm.config.module_path)
     voucher_id = run(data_dir, "voucher", "new", "--json", str(example_file)).stdout.strip()
+    untrusted = run(data_dir, "signers", "add", "--role", "chief-accountant", "--module", module,
+                    "--token", "KTT-RSA")
+    assert untrusted.returncode == 0, untrusted.stderr
+    refused = run(data_dir, "sign", voucher_id, "--role", "chief-accountant", "--module",
+                  module, "--token", "KTT-RSA", pin=softhsm.chief.user_pin)
+    assert refused.returncode == 1 and "chứng thư gốc tin cậy" in refused.stderr
+    [listed] = run(data_dir, "signers", "list", "--json").stdout.splitlines()
+    assert run(data_dir, "signers", "remove", json.loads(listed)["sha256"]).returncode == 0
+    # the unit trusts its CA (the test CA): now the chain is known
+    assert run(data_dir, "trust", "add", str(softhsm.ca.cert_path)).returncode == 0
     too_early = run(data_dir, "sign", voucher_id, "--role", "chief-accountant", "--module",
                     module, "--token", "KTT-RSA", pin=softhsm.chief.user_pin)
     assert too_early.returncode == 1 and "chưa được đăng ký" in too_early.stderr
@@ -77,6 +87,8 @@ def test_register_sign_in_order_and_export(
         assert signed.returncode == 0, signed.stderr
         assert signed.stdout.strip() == voucher_id
         assert pin not in signed.stdout + signed.stderr
+        # the test CA's certificates name no OCSP/CRL server: warned, not refused
+        assert "Không kiểm tra được tình trạng thu hồi" in signed.stderr
 
     out = tmp_path / "out"
     exported = run(data_dir, "export", voucher_id, "--out", str(out))
@@ -95,6 +107,7 @@ def test_wrong_pin_exits_1_and_says_what_to_do(
 ) -> None:
     module = str(softhsm.config.module_path)
     voucher_id = run(data_dir, "voucher", "new", "--json", str(example_file)).stdout.strip()
+    assert run(data_dir, "trust", "add", str(softhsm.ca.cert_path)).returncode == 0
     assert run(data_dir, "signers", "add", "--role", "chief-accountant", "--module", module,
                "--token", "PIN-TEST").returncode == 0
     result = run(data_dir, "sign", voucher_id, "--role", "chief-accountant", "--module",

@@ -8,7 +8,7 @@ import json
 import os
 import sys
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import closing, contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -25,6 +25,7 @@ from treasury_desktop.store.signatures import SignatureStore, SignerRegistry
 from treasury_desktop.usecases.signers import listing, record_from_token, refresh_from_treasury
 from treasury_desktop.usecases.signing import SigningRequest, SigningService
 from treasury_desktop.usecases.tokens import ModuleSet, TokenView, describe, module_paths
+from treasury_desktop.usecases.trust import open_desk_trust
 
 _ROLES = [r.value for r in SignerRole]
 
@@ -224,8 +225,11 @@ def _read_pin(plan_text: str) -> str:
 def _sign(args: argparse.Namespace, ctx: AppContext) -> int:
     role = SignerRole(args.role)
     conn = ctx.connect()
-    with _modules(ctx, args.module) as (executor, modules):
-        service = SigningService(conn, executor, modules, ctx.actor, catalog=ctx.catalog)
+    _, profile = ctx.repositories(conn)
+    trust = open_desk_trust(ctx.data_dir, profile)
+    with _modules(ctx, args.module) as (executor, modules), closing(trust):
+        service = SigningService(conn, executor, modules, ctx.actor, catalog=ctx.catalog,
+                                 trust=trust.checker, timestamper=trust.timestamper)
         plan = service.prepare(SigningRequest(tuple(args.ids), role, args.token, args.cert))
         for voucher_id, reason in plan.refused:
             print(f"{voucher_id}: {reason.render(args.lang)}", file=sys.stderr)
@@ -261,6 +265,9 @@ def _sign(args: argparse.Namespace, ctx: AppContext) -> int:
         print(f"{voucher_id}: {reason.render(args.lang)}", file=sys.stderr)
     for voucher_id in result.not_attempted:
         print(f"{voucher_id}: {text('signing.cli.not_attempted', args.lang)}", file=sys.stderr)
+    if result.not_timestamped:
+        print(text("trust.timestamp.later", args.lang, count=len(result.not_timestamped)),
+              file=sys.stderr)
     print(text("signing.cli.done", args.lang, signed=len(result.signed),
                total=len(plan.items) + len(plan.refused)), file=sys.stderr)
     return 0 if len(result.signed) == len(plan.items) and not plan.refused else 1

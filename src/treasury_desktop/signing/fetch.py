@@ -17,11 +17,14 @@ class HttpFetcher:
     """GET and POST of bytes over one pooled client; every failure is Unreachable."""
 
     def __init__(self, timeout: float = 5.0) -> None:
-        self._client = httpx.Client(timeout=httpx.Timeout(timeout), follow_redirects=True)
+        self._timeout = timeout
+        self._client: httpx.Client | None = None  # made on the first request
 
     def close(self) -> None:
         """Close the pooled connections."""
-        self._client.close()
+        if self._client is not None:
+            self._client.close()
+            self._client = None
 
     def get(self, url: str) -> bytes:
         """The body at ``url``."""
@@ -35,6 +38,9 @@ class HttpFetcher:
         self, method: str, url: str, body: bytes | None, content_type: str | None
     ) -> bytes:
         headers = {"Content-Type": content_type} if content_type else {}
+        if self._client is None:
+            self._client = httpx.Client(timeout=httpx.Timeout(self._timeout),
+                                        follow_redirects=True)
         try:
             with self._client.stream(method, url, content=body, headers=headers) as response:
                 if response.status_code != 200:

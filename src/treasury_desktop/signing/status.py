@@ -98,6 +98,23 @@ class CertificateChecker:
         self._now = now
         self._policies = accepted_policies
 
+    def known_label(self, cert_der: bytes) -> Message | None:
+        """What the cache says about a certificate, without asking the network (None when it
+        was never checked): for the certificate chooser."""
+        fingerprint = CertificateInfo.from_der(cert_der).sha256
+        cache = self._revocation.cache
+        answer = cache.get(fingerprint)
+        if answer is None:
+            return None
+        if answer.status is Status.REVOKED:
+            return Message("trust.status.revoked")
+        if answer.fresh_at(self._now()):
+            return Message("trust.status.good", {"time": _time(answer.checked_at)})
+        last_good = cache.last_good(fingerprint)
+        if last_good is None:
+            return Message("trust.status.never_checked")
+        return Message("trust.status.offline_since", {"time": _time(last_good)})
+
     def check(self, cert_der: bytes, intermediates: Sequence[bytes] = ()) -> CertificateStatus:
         """The standing of ``cert_der`` now (the network is asked only when the cache is stale).
         """

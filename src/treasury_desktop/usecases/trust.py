@@ -9,13 +9,18 @@ known good).
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
 from treasury_desktop.paths import resources_dir
+from treasury_desktop.settings import TSA_URL
+from treasury_desktop.signing.fetch import HttpFetcher
 from treasury_desktop.signing.revocation import Fetcher, RevocationCache, RevocationChecker
 from treasury_desktop.signing.status import CertificateChecker
+from treasury_desktop.signing.timestamp import Timestamper, TsaClient
 from treasury_desktop.signing.trust import TrustStore
+from treasury_desktop.store.profile import ProfileStore
 
 
 def trust_dir(data_dir: Path) -> Path:
@@ -36,3 +41,24 @@ def open_checker(
     store = open_trust_store(data_dir)
     cache = RevocationCache(trust_dir(data_dir) / "revocation.json")
     return CertificateChecker(store.anchors, RevocationChecker(fetcher, cache, now), now)
+
+
+@dataclass(frozen=True)
+class DeskTrust:
+    """What signing needs from the trust side: the checker, the TSA (if any), their HTTP."""
+
+    checker: CertificateChecker
+    timestamper: Timestamper | None
+    fetcher: HttpFetcher
+
+    def close(self) -> None:
+        """Close the HTTP connections."""
+        self.fetcher.close()
+
+
+def open_desk_trust(data_dir: Path, profile: ProfileStore) -> DeskTrust:
+    """The desk's trust checks, with the TSA named in the settings."""
+    fetcher = HttpFetcher()
+    url = TSA_URL.read(profile).strip()
+    return DeskTrust(open_checker(data_dir, fetcher), TsaClient(fetcher, url) if url else None,
+                     fetcher)

@@ -12,16 +12,19 @@ from ui_harness import Desk, FakePrompter, open_window, settle, voucher
 from treasury_desktop.domain.roles import SignerRole
 from treasury_desktop.domain.workflow import VoucherState
 from treasury_desktop.signing.fake_token import FakeSlots, FakeToken
+from treasury_desktop.signing.testca import SoftwareCA
 from treasury_desktop.ui.signing.window_hookup import SHORTCUTS
+from treasury_desktop.usecases.trust import open_trust_store
 
 CHIEF = SignerRole.CHIEF_ACCOUNTANT
 
 
 def test_ctrl_k_signs_the_selected_vouchers_and_refreshes_the_list(
-    qtbot: QtBot, desk: Desk, make_fake: Callable[..., FakeToken],
+    qtbot: QtBot, desk: Desk, make_fake: Callable[..., FakeToken], test_ca: SoftwareCA,
 ) -> None:
     token = make_fake()
     register(desk.ctx.connect(), token.keys[0][1], CHIEF)
+    open_trust_store(desk.ctx.data_dir).add(test_ca.cert_path.read_bytes())  # the unit's CA
     made = [desk.add(voucher(i)) for i in range(3)]
     prompter = FakePrompter()
     with open_window(qtbot, desk, prompter) as window:

@@ -62,6 +62,8 @@ class CertificateChooser(QDialog):
         self.setObjectName("certificateChooser")
         self.role = role
         self.registered = registered
+        # Each certificate's last known trust status, by SHA-256 (from the desk's cache).
+        self.trust_labels: dict[str, Message] = {}
         # Signing warns about a certificate not recorded for the role; recording one does not.
         self._unrecorded = ("signing.status.not_registered" if purpose == "signing.chooser"
                             else f"{purpose}.usable")
@@ -200,8 +202,13 @@ class CertificateChooser(QDialog):
                 parts.insert(0, t("signing.status.expires_soon", date=vn_date(cert.not_after)))
                 tooltip.insert(0, Message("signing.cert.expires_soon", {
                     "holder": cert.holder_name, "date": vn_date(cert.not_after)}).render())
+            known = self.trust_labels.get(cert.sha256)
+            if known is not None:
+                parts.append(known.render())
+                tooltip.insert(0, t("trust.status") + ": " + known.render())
             item.setText(STATUS, " · ".join(parts))
             warn = not registered and self._unrecorded == "signing.status.not_registered"
+            warn = warn or (known is not None and known.key != "trust.status.good")
             colour = WARN_COLOUR if view.expires_soon or warn else OK_COLOUR
             item.setIcon(STATUS, badge(colour, "!" if colour == WARN_COLOUR else "✓"))
             item.setForeground(STATUS, QBrush(QColor(colour)))

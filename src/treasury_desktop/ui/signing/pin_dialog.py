@@ -72,6 +72,7 @@ class PinRequest:
     refused: int = 0
     warnings: tuple[Message, ...] = ()
     demo_hint: str = ""  # practice mode only: the demo token's PIN, shown on screen
+    trust_status: Message | None = None  # good, checked at …; not checked: offline since …
 
     @classmethod
     def from_plan(cls, plan: SigningPlan, demo_hint: str = "") -> PinRequest:
@@ -81,6 +82,7 @@ class PinRequest:
             plan.role, info.label, info.serial, info.pin_state, info.protected_auth_path,
             cert.holder_name, cert.organisation, cert.issuer_name, cert.not_after,
             len(plan.items), plan.total, len(plan.refused), plan.warnings, demo_hint,
+            plan.status.label if plan.status is not None else None,
         )
 
 
@@ -130,6 +132,11 @@ class PinDialog(QDialog):
         facts.addRow(t("signing.pin.certificate") + ":", QLabel(t(
             "signing.pin.certificate_value", issuer=request.issuer,
             date=vn_date(request.not_after))))
+        self.trust_status = QLabel(request.trust_status.render() if request.trust_status else "")
+        self.trust_status.setObjectName("pinTrustStatus")
+        self.trust_status.setWordWrap(True)
+        if request.trust_status is not None:
+            facts.addRow(t("trust.status") + ":", self.trust_status)
 
         self.state_box = QFrame()
         self.state_box.setObjectName("pinStateBox")

@@ -38,6 +38,7 @@ from treasury_desktop.usecases.signing import (
     SigningRequest,
     SigningService,
 )
+from treasury_desktop.usecases.trust import DeskTrust
 
 Submit = Callable[[Callable[[Any], Any], Callable[[Outcome[Any]], None]], object]
 """The worker lane's submit: ``submit(job(resources), callback(outcome))`` (BackgroundWorker)."""
@@ -69,6 +70,8 @@ class SigningDeps:
     now: Callable[[], datetime] = _now
     watch_interval: float = 1.0
     catalog: Callable[[int], BudgetCatalog] | None = None  # re-validate before signing
+    # The desk's chain/revocation checks and TSA, opened on the worker over its connection.
+    trust: Callable[[sqlite3.Connection], DeskTrust] | None = None
 
 
 class _Progress(QObject):
@@ -90,6 +93,7 @@ class SignFlow(QObject):
         self._parent = parent
         # Made and used on the worker thread only.
         self._worker_state: tuple[sqlite3.Connection, SigningService] | None = None
+        self._trust: DeskTrust | None = None  # made on the worker with the service
         self._progress = _Progress()
         self._progress.advanced.connect(self._advanced)
         self.role: SignerRole | None = None
@@ -102,6 +106,7 @@ class SignFlow(QObject):
         self.report: SigningReport | None = None
         self.outcome: SigningOutcome | None = None
         self._demo_hints: dict[str, str] = {}
+        self._trust_labels: dict[str, Message] = {}
 
     @property
     def busy(self) -> bool:
@@ -124,7 +129,14 @@ class SignFlow(QObject):
             conn = self._conn_on_worker()
             registered = frozenset(s.cert_sha256 for s in SignerRegistry(conn).for_role(role))
             self._demo_hints = _demo_hints(ProfileStore(conn))
-            return registered, runtime.executor.call(survey, runtime, now())
+            found = runtime.executor.call(survey, runtime, now())
+            if self._trust is not None:  # what is known already, without asking the network
+                checker = self._trust.checker
+                self._trust_labels = {
+                    c.info.sha256: label for v in found.tokens for c in v.certificates
+                    if (label := checker.known_label(c.info.der)) is not None
+                }
+            return registered, found
 
         self._deps.submit(job, self._surveyed)
         return True
@@ -141,8 +153,13 @@ class SignFlow(QObject):
         if self._worker_state is None:
             d = self._deps
             conn = d.connect()
-            service = SigningService(conn, d.runtime.executor, d.runtime, d.actor, d.now,
-                                     catalog=d.catalog)
+            trust = d.trust(conn) if d.trust is not None else None
+            self._trust = trust
+            service = SigningService(
+                conn, d.runtime.executor, d.runtime, d.actor, d.now, catalog=d.catalog,
+                trust=trust.checker if trust else None,
+                timestamper=trust.timestamper if trust else None,
+            )
             self._worker_state = (conn, service)
         return self._worker_state
 
@@ -163,6 +180,7 @@ class SignFlow(QObject):
             return
         assert self.role is not None
         self.chooser = CertificateChooser(self.role, registered, self._parent)
+        self.chooser.trust_labels = dict(self._trust_labels)
         self.chooser.set_survey(found)
         self.watcher = TokenWatcher(self._deps.runtime, self._deps.now,
                                     interval=self._deps.watch_interval, parent=self)

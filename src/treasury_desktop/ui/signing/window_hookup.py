@@ -11,6 +11,7 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Callable
 from functools import partial
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QObject
@@ -30,6 +31,7 @@ if TYPE_CHECKING:
     from treasury_desktop.ui.signing.sign_flow import SignFlow
     from treasury_desktop.ui.signing.signers_dialog import SignersDialog
     from treasury_desktop.usecases.tokens import ModuleSet
+    from treasury_desktop.usecases.trust import DeskTrust
 
 # Ctrl+Shift+K already removes a budget line in the editor.
 SHORTCUTS = {
@@ -93,7 +95,8 @@ class WindowSigning(QObject):
             session = self._window.session
             ctx = session.ctx
             deps = SigningDeps(self.runtime, session.worker.submit, ctx.connect, ctx.actor,
-                               self._window.prompter, catalog=ctx.catalog)
+                               self._window.prompter, catalog=ctx.catalog,
+                               trust=partial(_desk_trust, ctx.data_dir))
             self._flow = SignFlow(deps, self._window)
             self._flow.finished.connect(self._finished)
             self._flow.asking.connect(self._window.statusBar().clearMessage)
@@ -179,3 +182,10 @@ def _load_modules(connect: Callable[[], sqlite3.Connection]) -> ModuleSet:
     from treasury_desktop.usecases.tokens import ModuleSet, module_paths
 
     return ModuleSet(module_paths(ProfileStore(connect())))
+
+
+def _desk_trust(data_dir: Path, conn: sqlite3.Connection) -> DeskTrust:
+    from treasury_desktop.store.profile import ProfileStore
+    from treasury_desktop.usecases.trust import open_desk_trust
+
+    return open_desk_trust(data_dir, ProfileStore(conn))
