@@ -22,6 +22,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from treasury_desktop.domain.catalog import CatalogError, CatalogKind, load_catalog
+from treasury_desktop.sandbox.authority_routes import authority_routes
 from treasury_desktop.sandbox.batch import MAX_ITEMS, submit_batch
 from treasury_desktop.sandbox.clerk import Clerk, Clock, estimates_of
 from treasury_desktop.sandbox.config import SandboxConfig
@@ -275,6 +276,7 @@ def create_app(
         Route(unit_path + "/balances", _guarded(balances), methods=["GET"]),
         Route(unit_path + "/signers", _guarded(signers), methods=["GET"]),
         Route("/v1/catalogs/{name}", _guarded(catalog), methods=["GET"]),
+        *authority_routes(config, _guarded),
     ]
     middleware = [
         Middleware(FaultMiddleware, spec=faults or FaultSpec(), seed=seed),

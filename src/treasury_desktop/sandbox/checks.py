@@ -182,6 +182,13 @@ def check_signatures(
                     **_role("registered", entry.role),
                 )
             )
+    authority = config.authority
+    for signer in signers if authority is not None else ():
+        assert authority is not None
+        revoked = authority.revoked_before(signer.certificate_der, signer.signing_time)
+        if revoked is not None:
+            reasons.append(reason("certificate_revoked", "signature", holder=signer.holder_name,
+                                  time=revoked.strftime("%H:%M %d/%m/%Y UTC")))
     roles = [s.role for s in signers]
     missing = [r for r in SIGNING_ORDER if r not in roles]
     for role in missing:

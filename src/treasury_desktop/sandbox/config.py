@@ -21,6 +21,11 @@ from treasury_desktop.domain.canonical import content_hash
 from treasury_desktop.domain.roles import SignerRole
 from treasury_desktop.i18n import ExpectedError
 from treasury_desktop.paths import resources_dir
+from treasury_desktop.sandbox.authority import (
+    AuthorityError,
+    SandboxAuthority,
+    authority_from_mapping,
+)
 
 
 class SandboxConfigError(ExpectedError):
@@ -111,6 +116,7 @@ class SandboxConfig:
     trusted_cas: tuple[bytes, ...] = ()
     clerk: ClerkTiming = field(default_factory=ClerkTiming)
     max_body_bytes: int = 2_000_000
+    authority: SandboxAuthority | None = None  # its own CA's OCSP, TSA and revocations
 
     def unit(self, code: str) -> UnitConfig | None:
         """The unit with this code, if configured."""
@@ -236,10 +242,18 @@ def config_from_mapping(data: Any, base: Path, source: str = "config") -> Sandbo
     clerk = data.get("clerk", {})
     if not isinstance(clerk, Mapping):
         raise SandboxConfigError(source, "'clerk' is a mapping")
+    units = tuple(
+        _unit(u, base, f"units[{i}]") for i, u in enumerate(_list(data, "units", source))
+    )
+    authority = None
+    if data.get("authority") is not None:
+        known = tuple(s.certificate_der for u in units for s in u.signers)
+        try:
+            authority = authority_from_mapping(data["authority"], base, _cert, known)
+        except AuthorityError as error:
+            raise SandboxConfigError(f"{source}: authority", str(error)) from error
     return SandboxConfig(
-        units=tuple(
-            _unit(u, base, f"units[{i}]") for i, u in enumerate(_list(data, "units", source))
-        ),
+        units=units,
         trusted_cas=tuple(
             _cert(c, base, f"trusted_cas[{i}]")
             for i, c in enumerate(_list(data, "trusted_cas", source))
@@ -248,6 +262,7 @@ def config_from_mapping(data: Any, base: Path, source: str = "config") -> Sandbo
             float(clerk.get("step_seconds", 60.0)), float(clerk.get("return_rate", 0.0))
         ),
         max_body_bytes=int(data.get("max_body_bytes", 2_000_000)),
+        authority=authority,
     )
 
 

@@ -10,9 +10,9 @@ from typing import Any
 import pytest
 from pytestqt.qtbot import QtBot
 from signing_harness import FAKE_PIN, login_calls, make_vouchers, register
+from tests.trust.pki import RevocationServer, TestPki
 from ui_harness import FakePrompter
 
-from tests.trust.pki import RevocationServer, TestPki
 from treasury_desktop.context import AppContext
 from treasury_desktop.domain.roles import SignerRole
 from treasury_desktop.signing.executor import TokenExecutor
