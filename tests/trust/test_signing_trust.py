@@ -32,6 +32,7 @@ from treasury_desktop.store.audit import audit_entries
 from treasury_desktop.store.records import Actor
 from treasury_desktop.store.signatures import SignatureStore
 from treasury_desktop.usecases.signing import SigningRequest, SigningService
+from treasury_desktop.usecases.timestamping import stamp_signed
 
 CHIEF, HOLDER = SignerRole.CHIEF_ACCOUNTANT, SignerRole.ACCOUNT_HOLDER
 
@@ -213,3 +214,36 @@ def test_500_vouchers_make_one_ocsp_request_per_certificate(
     assert server.crl_requests == 0
     cms_der = SignatureStore(conn).latest_cms(ids[-1])
     assert cms_der is not None and len(_ocsp_in(cms_der)) == 2
+
+
+def test_offline_signatures_are_timestamped_before_queuing(
+    ctx: AppContext, executor: TokenExecutor, fetcher: HttpFetcher, pki: TestPki,
+    server: RevocationServer, example_document: dict[str, Any], tmp_path: Path,
+    openssl_verify: Callable[..., int],
+) -> None:
+    conn = ctx.connect()
+    chief, holder = _token(pki, "Nguyễn Thị Lan", "KTT"), _token(pki, "Trần Văn Minh", "CTK")
+    register(conn, chief.keys[0][1], CHIEF)
+    register(conn, holder.keys[0][1], HOLDER)
+    ids = make_vouchers(ctx, example_document, 3)
+    server.tsa_down = True  # the OCSP responder answers, the TSA does not
+    service = _service(ctx, conn, executor, [chief, holder], pki, fetcher, server.tsa_url)
+    for role, token in ((CHIEF, chief), (HOLDER, holder)):
+        plan = service.prepare(SigningRequest(tuple(ids), role, token=token.label))
+        assert service.execute(plan, "1234").not_timestamped == tuple(ids)
+    offline = stamp_signed(conn, TsaClient(fetcher, server.tsa_url), ids, Actor("lan"))
+    assert offline.stamped == () and offline.still_unstamped == tuple(ids)
+    server.tsa_down = False  # back online
+    report = stamp_signed(conn, TsaClient(fetcher, server.tsa_url), ids, Actor("lan"))
+    assert report.stamped == tuple(ids)
+    repo, _ = ctx.repositories(conn)
+    for voucher_id in ids:
+        cms_der = SignatureStore(conn).latest_cms(voucher_id)
+        assert cms_der is not None and unstamped_count(cms_der) == 0
+        assert _openssl_ts_verify(cms_der, pki, tmp_path) == [0, 0]
+        stored = repo.get(voucher_id)
+        assert stored is not None
+        assert openssl_verify(voucher_bytes(stored.voucher), cms_der, pki.chain_pem,
+                              tmp_path / voucher_id) == 0
+        service.verify_fully_signed(voucher_id)
+    assert [e.action for e in audit_entries(conn, ids[0])].count("timestamp") == 1

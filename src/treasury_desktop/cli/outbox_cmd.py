@@ -24,6 +24,7 @@ from treasury_desktop.sync.balances import BalanceBook
 from treasury_desktop.sync.catalogs import CatalogBook
 from treasury_desktop.sync.service import StatusSync, SyncSummary
 from treasury_desktop.usecases.submit import SubmitService, open_port
+from treasury_desktop.usecases.timestamping import stamp_before_queue
 
 
 def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -62,7 +63,12 @@ def _port(args: argparse.Namespace, ctx: AppContext) -> tuple[ClientPort, str]:
 
 
 def _submit(args: argparse.Namespace, ctx: AppContext) -> int:
-    results = SubmitService(ctx.connect(), ctx.actor, _now).queue(args.ids)
+    conn = ctx.connect()
+    stamps = stamp_before_queue(conn, ctx.data_dir, args.ids, ctx.actor)  # CAdES-T when online
+    if stamps.still_unstamped:
+        print(text("trust.timestamp.later", args.lang, count=len(stamps.still_unstamped)),
+              file=sys.stderr)
+    results = SubmitService(conn, ctx.actor, _now).queue(args.ids)
     for result in results:
         print(result.message.render(args.lang), file=sys.stdout if result.ok else sys.stderr)
     return 0 if all(r.ok for r in results) else 1

@@ -79,6 +79,19 @@ class SignatureStore:
         )
 
 
+    @staticmethod
+    def replace_cms_in(
+        conn: sqlite3.Connection, voucher_id: str, role: SignerRole, old: bytes, new: bytes
+    ) -> bool:
+        """Swap a stored CMS for one with only unsigned attributes added (a timestamp), inside
+        the caller's transaction; False when the stored one is no longer ``old``."""
+        done = conn.execute(
+            "UPDATE signatures SET cms = ? WHERE voucher_id = ? AND role = ? AND cms = ?",
+            (new, voucher_id, role.value, old),
+        )
+        return done.rowcount == 1
+
+
 class SignerRegistry:
     """Which certificates may sign for which role in this unit."""
 

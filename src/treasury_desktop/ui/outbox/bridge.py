@@ -28,6 +28,7 @@ from treasury_desktop.sync.timeline import TimelineEvent
 from treasury_desktop.ui.session import Lane, Session
 from treasury_desktop.usecases.submit import QueueResult, SubmitService
 from treasury_desktop.usecases.sync_status import CopiedDraft, StatusService
+from treasury_desktop.usecases.timestamping import stamp_before_queue
 
 T = TypeVar("T")
 REFRESH_MS = 250  # changes arrive after every commit; the view is re-read at most this often
@@ -219,8 +220,10 @@ class OutboxBridge(QObject):
                 sender.send_now()
 
         def job(_lane: Lane) -> list[QueueResult]:
-            submit = SubmitService(self._connection(), self._session.ctx.actor, self._now,
-                                   on_queued=wake)
+            ctx = self._session.ctx
+            # Signatures made offline get their timestamps now, before the CMS is captured.
+            stamp_before_queue(self._connection(), ctx.data_dir, ids, ctx.actor)
+            submit = SubmitService(self._connection(), ctx.actor, self._now, on_queued=wake)
             return submit.queue(ids)
 
         self._run(job, on_value)
