@@ -35,6 +35,7 @@ from treasury_desktop.usecases.drafting import DraftingService
 from treasury_desktop.usecases.signing import SigningRequest, SigningService
 from treasury_desktop.usecases.submit import SubmitService
 from treasury_desktop.usecases.tokens import ModuleSet
+from treasury_desktop.usecases.trust import open_trust_store
 
 DEMO_CREDENTIAL = "demo-1171277"  # the built-in sandbox configuration's desk credential
 DEMO_SPEED = 30.0  # the sandbox clerk works 30× faster than a real one: a step every 2 s
@@ -59,6 +60,7 @@ def install_demo_tokens(ctx: AppContext, folder: Path) -> DemoTokens | None:
             actor=actor,
         )
     PKCS11_MODULES.write(profile, [str(tokens.config.module_path)])
+    open_trust_store(ctx.data_dir).add(tokens.ca.cert_der)  # the demo desk trusts its demo CA
     DEMO_SIGNERS.write(profile, [
         {"role": s.role.value, "label": s.label, "pin": s.user_pin, "holder": s.holder_name}
         for s in tokens.signers

@@ -55,6 +55,12 @@ class TrustAnchor:
         """The parsed certificate."""
         return x509.load_der_x509_certificate(self.der)
 
+    @property
+    def name(self) -> str:
+        """The common name (the subject when it has none)."""
+        names = self.certificate().subject.get_attributes_for_oid(x509.NameOID.COMMON_NAME)
+        return str(names[0].value) if names else self.subject
+
 
 def certificates_in(raw: bytes) -> list[bytes]:
     """The DER certificates in a PEM file (one or more blocks) or a DER file.

@@ -30,6 +30,7 @@ if TYPE_CHECKING:
     from treasury_desktop.ui.signing.runtime import TokenRuntime, WatchableSource
     from treasury_desktop.ui.signing.sign_flow import SignFlow
     from treasury_desktop.ui.signing.signers_dialog import SignersDialog
+    from treasury_desktop.ui.signing.trust_dialog import TrustDialog
     from treasury_desktop.usecases.tokens import ModuleSet
     from treasury_desktop.usecases.trust import DeskTrust
 
@@ -74,6 +75,11 @@ class WindowSigning(QObject):
         self.signers_action.setObjectName("action_signers")
         self.signers_action.triggered.connect(self.show_signers)
         menu.addAction(self.signers_action)
+        self.trust_action = QAction(t("trust.action"), window)
+        self.trust_action.setObjectName("action_trust")
+        self.trust_action.triggered.connect(self.show_trust)
+        menu.addAction(self.trust_action)
+        self.trust_dialog: TrustDialog | None = None
         window.installEventFilter(self)
 
     @property
@@ -119,6 +125,24 @@ class WindowSigning(QObject):
         self.signers_dialog.raise_()
         self.signers_dialog.activateWindow()
         return self.signers_dialog
+
+    def show_trust(self) -> TrustDialog:
+        """Open «Chứng thư gốc tin cậy» (the desk's trust anchors)."""
+        if self.trust_dialog is None:
+            from treasury_desktop.ui.signing.trust_dialog import TrustDialog
+            from treasury_desktop.usecases.trust import open_trust_store
+
+            store = open_trust_store(self._window.session.ctx.data_dir)
+            self.trust_dialog = TrustDialog(store, self._window.prompter, self._window)
+            self.trust_dialog.finished.connect(self._trust_closed)
+            self.trust_dialog.open()
+        self.trust_dialog.raise_()
+        return self.trust_dialog
+
+    def _trust_closed(self, _result: int) -> None:
+        if self.trust_dialog is not None:
+            self.trust_dialog.deleteLater()
+            self.trust_dialog = None
 
     def _signers_closed(self, _result: int) -> None:
         if self.signers_dialog is not None:
