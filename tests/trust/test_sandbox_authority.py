@@ -18,8 +18,10 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from tests.trust.pki import TestPki, free_port
 from treasury_sandbox_world import UNIT, document
 
+from treasury_desktop.api.client import TreasuryClient
 from treasury_desktop.domain.canonical import canonical_bytes
 from treasury_desktop.domain.roles import SignerRole
+from treasury_desktop.outbox.adapter import ClientPort
 from treasury_desktop.sandbox.config import load_config
 from treasury_desktop.sandbox.server import RunningSandbox, start_sandbox
 from treasury_desktop.signing.cms import add_signature
@@ -27,6 +29,8 @@ from treasury_desktop.signing.fetch import HttpFetcher
 from treasury_desktop.signing.revocation import RevocationCache, RevocationChecker, Status
 from treasury_desktop.signing.timestamp import TsaClient
 from treasury_desktop.signing.token import SignatureAlgorithm
+from treasury_desktop.signing.trust import AnchorSource, TrustStore
+from treasury_desktop.usecases.trust import refresh_from_treasury
 
 TOKEN = "desk-secret-authority"
 
@@ -151,3 +155,21 @@ def test_a_signature_made_after_revocation_is_refused_at_the_door(world: tuple) 
     early = document()
     accepted = _put(sandbox.url, early, signers.sign(early, now - timedelta(hours=5)))
     assert accepted.status_code == 201, accepted.text
+
+
+def test_the_treasury_catalogue_of_trusted_cas_feeds_the_desk(world: tuple,
+                                                               tmp_path: Path) -> None:
+    pki, _, sandbox, _ = world
+    store = TrustStore(tmp_path / "shipped-none", tmp_path / "desk-trust")
+    client = TreasuryClient(sandbox.url, UNIT, TOKEN)
+    port = ClientPort(client)
+    try:
+        first = refresh_from_treasury(store, port, 2026)
+        again = refresh_from_treasury(store, port, 2026)
+    finally:
+        port.close()
+    listed = {a.sha256: a.source for a in store.anchors()}
+    assert listed == {hashlib.sha256(pki.root_der).hexdigest(): AnchorSource.TREASURY,
+                      hashlib.sha256(pki.ca_der).hexdigest(): AnchorSource.TREASURY}
+    assert len(first.added) == 2 and first.refused == ()
+    assert again.added == () and again.known == 2

@@ -233,6 +233,7 @@ class CatalogCode:
     code: str
     name: str
     parent: str | None
+    certificate: str | None = None  # the ``trusted_ca`` list: the CA certificate, base64 DER
 
 
 @dataclass(frozen=True)
@@ -248,7 +249,8 @@ class Catalog:
     @classmethod
     def from_json(cls, data: Mapping[str, Any], etag: str | None) -> Catalog:
         entries = tuple(
-            CatalogCode(read_str(e, "code"), read_str(e, "name"), read_opt_str(e, "parent"))
+            CatalogCode(read_str(e, "code"), read_str(e, "name"), read_opt_str(e, "parent"),
+                        read_opt_str(e, "certificate"))
             for e in read_list(data, "entries")
         )
         return cls(

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
+from datetime import UTC, datetime
 from pathlib import Path
 
 from treasury_desktop.context import AppContext
 from treasury_desktop.i18n import ExpectedError, text
-from treasury_desktop.usecases.trust import open_trust_store
+from treasury_desktop.usecases.trust import open_trust_store, refresh_from_treasury
 
 
 def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -25,6 +27,9 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     remove = sub.add_parser("remove", help="stop trusting an anchor")
     remove.add_argument("sha256", metavar="SHA256")
     remove.set_defaults(handler=_remove)
+    refresh = sub.add_parser("refresh", help="trust the CAs in the treasury's catalogue")
+    refresh.add_argument("--server", metavar="URL", help="the sandbox or treasury address")
+    refresh.set_defaults(handler=_refresh)
 
 
 def _list(args: argparse.Namespace, ctx: AppContext) -> int:
@@ -63,3 +68,23 @@ def _remove(args: argparse.Namespace, ctx: AppContext) -> int:
     anchor = open_trust_store(ctx.data_dir).remove(args.sha256)
     print(text("trust.removed", args.lang, subject=anchor.subject))
     return 0
+
+
+def _refresh(args: argparse.Namespace, ctx: AppContext) -> int:
+    from treasury_desktop.outbox.port import TreasuryFailure
+    from treasury_desktop.usecases.submit import open_port
+
+    port, _unit = open_port(ctx, args.server)
+    try:
+        done = refresh_from_treasury(open_trust_store(ctx.data_dir), port,
+                                     datetime.now(UTC).year)
+    except TreasuryFailure as error:
+        raise ExpectedError("trust.refresh.failed", detail=error.described()) from None
+    finally:
+        port.close()
+    for anchor in done.added:
+        print(text("trust.added", args.lang, subject=anchor.subject, sha256=anchor.sha256))
+    for code in done.refused:
+        print(text("trust.refresh.refused", args.lang, sha256=code[:16]), file=sys.stderr)
+    print(text("trust.refresh.done", args.lang, added=len(done.added), known=done.known))
+    return 0 if not done.refused else 1

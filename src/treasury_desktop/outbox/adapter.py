@@ -159,7 +159,9 @@ class ClientPort:
             raise translate(error) from error
         if found is None:
             return Fetched(etag)
-        entries = [{"code": e.code, "name": e.name, "parent": e.parent} for e in found.entries]
+        entries = [{"code": e.code, "name": e.name, "parent": e.parent}
+                   | ({"certificate": e.certificate} if e.certificate else {})
+                   for e in found.entries]
         return Fetched(found.etag, {"name": found.name, "fiscal_year": found.fiscal_year,
                                     "version": found.version, "entries": entries})
 

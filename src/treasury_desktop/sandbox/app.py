@@ -22,7 +22,11 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from treasury_desktop.domain.catalog import CatalogError, CatalogKind, load_catalog
-from treasury_desktop.sandbox.authority_routes import authority_routes
+from treasury_desktop.sandbox.authority_routes import (
+    TRUSTED_CA,
+    authority_routes,
+    trusted_ca_catalog,
+)
 from treasury_desktop.sandbox.batch import MAX_ITEMS, submit_batch
 from treasury_desktop.sandbox.clerk import Clerk, Clock, estimates_of
 from treasury_desktop.sandbox.config import SandboxConfig
@@ -211,6 +215,8 @@ async def catalog(request: Request) -> Response:
     bearer_units(request, state.config)
     name = request.path_params["name"]
     year = int_param(request, "year", 2000, 2100, None)
+    if name == TRUSTED_CA:
+        return _with_etag(request, trusted_ca_catalog(state.config, year))
     if name not in {k.value for k in CatalogKind}:
         raise refuse(404, "catalog_not_found", "sandbox.error.catalog_not_found", name=name[:40])
     try:

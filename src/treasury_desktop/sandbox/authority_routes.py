@@ -3,9 +3,12 @@
 
 from __future__ import annotations
 
+import base64
 from collections.abc import Awaitable, Callable
 from datetime import datetime
+from typing import Any
 
+from cryptography import x509
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
@@ -14,7 +17,9 @@ from treasury_desktop.sandbox.authority import AuthorityError, SandboxAuthority
 from treasury_desktop.sandbox.config import SandboxConfig
 from treasury_desktop.sandbox.requests import parse_json, read_body, refuse
 from treasury_desktop.sandbox.responses import JSONResponse
+from treasury_desktop.signing.certificates import sha256_hex
 
+TRUSTED_CA = "trusted_ca"
 Handler = Callable[[Request], Awaitable[Response]]
 Guard = Callable[[Handler], Handler]
 MAX_REQUEST = 64_000
@@ -65,3 +70,16 @@ def _revoke(authority: SandboxAuthority, data: dict[str, object],
     when = authority.revocations.revoked_at(serial)
     return JSONResponse({"serial": format(serial, "X"),
                          "revoked_at": when.isoformat() if when else None})
+
+
+def trusted_ca_catalog(config: SandboxConfig, year: int) -> dict[str, Any]:
+    """The catalogue ``trusted_ca``: the CAs the sandbox trusts (and its own CA)."""
+    ders = list(dict.fromkeys(
+        (*config.trusted_cas, *((config.authority.ca_der,) if config.authority else ()))))
+    entries = []
+    for der in ders:
+        cert = x509.load_der_x509_certificate(der)
+        entries.append({"code": sha256_hex(der), "name": cert.subject.rfc4514_string(),
+                        "parent": None, "certificate": base64.b64encode(der).decode()})
+    version = sha256_hex(b"".join(sorted(ders)))[:16]
+    return {"name": TRUSTED_CA, "fiscal_year": year, "version": version, "entries": entries}

@@ -8,18 +8,23 @@ known good).
 
 from __future__ import annotations
 
+import base64
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Protocol
 
+from treasury_desktop.i18n import ExpectedError
+from treasury_desktop.outbox.port import Fetched
 from treasury_desktop.paths import resources_dir
 from treasury_desktop.settings import TSA_URL
+from treasury_desktop.signing.certificates import sha256_hex
 from treasury_desktop.signing.fetch import HttpFetcher
 from treasury_desktop.signing.revocation import Fetcher, RevocationCache, RevocationChecker
 from treasury_desktop.signing.status import CertificateChecker
 from treasury_desktop.signing.timestamp import Timestamper, TsaClient
-from treasury_desktop.signing.trust import TrustStore
+from treasury_desktop.signing.trust import AnchorSource, TrustAnchor, TrustStore
 from treasury_desktop.store.profile import ProfileStore
 
 
@@ -62,3 +67,50 @@ def open_desk_trust(data_dir: Path, profile: ProfileStore) -> DeskTrust:
     url = TSA_URL.read(profile).strip()
     return DeskTrust(open_checker(data_dir, fetcher), TsaClient(fetcher, url) if url else None,
                      fetcher)
+
+
+TRUSTED_CA_CATALOG = "trusted_ca"
+
+
+class CatalogSource(Protocol):
+    """The part of the treasury API that serves catalogues (outbox.port's ClientPort)."""
+
+    def catalog(self, name: str, year: int, etag: str | None) -> Fetched:
+        """A catalogue with ETag."""
+
+
+@dataclass(frozen=True)
+class AnchorRefresh:
+    """What the treasury's list of trusted CAs changed on this desk."""
+
+    added: tuple[TrustAnchor, ...]
+    known: int
+    refused: tuple[str, ...]  # entries whose certificate did not match its fingerprint
+
+
+def refresh_from_treasury(store: TrustStore, source: CatalogSource, year: int) -> AnchorRefresh:
+    """Trust the CA certificates the treasury lists (catalogue ``trusted_ca``): each one's
+    bytes must hash to the fingerprint it is listed under, and be a CA certificate."""
+    fetched = source.catalog(TRUSTED_CA_CATALOG, year, None)
+    entries = (fetched.body or {}).get("entries", [])
+    added: list[TrustAnchor] = []
+    refused: list[str] = []
+    known = 0
+    for entry in entries:
+        code, encoded = str(entry.get("code", "")), entry.get("certificate")
+        try:
+            der = base64.b64decode(str(encoded), validate=True)
+        except (ValueError, TypeError):
+            refused.append(code)
+            continue
+        if sha256_hex(der) != code.lower():
+            refused.append(code)
+            continue
+        try:
+            new = store.add(der, AnchorSource.TREASURY)
+        except ExpectedError:
+            refused.append(code)
+            continue
+        added.extend(new)
+        known += 0 if new else 1
+    return AnchorRefresh(tuple(added), known, tuple(refused))

@@ -9,9 +9,9 @@ from pathlib import Path
 
 from pytestqt.qtbot import QtBot
 from signing_harness import shot
+from tests.trust.pki import TestPki
 from ui_harness import Desk, FakePrompter, open_window
 
-from tests.trust.pki import TestPki
 from treasury_desktop.usecases.trust import open_trust_store
 
 NATIONAL_ROOT = "bac8bf609ab420a8ee1780d74f4de5c7f7184959d2a7375b0a75e4c29f0908e7"
