@@ -210,6 +210,9 @@ class RevocationServer:
         outer = self
 
         class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"  # keep-alive, as real responders and TSAs do
+            disable_nagle_algorithm = True
+
             def log_message(self, *args: object) -> None:
                 pass
 
