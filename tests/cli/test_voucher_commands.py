@@ -62,7 +62,7 @@ def test_same_id_with_other_content_is_refused(
 def test_invalid_voucher_exits_1_with_field_messages(
     data_dir: Path, tmp_path: Path, example_document: dict[str, Any]
 ) -> None:
-    example_document["lines"][0]["ndkt"] = "9999"
+    example_document["lines"][0]["ndkt"] = "999"
     example_document["total"] = 5
     path = tmp_path / "bad.json"
     path.write_text(json.dumps(example_document), encoding="utf-8")
@@ -71,6 +71,19 @@ def test_invalid_voucher_exits_1_with_field_messages(
     assert "lines[0].ndkt" in result.stderr and "total" in result.stderr
     assert "Traceback" not in result.stderr
     assert run(data_dir, "voucher", "list", "--json").stdout == ""
+
+
+def test_an_unknown_but_well_formed_code_is_stored_with_a_warning(
+    data_dir: Path, tmp_path: Path, example_document: dict[str, Any]
+) -> None:
+    example_document["lines"][0]["ndkt"] = "6999"
+    path = tmp_path / "unknown.json"
+    path.write_text(json.dumps(example_document), encoding="utf-8")
+    result = run(data_dir, "voucher", "new", "--json", str(path))
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == example_document["id"]
+    assert "lines[0].ndkt" in result.stderr and "6999" in result.stderr
+    assert "Kho bạc sẽ quyết định" in result.stderr
 
 
 def test_missing_and_malformed_files_are_plain_errors(data_dir: Path, tmp_path: Path) -> None:

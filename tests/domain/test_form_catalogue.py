@@ -23,21 +23,25 @@ from treasury_desktop.domain.voucher import (
     Unit,
     Voucher,
 )
+from treasury_desktop.domain.voucher_parts import DepositLine, TaxPayment
 from treasury_desktop.paths import resources_dir
 
-CODES = ["C2-02a/NS", "C4-02a/KB", "C2-03/NS", "C2-05a/NS", "C2-12/NS", "C3-01/NS"]
+CODES = [
+    "C2-02a/NS", "C2-02b/NS", "C4-02a/KB", "C2-03/NS", "C2-05a/NS", "C2-12/NS", "C3-01/NS",
+]
 
 
 def _model_paths() -> set[str]:
     """Every field path a voucher has, so the form data cannot name a field that does not exist."""
-    nested = {"unit": Unit, "payee": Payee}
+    nested: dict[str, type] = {"unit": Unit, "payee": Payee, "tax": TaxPayment}
     paths = {"lines"}
     for f in dataclasses.fields(Voucher):
         if f.name in nested:
             paths |= {f"{f.name}.{g.name}" for g in dataclasses.fields(nested[f.name])}
-        elif f.name != "lines":
+        elif f.name not in ("lines", "deposit_lines"):
             paths.add(f.name)
-    paths |= {f"lines.{g.name}" for g in dataclasses.fields(BudgetLine)}
+    for line in (BudgetLine, DepositLine):
+        paths |= {f"lines.{g.name}" for g in dataclasses.fields(line)}
     return paths
 
 
@@ -58,16 +62,38 @@ def test_budget_estimate_withdrawal() -> None:
     assert spec.has_budget_lines and spec.has_payee
     assert set(spec.payment_kinds) == set(PaymentKind)
     assert set(spec.methods) == set(PaymentMethod)
-    assert spec.requires("program_code") and not spec.requires("commitment_number")
+    # Real vouchers leave the programme code blank when there is none.
+    assert not spec.requires("program_code") and not spec.requires("commitment_number")
+    assert form_spec("C3-01/NS").requires("program_code")
+    assert spec.has("statement") and not spec.has("tax")
 
 
-def test_payment_order_has_no_lines() -> None:
+def test_payment_order_has_no_budget_lines() -> None:
     spec = form_spec("C4-02a/KB")
     assert not spec.has_budget_lines
-    assert spec.required >= {"content", "amount"}
-    assert spec.methods == (PaymentMethod.TRANSFER,)
-    assert "lines" not in spec.field_order
+    assert set(spec.methods) == set(PaymentMethod)
+    assert spec.line_fields == ("content", "source", "budget_year", "amount")
     assert spec.label("unit.account", "vi") == "Tài khoản tiền gửi"
+    assert "unit.address" in spec.field_order and "donor_code" in spec.field_order
+
+
+def test_withdrawal_with_tax() -> None:
+    spec = form_spec("C2-02b/NS")
+    assert spec.has("tax") and spec.has_budget_lines and spec.has_payee
+    assert spec.line_fields[-2:] == ("amount", "tax_amount")
+    tax_fields = [f for f in spec.field_order if f.startswith("tax.")]
+    assert tax_fields[:2] == ["tax.payer_name", "tax.tax_code"]
+    assert spec.field_order.index("lines") < spec.field_order.index("tax.payer_name")
+    assert spec.field_order.index("tax.treasury") < spec.field_order.index("payee.name")
+
+
+def test_cash_recipient_is_labelled_as_a_person() -> None:
+    spec = form_spec("C2-02a/NS")
+    assert spec.label("payee.name", "vi", PaymentMethod.CASH) == "Người nhận tiền"
+    assert spec.label("payee.name", "vi", PaymentMethod.CASH_BANK) == "Người nhận tiền"
+    assert spec.label("payee.name", "vi", PaymentMethod.TRANSFER) == "Đơn vị nhận tiền"
+    cash = spec.fields_for(PaymentMethod.CASH_BANK)
+    assert "payee.id_kind" in cash and "payee.account" not in cash
 
 
 def test_editor_order_follows_the_printed_c2_02a() -> None:
@@ -122,8 +148,6 @@ def test_forms_only_name_real_fields_and_label_them(code: str) -> None:
     for path in [*spec.field_order, *(f"lines[0].{f}" for f in spec.line_fields)]:
         for lang in ("vi", "en"):
             assert spec.label(path, lang) != path, (code, path, lang)
-    if not spec.has_budget_lines:
-        assert {"content", "amount"} <= spec.required
 
 
 def test_label_of_a_line_cell() -> None:

@@ -11,14 +11,17 @@ from types import ModuleType
 
 import pytest
 
-from treasury_desktop.domain import catalog, validation, voucher
+from treasury_desktop.domain import catalog, document_parts, form_checks, validation, voucher
 from treasury_desktop.domain.catalog import CatalogKind
 from treasury_desktop.i18n import all_keys, has_text
 from treasury_desktop.paths import resources_dir
 
 # Where a call takes the problem code: Problem(field, code), add(field, code),
 # text(field, value, code), iso_date(field, value, missing_code).
-_CODE_ARG = {"Problem": 1, "add": 1, "text": 2, "iso_date": 2}
+_CODE_ARG = {
+    "Problem": 1, "add": 1, "warn": 1, "text": 2, "iso_date": 2, "claimed_amount": 1,
+    "claimed_words": 1,
+}
 
 
 def _name(func: ast.expr) -> str:
@@ -51,11 +54,16 @@ def codes_used(module: ModuleType) -> set[str]:
 
 def test_the_scan_finds_the_codes() -> None:
     used = codes_used(validation)
-    assert {"ndkt.unknown", "unit_code.format", "id_date.future", "total.mismatch"} <= used
-    assert {"shape.object", "shape.uuid", "shape.list"} <= codes_used(voucher)
+    assert {"ndkt.unknown", "unit_code.format", "total.mismatch", "split.mismatch"} <= used
+    assert {"shape.object", "shape.uuid"} <= codes_used(voucher)
+    assert {"shape.list"} <= codes_used(document_parts)
+    checks = codes_used(form_checks)
+    assert {"tax_code.format", "id_number.cmnd_expired", "id_date.future"} <= checks
 
 
-@pytest.mark.parametrize("module", [validation, voucher], ids=lambda m: m.__name__)
+@pytest.mark.parametrize(
+    "module", [validation, voucher, form_checks, document_parts], ids=lambda m: m.__name__
+)
 def test_every_problem_code_has_a_message(module: ModuleType) -> None:
     missing = sorted(c for c in codes_used(module) if not has_text(f"problem.{c}"))
     assert missing == []
@@ -76,7 +84,10 @@ def _placeholders(template: str) -> set[str]:
 
 
 _DOMAIN_KEYS = sorted(
-    json.loads((resources_dir() / "i18n" / "domain.json").read_text(encoding="utf-8"))
+    key
+    for name in ("domain.json", "vouchers.json")
+    for key in json.loads((resources_dir() / "i18n" / name).read_text(encoding="utf-8"))
+    if name == "domain.json" or key.startswith("problem.")
 )
 
 

@@ -12,7 +12,12 @@ import pytest
 from treasury_desktop.domain.catalog import BudgetCatalog
 from treasury_desktop.domain.money import MAX_AMOUNT, amount_in_words
 from treasury_desktop.domain.problems import Problem
-from treasury_desktop.domain.validation import is_ready_to_sign, validate, validate_declared
+from treasury_desktop.domain.validation import (
+    advise,
+    is_ready_to_sign,
+    validate,
+    validate_declared,
+)
 from treasury_desktop.domain.voucher import (
     BudgetLine,
     Payee,
@@ -95,7 +100,9 @@ def test_a_2025_voucher_with_a_district_chapter(
     v = line(chapter="622")(v)
     assert validate(v, catalog_2025, today=TODAY) == []
     v26 = v.with_changes(fiscal_year=2026, date="2026-06-30")
-    assert codes(validate(v26, catalog_2026, today=TODAY)) == [
+    # Well formed but not in the 2026 list: warnings, never a block (the treasury decides).
+    assert validate(v26, catalog_2026, today=TODAY) == []
+    assert codes(advise(v26, catalog_2026, today=TODAY)) == [
         ("budget_level", "level.unknown"),
         ("lines[0].chapter", "chapter.unknown"),
     ]
@@ -109,7 +116,8 @@ CASES: list[tuple[str, Edit, str, str]] = [
     ("date 30 Feb", top(date="2026-02-30"), "date", "date.invalid"),
     ("date d/m/y", top(date="20/11/2026"), "date", "date.invalid"),
     ("date short", top(date="2026-1-5"), "date", "date.invalid"),
-    ("date year", top(date="2025-12-31"), "date", "date.outside_year"),
+    ("date before year", top(date="2025-12-31"), "date", "date.outside_period"),
+    ("date after adjustment", top(date="2027-02-01"), "date", "date.outside_period"),
     ("unit code", unit(code=""), "unit.code", "unit_code.missing"),
     ("unit code 6", unit(code="117127"), "unit.code", "unit_code.format"),
     ("unit code 8", unit(code="11712770"), "unit.code", "unit_code.format"),
@@ -121,12 +129,14 @@ CASES: list[tuple[str, Edit, str, str]] = [
     ("unit account dots", unit(account="9523..2"), "unit.account", "account.format"),
     ("treasury", unit(treasury=""), "unit.treasury", "treasury.missing"),
     ("treasury 3", unit(treasury="011"), "unit.treasury", "treasury.format"),
-    ("treasury unknown", unit(treasury="9999"), "unit.treasury", "treasury.unknown"),
-    ("program", top(program_code=""), "program_code", "program.missing"),
+    (
+        "program",
+        top(form="C3-01/NS", commitment_number="1", program_code=""),
+        "program_code",
+        "program.missing",
+    ),
     ("program letter", top(program_code="0000A"), "program_code", "program.format"),
-    ("program unknown", top(program_code="99999"), "program_code", "program.unknown"),
     ("level format", top(budget_level="12"), "budget_level", "level.format"),
-    ("level unknown", top(budget_level="7"), "budget_level", "level.unknown"),
     ("commitment", top(form="C2-12/NS"), "commitment_number", "commitment_number.missing"),
     (
         "kind",
@@ -138,18 +148,13 @@ CASES: list[tuple[str, Edit, str, str]] = [
     ("line content", line(content=""), "lines[0].content", "content.missing"),
     ("ndkt", line(ndkt=""), "lines[0].ndkt", "ndkt.missing"),
     ("ndkt 3", line(ndkt="650"), "lines[0].ndkt", "ndkt.format"),
-    ("ndkt unknown", line(ndkt="6999"), "lines[0].ndkt", "ndkt.unknown"),
     ("ndkt heading", line(ndkt="6500"), "lines[0].ndkt", "ndkt.heading"),
     ("chapter", line(chapter=""), "lines[0].chapter", "chapter.missing"),
     ("chapter 2", line(chapter="42"), "lines[0].chapter", "chapter.format"),
-    ("chapter unknown", line(chapter="999"), "lines[0].chapter", "chapter.unknown"),
-    ("chapter district", line(chapter="622"), "lines[0].chapter", "chapter.unknown"),
     ("industry", line(industry=""), "lines[0].industry", "industry.missing"),
     ("industry 4", line(industry="072x"), "lines[0].industry", "industry.format"),
-    ("industry unknown", line(industry="079"), "lines[0].industry", "industry.unknown"),
     ("source", line(source=""), "lines[0].source", "source.missing"),
     ("source 1", line(source="1"), "lines[0].source", "source.format"),
-    ("source unknown", line(source="99"), "lines[0].source", "source.unknown"),
     ("amount 0", line(amount=0), "lines[0].amount", "amount.not_positive"),
     ("amount negative", line(amount=-5), "lines[0].amount", "amount.not_positive"),
     ("amount huge", line(amount=MAX_AMOUNT + 1), "lines[0].amount", "amount.too_large"),
@@ -206,17 +211,45 @@ def test_one_problem_on_the_right_field(
         assert problems[0].message(lang)  # every placeholder is filled
 
 
-def test_the_ndkt_message_says_what_to_do(
+UNKNOWN: list[tuple[str, Edit, str, str]] = [
+    ("treasury", unit(treasury="9999"), "unit.treasury", "treasury.unknown"),
+    ("program", top(program_code="99999"), "program_code", "program.unknown"),
+    ("level", top(budget_level="7"), "budget_level", "level.unknown"),
+    ("ndkt", line(ndkt="6999"), "lines[0].ndkt", "ndkt.unknown"),
+    ("chapter", line(chapter="999"), "lines[0].chapter", "chapter.unknown"),
+    ("chapter district", line(chapter="622"), "lines[0].chapter", "chapter.unknown"),
+    ("industry", line(industry="079"), "lines[0].industry", "industry.unknown"),
+    ("source", line(source="99"), "lines[0].source", "source.unknown"),
+]
+
+
+@pytest.mark.parametrize(
+    ("edit", "field", "code"), [c[1:] for c in UNKNOWN], ids=[c[0] for c in UNKNOWN]
+)
+def test_a_well_formed_unknown_code_only_warns(
+    design_voucher: Voucher, catalog_2026: BudgetCatalog, edit: Edit, field: str, code: str
+) -> None:
+    v = edit(design_voucher)
+    assert validate(v, catalog_2026, today=TODAY) == []
+    [warning] = advise(v, catalog_2026, today=TODAY)
+    assert (warning.field, warning.code, warning.is_warning) == (field, code, True)
+    assert catalog_2026.version in warning.message("vi")
+
+
+def test_the_unknown_ndkt_message_names_the_list_and_who_decides(
     design_voucher: Voucher, catalog_2026: BudgetCatalog
 ) -> None:
-    [problem] = validate(line(ndkt="6999")(design_voucher), catalog_2026, today=TODAY)
-    assert problem.message("vi") == (
-        "Mã NDKT 6999 không có trong danh mục năm 2026. Hãy chọn mã từ danh sách."
-    )
+    [warning] = advise(line(ndkt="6999")(design_voucher), catalog_2026, today=TODAY)
+    vi, en = warning.message("vi"), warning.message("en")
+    assert "Mã NDKT 6999" in vi and "năm 2026" in vi and "Kho bạc sẽ quyết định" in vi
+    assert f"version {catalog_2026.version}" in en and "the treasury decides" in en
 
 
 def test_cash_on_a_transfer_only_form(design_voucher: Voucher, catalog_2026: BudgetCatalog) -> None:
-    v = payment_order(design_voucher).with_changes(method=PaymentMethod.CASH, payee=CASH_PAYEE)
+    v = design_voucher.with_changes(
+        form="C2-12/NS", commitment_number="HĐ 15/2026", method=PaymentMethod.CASH,
+        payee=CASH_PAYEE,
+    )
     assert codes(validate(v, catalog_2026, today=TODAY)) == [("method", "method.not_allowed")]
 
 
@@ -249,7 +282,6 @@ def test_an_empty_draft_lists_everything_once(catalog_2026: BudgetCatalog) -> No
         "date",
         "unit.code",
         "unit.treasury",
-        "program_code",
         "lines",
         "payee.name",
         "payee.account",
@@ -284,7 +316,7 @@ def test_declared_values_of_the_design_example(
         (1_234_001, None, [("total", "total.mismatch")]),
         (
             None,
-            "Một triệu hai trăm ba mươi bốn nghìn đồng",
+            "Một triệu hai trăm ba mươi lăm nghìn đồng",
             [("amount_in_words", "amount_in_words.mismatch")],
         ),
         (

@@ -63,9 +63,9 @@ def test_tab_follows_the_printed_form(qtbot: QtBot, desk: Desk) -> None:
         expected = expected_tab_order(window.editor)
         assert expected == [
             "form", "number", "choice_actual", "choice_transfer", "unit.name", "unit.code",
-            "unit.account", "unit.treasury", "budget_level", "fiscal_year", "program_code",
-            "commitment_number", "lines", "payee.name", "payee.address", "payee.account",
-            "payee.bank", "date",
+            "unit.account", "unit.treasury", "budget_level", "fiscal_year", "program_name",
+            "program_code", "commitment_number", "commitment_contract", "lines", "payee.name",
+            "payee.address", "payee.account", "payee.bank", "date",
         ]
         assert focus_order(window, len(expected)) == expected
         # Cash: the payee's identity fields take the place of account and bank.
@@ -73,8 +73,9 @@ def test_tab_follows_the_printed_form(qtbot: QtBot, desk: Desk) -> None:
         assert isinstance(cash, ChoiceField)
         cash.buttons["cash"].click()
         expected = expected_tab_order(window.editor)
-        assert expected[-5:] == [
-            "payee.name", "payee.id_number", "payee.id_date", "payee.id_place", "date",
+        assert expected[-7:] == [
+            "payee.name", "choice_cccd", "payee.id_kind_name", "payee.id_number",
+            "payee.id_date", "payee.id_place", "date",
         ]
         assert focus_order(window, len(expected)) == expected
 

@@ -66,12 +66,16 @@ def _new(args: argparse.Namespace, ctx: AppContext) -> int:
         raise ExpectedError(
             "cli.not_json", path=args.json, line=error.lineno, column=error.colno, detail=error.msg
         ) from None
+    drafting = drafting_service(ctx)
     try:
-        voucher = ImportService(drafting_service(ctx)).create(data)
+        voucher = ImportService(drafting).create(data)
     except InvalidDocument as error:
         print(error.message.render(args.lang), file=sys.stderr)
         _print_problems(error, args.lang)
         return 1
+    for warning in drafting.advise(voucher):  # stored all the same: warnings never block
+        where = f"{warning.field}: " if warning.field else ""
+        print(f"! {where}{warning.message(args.lang)}", file=sys.stderr)
     print(voucher.id)
     return 0
 

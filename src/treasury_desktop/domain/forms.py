@@ -8,7 +8,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 from types import MappingProxyType
@@ -22,6 +22,9 @@ OPTIONAL_HEADER_FIELDS = frozenset(
     {"program_code", "budget_level", "commitment_number", "content", "amount"}
 )
 """Header fields a form may declare required; all others are checked for every form."""
+
+FORM_PARTS = frozenset({"tax", "statement", "pre_advance", "advance_reference"})
+"""Parts only some forms have (DESIGN.md "Additions for the other forms")."""
 
 Labels = Mapping[str, Mapping[str, str]]
 
@@ -42,6 +45,12 @@ class FormSpec:
     line_fields: tuple[str, ...]
     method_fields: Mapping[PaymentMethod, tuple[str, ...]]
     labels: Labels  # shared labels with this form's overrides applied
+    parts: frozenset[str] = frozenset()  # among FORM_PARTS
+    cash_labels: Labels = field(default_factory=dict)  # labels when a person collects cash
+
+    def has(self, part: str) -> bool:
+        """Whether the form has an optional part (``tax``, ``statement`` …)."""
+        return part in self.parts
 
     def name(self, lang: Lang | None = None) -> str:
         """The form's name in ``lang`` (or the current language)."""
@@ -57,10 +66,14 @@ class FormSpec:
         payee = {f for fields in self.method_fields.values() for f in fields}
         return tuple(f for f in self.field_order if f not in payee or f in shown)
 
-    def label(self, path: str, lang: Lang | None = None) -> str:
-        """The printed label of a field path; ``lines[2].ndkt`` reads as ``lines.ndkt``."""
+    def label(
+        self, path: str, lang: Lang | None = None, method: PaymentMethod | None = None
+    ) -> str:
+        """The printed label of a field path; ``lines[2].ndkt`` reads as ``lines.ndkt``.
+        With a cash ``method`` the payee reads as the person collecting the money."""
         key = re.sub(r"\[\d+\]", "", path)
-        texts = self.labels.get(key)
+        texts = self.cash_labels.get(key) if method is not None and method.is_cash else None
+        texts = texts or self.labels.get(key)
         if texts is None:
             return path
         return texts.get(lang or current_language()) or texts["vi"]
@@ -88,6 +101,9 @@ def _form(raw: Mapping[str, Any], shared: Labels, common: Mapping[str, Any]) -> 
         unknown = sorted(required - OPTIONAL_HEADER_FIELDS)
         raise ValueError(f"{code}: unknown required field(s) {unknown}")
     labels = {**shared, **_labels(raw.get("labels", {}), code)}
+    parts = frozenset(raw.get("parts", ()))
+    if not parts <= FORM_PARTS:
+        raise ValueError(f"{code}: unknown part(s) {sorted(parts - FORM_PARTS)}")
     fields = tuple(raw["fields"])
     unlabelled = [f for f in fields if f not in labels]
     if unlabelled:
@@ -103,9 +119,11 @@ def _form(raw: Mapping[str, Any], shared: Labels, common: Mapping[str, Any]) -> 
         methods=tuple(PaymentMethod(m) for m in raw["methods"]),
         required=required,
         field_order=fields,
-        line_fields=tuple(common["line_fields"]),
+        line_fields=tuple(raw.get("line_fields", common["line_fields"])),
         method_fields=MappingProxyType(method_fields),
         labels=MappingProxyType(labels),
+        parts=parts,
+        cash_labels=MappingProxyType(_labels(common.get("cash_labels", {}), "cash_labels")),
     )
 
 

@@ -12,15 +12,15 @@ from __future__ import annotations
 import base64
 import binascii
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from typing import Any
 
 from treasury_desktop.domain.catalog import CatalogError, load_catalog
 from treasury_desktop.domain.problems import Problem
 from treasury_desktop.domain.roles import SIGNING_ORDER, SignerRole
-from treasury_desktop.domain.validation import validate, validate_declared
-from treasury_desktop.domain.voucher import DocumentShapeError, declared_derivations, from_document
+from treasury_desktop.domain.validation import check_declared, review
+from treasury_desktop.domain.voucher import DocumentShapeError, declared_values, from_document
 from treasury_desktop.i18n import Message
 from treasury_desktop.sandbox.config import SandboxConfig, UnitConfig
 from treasury_desktop.signing.verify import SignatureInvalid, signer_order_ok, verify_detached
@@ -138,11 +138,20 @@ def check_document(
             )
         )
     else:
-        reasons.extend(from_problem(p) for p in validate(voucher, catalog, today=today))
-    total, words = declared_derivations(document)
-    if total is None:
+        found = review(voucher, catalog, today=today)
+        reasons.extend(from_problem(p) for p in found.problems)
+        # On the desk an unknown code only warns; here the treasury's own list decides.
+        for w in found.warnings:
+            if w.code.endswith(".unknown"):
+                said = reason("code_unknown", w.field, value=w.params["value"],
+                              year=voucher.fiscal_year)
+                reasons.append(replace(said, code=w.code))
+    declared = declared_values(document)
+    if "total" not in declared:
         reasons.append(reason("total_missing", "total"))
-    reasons.extend(from_problem(p) for p in validate_declared(voucher, total, words))
+    if voucher.withholds_tax and not {"tax_total", "payee_total"} <= declared.keys():
+        reasons.append(reason("split_missing", "payee_total"))
+    reasons.extend(from_problem(p) for p in check_declared(voucher, declared))
     return reasons
 
 

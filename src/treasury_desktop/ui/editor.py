@@ -193,7 +193,7 @@ class VoucherEditor(QWidget):
         self.form_choice.blockSignals(False)
         for name, widget in self._widgets.items():
             if isinstance(widget, BudgetLinesGrid):
-                widget.set_lines(voucher.lines)
+                widget.set_lines(voucher.deposit_lines if widget.deposit else voucher.lines)
             elif isinstance(widget, MoneyLine):
                 widget.blockSignals(True)
                 widget.set_amount(voucher.amount)
@@ -216,8 +216,11 @@ class VoucherEditor(QWidget):
                 continue
             values[name] = read_value(widget) if name in shown else ""
         voucher = apply_fields(self._base.with_changes(form=self._spec.code), values)
+        if not self._spec.has("tax"):
+            voucher = voucher.with_changes(tax=None)  # a form without the part keeps none
         if "lines" in self._widgets:
-            voucher = voucher.with_changes(lines=self.grid().lines())
+            grid = self.grid()
+            voucher = voucher.with_changes(lines=grid.lines(), deposit_lines=grid.deposit_lines())
         elif not self._spec.has_budget_lines:
             voucher = voucher.with_changes(lines=())  # a form without lines keeps none
         if isinstance(amount := self._widgets.get("amount"), MoneyLine):
@@ -265,7 +268,8 @@ class VoucherEditor(QWidget):
     def show_problems(self, problems: Sequence[Problem]) -> None:
         """Each problem beside its field; line problems on their cells; the rest on top."""
         has_lines = "lines" in self._widgets
-        places = place_problems(problems, self._boxes.keys(), has_lines)
+        columns = self._spec.line_fields
+        places = place_problems(problems, self._boxes.keys(), has_lines, columns)
         for name, box in self._boxes.items():
             box.set_error(places.fields.get(name, ""))
         if has_lines:

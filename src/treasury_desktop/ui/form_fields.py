@@ -10,18 +10,23 @@ from PySide6.QtWidgets import QLineEdit, QWidget
 from treasury_desktop.domain.catalog import BudgetCatalog, CatalogKind
 from treasury_desktop.domain.forms import FormSpec
 from treasury_desktop.domain.voucher import Payee, PaymentKind, PaymentMethod, Unit, Voucher
+from treasury_desktop.domain.voucher_parts import IdKind, PreAdvance, TaxPayment
 from treasury_desktop.ui.fields import ChoiceField, CodeLine, DateLine, MoneyLine, NameCompleter
-from treasury_desktop.ui.lines_grid import BudgetLinesGrid
+from treasury_desktop.ui.lines_grid import COLUMNS, BudgetLinesGrid
 from treasury_desktop.ui.texts import t
 
 CODE_FIELDS = {
     "unit.treasury": CatalogKind.TREASURY,
     "budget_level": CatalogKind.LEVEL,
     "program_code": CatalogKind.PROGRAM,
+    "tax.ndkt": CatalogKind.NDKT,
+    "tax.chapter": CatalogKind.CHAPTER,
+    "tax.treasury": CatalogKind.TREASURY,
 }
 DATE_FIELDS = ("date", "payee.id_date")
 TEXT_WIDTHS = {"number": 110, "unit.code": 80, "fiscal_year": 56, "budget_level": 40,
-               "program_code": 64, "unit.treasury": 56}
+               "program_code": 64, "unit.treasury": 56, "tax.ndkt": 56, "tax.chapter": 48,
+               "tax.treasury": 56, "tax.period": 80, "donor_code": 80}
 
 # Fields printed on one line of the paper form share a row of the editor.
 ROW_OF = {
@@ -34,6 +39,12 @@ ROW_OF = {
     "payee.name": "payee_name", "payee.address": "payee_name", "payee.id_number": "payee_name",
     "payee.account": "payee_bank", "payee.bank": "payee_bank",
     "payee.id_date": "payee_bank", "payee.id_place": "payee_bank",
+    "payee.id_kind": "payee_kind", "payee.id_kind_name": "payee_kind",
+    "program_name": "program", "commitment_contract": "commitment",
+    "unit.address": "unit", "donor_code": "unit_codes",
+    "tax.payer_name": "tax_payer", "tax.tax_code": "tax_payer",
+    "tax.ndkt": "tax_codes", "tax.chapter": "tax_codes", "tax.period": "tax_codes",
+    "tax.authority": "tax_authority", "tax.authority_code": "tax_authority",
 }
 
 
@@ -43,11 +54,19 @@ def make_widget(
     """The editor widget of field ``name`` (object name = the field path)."""
     widget: QWidget
     if name == "lines":
-        widget = BudgetLinesGrid(catalog)
+        headers = {c: spec.label(f"lines.{c}") for c in spec.line_fields if c not in COLUMNS}
+        widget = BudgetLinesGrid(catalog, columns=spec.line_fields, headers=headers)
     elif name == "payment_kind":
         widget = ChoiceField([(k.value, t(f"kind.{k.value}")) for k in spec.payment_kinds])
     elif name == "method":
         widget = ChoiceField([(m.value, t(f"method.{m.value}")) for m in spec.methods])
+    elif name == "payee.id_kind":
+        widget = ChoiceField([(k.value, t(f"id_kind.{k.value}")) for k in IdKind])
+    elif name == "pre_advance":
+        widget = ChoiceField(
+            [("", t("pre_advance.none")), *((k.value, t(f"pre_advance.{k.value}"))
+                                            for k in PreAdvance)]
+        )
     elif name in CODE_FIELDS:
         widget = CodeLine(CODE_FIELDS[name], catalog)
     elif name in DATE_FIELDS:
@@ -93,20 +112,37 @@ def write_value(widget: QWidget, value: str) -> None:
 
 def field_value(voucher: Voucher, name: str) -> str:
     """A field of the voucher as text, by its path."""
+    if name == "payee.id_kind":
+        return (voucher.payee.id_kind or IdKind.CCCD).value
     head, _, tail = name.partition(".")
     if tail:
-        return str(getattr(getattr(voucher, head), tail))
+        part = getattr(voucher, head)
+        return "" if part is None else str(getattr(part, tail))
     value = getattr(voucher, name)
+    if value is None:
+        return ""
     return str(value.value if hasattr(value, "value") else value)
 
 
 def apply_fields(base: Voucher, values: dict[str, str]) -> Voucher:
     """``base`` with the fields read from the editor (paths -> text)."""
     unit = {k.split(".", 1)[1]: v for k, v in values.items() if k.startswith("unit.")}
-    payee = {k.split(".", 1)[1]: v for k, v in values.items() if k.startswith("payee.")}
+    payee: dict[str, object] = {
+        k.split(".", 1)[1]: v for k, v in values.items() if k.startswith("payee.")
+    }
+    tax = {k.split(".", 1)[1]: v for k, v in values.items() if k.startswith("tax.")}
     changes: dict[str, object] = {
         k: v for k, v in values.items() if "." not in k and k not in ("amount", "fiscal_year")
     }
+    if "pre_advance" in changes:
+        changes["pre_advance"] = PreAdvance(str(changes["pre_advance"])) if changes[
+            "pre_advance"] else None
+    if "id_kind" in payee:
+        kind = str(payee["id_kind"])
+        # Left as it was read when the person is not a cash recipient on this method.
+        payee["id_kind"] = IdKind(kind) if kind else base.payee.id_kind
+    if tax:
+        changes["tax"] = TaxPayment(**{**vars(base.tax or TaxPayment()), **tax})
     if "payment_kind" in changes:
         changes["payment_kind"] = PaymentKind(str(changes["payment_kind"]))
     if "method" in changes:

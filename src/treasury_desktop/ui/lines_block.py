@@ -31,7 +31,10 @@ class ProblemPlaces:
 
 
 def place_problems(
-    problems: Sequence[Problem], fields: Collection[str], has_lines: bool
+    problems: Sequence[Problem],
+    fields: Collection[str],
+    has_lines: bool,
+    columns: Sequence[str] = COLUMNS,
 ) -> ProblemPlaces:
     """Beside its field if the form shows it; ``lines[i].x`` on its cell; the rest on top."""
     places = ProblemPlaces()
@@ -39,7 +42,7 @@ def place_problems(
         message = problem.message()
         match = _LINE_PATH.match(problem.field)
         if match and has_lines:
-            column = COLUMNS.index(match.group(2)) if match.group(2) in COLUMNS else 0
+            column = columns.index(match.group(2)) if match.group(2) in columns else 0
             places.cells[(int(match.group(1)), column)] = message
             places.lines.append(
                 t("editor.line_problem", line=int(match.group(1)) + 1, text=message)

@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 
 from treasury_desktop.domain.catalog import BudgetCatalog, CatalogKind
 from treasury_desktop.domain.voucher import BudgetLine
+from treasury_desktop.domain.voucher_parts import DepositLine
 from treasury_desktop.ui.fields import CodeLine, MoneyLine, parse_amount
 from treasury_desktop.ui.texts import money, t
 
@@ -39,7 +40,9 @@ CODE_KINDS: Mapping[str, CatalogKind] = {
     "industry": CatalogKind.INDUSTRY,
     "source": CatalogKind.SOURCE,
 }
-AMOUNT_COLUMN = COLUMNS.index("amount")
+MONEY_COLUMNS = frozenset({"amount", "tax_amount"})
+WIDTHS = {"ndkt": 58, "chapter": 62, "industry": 76, "source": 76, "amount": 108,
+          "tax_amount": 100, "budget_year": 76}
 _BAD = "#fde7e5"  # the background of a cell with a problem
 _Index = QModelIndex | QPersistentModelIndex
 _ENTER = (Qt.Key.Key_Return, Qt.Key.Key_Enter)
@@ -60,11 +63,11 @@ class _LineDelegate(QStyledItemDelegate):
     def createEditor(  # noqa: N802
         self, parent: QWidget, option: QStyleOptionViewItem, index: _Index
     ) -> QWidget:
-        name = COLUMNS[index.column()]
+        name = self._grid.columns[index.column()]
         editor: QLineEdit
         if name in CODE_KINDS:
             editor = CodeLine(CODE_KINDS[name], self._grid.catalog, parent)
-        elif name == "amount":
+        elif name in MONEY_COLUMNS:
             editor = MoneyLine(parent)
         else:
             editor = QLineEdit(parent)
@@ -77,7 +80,7 @@ class _LineDelegate(QStyledItemDelegate):
     ) -> None:
         assert isinstance(editor, QLineEdit)
         raw = editor.text().strip()
-        if index.column() == AMOUNT_COLUMN:
+        if self._grid.columns[index.column()] in MONEY_COLUMNS:
             value = parse_amount(raw)
             raw = money(value) if value else raw
         model.setData(index, raw)
@@ -97,18 +100,28 @@ class _LineDelegate(QStyledItemDelegate):
 
 
 class BudgetLinesGrid(QTableWidget):
-    """One row per budget line. ``changed`` fires on every edit."""
+    """One row per line, in the form's columns (``line_fields``): budget lines, with the tax
+    part on a C2-02b/NS, or the content/nguồn/niên độ lines of a C4-02a/KB. ``changed`` fires
+    on every edit."""
 
     changed = Signal()
 
     def __init__(
-        self, catalog: Callable[[], BudgetCatalog | None], parent: QWidget | None = None
+        self,
+        catalog: Callable[[], BudgetCatalog | None],
+        parent: QWidget | None = None,
+        columns: tuple[str, ...] = COLUMNS,
+        headers: Mapping[str, str] | None = None,
     ) -> None:
-        super().__init__(0, len(COLUMNS), parent)
+        super().__init__(0, len(columns), parent)
+        self.columns = columns
+        self.deposit = "budget_year" in columns
         self.catalog = catalog
         self.enter_pressed = False
         self.setObjectName("linesGrid")
-        self.setHorizontalHeaderLabels([t(f"lines.{c}") for c in COLUMNS])
+        self.setHorizontalHeaderLabels(
+            [(headers or {}).get(c) or t(f"lines.{c}") for c in columns]
+        )
         self.setItemDelegate(_LineDelegate(self))
         self.setTabKeyNavigation(False)  # Tab leaves the grid, as on a paper form
         self.setAlternatingRowColors(True)
@@ -122,43 +135,64 @@ class BudgetLinesGrid(QTableWidget):
         self.verticalHeader().setVisible(False)
         header = self.horizontalHeader()
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        for col, width in zip(range(1, len(COLUMNS)), (58, 62, 76, 76, 108), strict=True):
+        for col, name in enumerate(columns[1:], start=1):
             header.setSectionResizeMode(col, QHeaderView.ResizeMode.Fixed)
-            self.setColumnWidth(col, width)
+            self.setColumnWidth(col, WIDTHS.get(name, 76))
         self.setMinimumHeight(110)
         self.setMaximumHeight(250)
         self.itemChanged.connect(lambda _item: self.changed.emit())
 
     # -- the voucher's lines ------------------------------------------------------------------
 
-    def lines(self) -> tuple[BudgetLine, ...]:
-        """The lines typed so far; a row left wholly empty is not a line."""
-        out: list[BudgetLine] = []
+    def _rows(self) -> list[dict[str, str]]:
+        rows = []
         for row in range(self.rowCount()):
-            cells = [self._text(row, col) for col in range(len(COLUMNS))]
-            if not any(cells):
-                continue
-            values = dict(zip(COLUMNS, cells, strict=True))
-            out.append(
-                BudgetLine(
-                    content=values["content"], ndkt=values["ndkt"], chapter=values["chapter"],
-                    industry=values["industry"], source=values["source"],
-                    amount=parse_amount(values["amount"]),
-                )
-            )
-        return tuple(out)
+            cells = [self._text(row, col) for col in range(len(self.columns))]
+            if any(cells):  # a row left wholly empty is not a line
+                rows.append(dict(zip(self.columns, cells, strict=True)))
+        return rows
 
-    def set_lines(self, lines: tuple[BudgetLine, ...]) -> None:
+    def lines(self) -> tuple[BudgetLine, ...]:
+        """The budget lines typed so far (none on a grid of C4-02a/KB lines)."""
+        if self.deposit:
+            return ()
+        taxed = "tax_amount" in self.columns
+        return tuple(
+            BudgetLine(
+                content=v["content"], ndkt=v["ndkt"], chapter=v["chapter"],
+                industry=v["industry"], source=v["source"], amount=parse_amount(v["amount"]),
+                tax_amount=parse_amount(v["tax_amount"]) if taxed else None,
+            )
+            for v in self._rows()
+        )
+
+    def deposit_lines(self) -> tuple[DepositLine, ...]:
+        """The C4-02a/KB lines typed so far."""
+        if not self.deposit:
+            return ()
+        return tuple(
+            DepositLine(
+                content=v["content"], source=v["source"],
+                budget_year=int(v["budget_year"]) if v["budget_year"].isdigit() else 0,
+                amount=parse_amount(v["amount"]),
+            )
+            for v in self._rows()
+        )
+
+    def set_lines(self, lines: tuple[BudgetLine, ...] | tuple[DepositLine, ...]) -> None:
         """Show ``lines`` (at least one row, empty, to type into)."""
         self.blockSignals(True)
         self.setRowCount(0)
-        for line in lines or (BudgetLine(),):
+        for line in lines or (self._empty(),):
             self._append(line)
         self.blockSignals(False)
 
+    def _empty(self) -> BudgetLine | DepositLine:
+        return DepositLine() if self.deposit else BudgetLine()
+
     def add_line(self) -> None:
         """Add an empty row and start typing its content."""
-        self._append(BudgetLine())
+        self._append(self._empty())
         self._go(self.rowCount() - 1, 0)
 
     def remove_current_line(self) -> None:
@@ -168,14 +202,14 @@ class BudgetLinesGrid(QTableWidget):
             return
         self.removeRow(row)
         if self.rowCount() == 0:
-            self._append(BudgetLine())
+            self._append(self._empty())
         self.changed.emit()
 
     def mark_problems(self, cells: Mapping[tuple[int, int], str]) -> None:
         """Red background and a tooltip on each cell with a problem; others cleared."""
         self.blockSignals(True)
         for row in range(self.rowCount()):
-            for col in range(len(COLUMNS)):
+            for col in range(len(self.columns)):
                 item = self._item(row, col)
                 message = cells.get((row, col), "")
                 if message:
@@ -206,7 +240,7 @@ class BudgetLinesGrid(QTableWidget):
 
     def _next_cell(self) -> None:
         row, col = self.currentRow(), self.currentColumn()
-        if col < len(COLUMNS) - 1:
+        if col < len(self.columns) - 1:
             self._go(row, col + 1)
         elif row < self.rowCount() - 1:
             self._go(row + 1, 0)
@@ -220,14 +254,17 @@ class BudgetLinesGrid(QTableWidget):
 
     # -- cells --------------------------------------------------------------------------------
 
-    def _append(self, line: BudgetLine) -> None:
+    def _append(self, line: BudgetLine | DepositLine) -> None:
         row = self.rowCount()
         self.insertRow(row)
-        values = (line.content, line.ndkt, line.chapter, line.industry, line.source,
-                  money(line.amount) if line.amount else "")
-        for col, value in enumerate(values):
-            item = QTableWidgetItem(value)
-            if col == AMOUNT_COLUMN:
+        for col, name in enumerate(self.columns):
+            value = getattr(line, name, None)
+            if name in MONEY_COLUMNS:
+                text = money(value) if value else ""
+            else:
+                text = str(value) if value else ""
+            item = QTableWidgetItem(text)
+            if name in MONEY_COLUMNS:
                 item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
             elif col > 0:
                 item.setTextAlignment(Qt.AlignmentFlag.AlignCenter)

@@ -9,7 +9,7 @@ from datetime import date
 from treasury_desktop.domain.canonical import voucher_hash
 from treasury_desktop.domain.catalog import BudgetCatalog
 from treasury_desktop.domain.problems import Problem
-from treasury_desktop.domain.validation import validate
+from treasury_desktop.domain.validation import advise, validate
 from treasury_desktop.domain.voucher import Unit, Voucher, new_voucher_id
 from treasury_desktop.i18n import ExpectedError
 from treasury_desktop.store.profile import ProfileStore
@@ -64,6 +64,14 @@ class DraftingService:
         except ExpectedError:
             return [Problem("fiscal_year", "drafting.no_catalog", {"year": voucher.fiscal_year})]
         return validate(voucher, catalog, today=self._clock())
+
+    def advise(self, voucher: Voucher) -> list[Problem]:
+        """What is doubtful but never blocks: a code not in the local list, a future date."""
+        try:
+            catalog = self._catalog(voucher.fiscal_year)
+        except ExpectedError:
+            return []  # check() already says there is no catalogue
+        return advise(voucher, catalog, today=self._clock())
 
     def save(self, voucher: Voucher, *, drop_signatures: bool = False) -> SaveResult:
         """Create or update the draft. Signed vouchers need ``drop_signatures`` (asked first)."""

@@ -12,11 +12,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from treasury_desktop.domain.problems import Problem
-from treasury_desktop.domain.validation import validate_declared
+from treasury_desktop.domain.validation import check_declared
 from treasury_desktop.domain.voucher import (
     DocumentShapeError,
     Voucher,
-    declared_derivations,
+    declared_values,
     from_document,
 )
 from treasury_desktop.i18n import ExpectedError
@@ -56,15 +56,14 @@ class ImportService:
     def parse(self, data: Any) -> Voucher:
         """A complete, valid voucher from a document, or :class:`InvalidDocument`.
 
-        A missing ``id`` is made here; ``total`` and ``amount_in_words``, when the file gives
-        them, must agree with the lines.
+        A missing ``id`` is made here; ``total``, ``amount_in_words`` and the tax and payee
+        parts of a C2-02b/NS, when the file gives them, must agree with the lines.
         """
         try:
             voucher = from_document(data, assign_id=True)
         except DocumentShapeError as error:
             raise InvalidDocument(error.problems) from None
-        total, words = declared_derivations(data)
-        problems = [*self._drafting.check(voucher), *validate_declared(voucher, total, words)]
+        problems = [*self._drafting.check(voucher), *check_declared(voucher, declared_values(data))]
         if problems:
             raise InvalidDocument(problems)
         return voucher
