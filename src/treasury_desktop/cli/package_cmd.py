@@ -11,13 +11,11 @@ from pathlib import Path
 
 from treasury_desktop.context import AppContext
 from treasury_desktop.domain.roles import SignerRole
-from treasury_desktop.domain.voucher import Voucher
 from treasury_desktop.i18n import ExpectedError, Lang, text
 from treasury_desktop.signing.errors import LoginCancelled, PinState
-from treasury_desktop.usecases.drafting import DraftingService
 from treasury_desktop.usecases.package_arrivals import arrivals, needs, refusal
 from treasury_desktop.usecases.package_export import PackageExporter, desk_identity, rename_desk
-from treasury_desktop.usecases.package_import import ImportResult, PackageImporter
+from treasury_desktop.usecases.package_import import ImportResult, importer_for
 
 _ROLES = [r.value for r in SignerRole]
 
@@ -102,20 +100,8 @@ def _sign_manifest(args: argparse.Namespace, ctx: AppContext, manifest: bytes) -
             del pin
 
 
-def importer_for(ctx: AppContext) -> PackageImporter:
-    """The import use case over a new connection of ``ctx`` (validation with its catalogue)."""
-    conn = ctx.connect()
-    repo, profile = ctx.repositories(conn)
-    drafting = DraftingService(repo, profile, ctx.catalog, ctx.actor, ctx.clock)
-
-    def problems(voucher: Voucher) -> int:
-        return len(drafting.check(voucher))
-
-    return PackageImporter(conn, ctx.actor, _now, problems)
-
-
 def _import(args: argparse.Namespace, ctx: AppContext) -> int:
-    result = importer_for(ctx).import_file(Path(args.file))
+    result = importer_for(ctx, ctx.connect(), _now).import_file(Path(args.file))
     if args.json:
         print(json.dumps(import_json(result, args.lang), ensure_ascii=False))
     else:

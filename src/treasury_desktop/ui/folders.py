@@ -32,7 +32,8 @@ class FolderList(QListWidget):
 
     def current_folder(self) -> Folder:
         """The folder chosen."""
-        return ORDER[max(self.currentRow(), 0)]
+        row = self.currentRow()
+        return ORDER[row] if 0 <= row < len(ORDER) else Folder.ALL
 
     def choose(self, folder: Folder) -> None:
         """Move to ``folder`` (Ctrl+1 … Ctrl+6)."""
@@ -52,5 +53,5 @@ class FolderList(QListWidget):
         return self._counts.get(folder, 0)
 
     def _row_changed(self, row: int) -> None:
-        if row >= 0:
+        if 0 <= row < len(ORDER):  # rows after ORDER belong to other parts (Nhận từ máy khác)
             self.folder_chosen.emit(ORDER[row])

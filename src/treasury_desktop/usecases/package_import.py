@@ -25,6 +25,7 @@ from datetime import datetime
 from enum import StrEnum
 from pathlib import Path
 
+from treasury_desktop.context import AppContext
 from treasury_desktop.domain.canonical import content_hash, voucher_bytes
 from treasury_desktop.domain.roles import SIGNING_ORDER, SignerRole
 from treasury_desktop.domain.voucher import DocumentShapeError, Voucher, from_document
@@ -49,6 +50,7 @@ from treasury_desktop.store.packages import Arrival, PackageLog, PackageRecord
 from treasury_desktop.store.records import Actor
 from treasury_desktop.store.signatures import SignatureStore, SignerRegistry, StoredSignature
 from treasury_desktop.store.vouchers import SqliteVoucherRepository
+from treasury_desktop.usecases.drafting import DraftingService
 from treasury_desktop.usecases.signers import desk_unit
 from treasury_desktop.usecases.signing import check_signatures
 
@@ -282,3 +284,15 @@ class PackageImporter:
             ))
             self._repo.set_status_in(conn, voucher_id, _STATE_AFTER[position],
                                      actor=self._actor, reason=f"«{desk.name}»")
+
+
+def importer_for(ctx: AppContext, conn: sqlite3.Connection,
+                 now: Callable[[], datetime]) -> PackageImporter:
+    """The import use case over ``conn``, validating new vouchers with the desk's catalogue."""
+    repo, profile = ctx.repositories(conn)
+    drafting = DraftingService(repo, profile, ctx.catalog, ctx.actor, ctx.clock)
+
+    def problems(voucher: Voucher) -> int:
+        return len(drafting.check(voucher))
+
+    return PackageImporter(conn, ctx.actor, now, problems)

@@ -1,0 +1,1 @@
+"""The window's countersigning parts: «Gửi ký», «Nhận chứng từ», «Nhận từ máy khác»."""
