@@ -42,6 +42,7 @@ from treasury_desktop.store.profile import ProfileStore
 from treasury_desktop.store.records import Actor
 from treasury_desktop.store.signatures import SignatureStore
 from treasury_desktop.store.vouchers import SqliteVoucherRepository
+from treasury_desktop.usecases.signers import desk_unit
 
 _DESK_KEY = "desk"
 _ROLES_OF_STATE = {VoucherState.DRAFT: 0, VoucherState.SIGNED_CHIEF: 1}
@@ -109,9 +110,10 @@ class PackageExporter:
         items: list[ManifestItem] = []
         members: list[tuple[str, bytes]] = []
         refused: list[tuple[str, Message]] = []
+        unit = desk_unit(self._conn)  # one unit per package: the desk's, else the first's
         for voucher_id in ids:
             try:
-                item, files = self._item(voucher_id)
+                item, files, unit = self._item(voucher_id, unit)
             except ExpectedError as error:
                 refused.append((voucher_id, error.message))
                 continue
@@ -122,20 +124,22 @@ class PackageExporter:
                 raise ExpectedError(refused[0][1].key, **refused[0][1].params)
             raise ExpectedError("package.export.nothing", count=len(refused))
         desk = desk_identity(self._profile)
-        unit = self._profile.unit()
         first = self._repo.get(items[0].voucher_id)
-        unit_code = first.voucher.unit.code if first else (unit.code if unit else "")
-        unit_name = first.voucher.unit.name if first else (unit.name if unit else "")
-        manifest = Manifest(str(uuid.uuid4()), self._now().isoformat(), desk, unit_code,
+        unit_name = first.voucher.unit.name if first else ""
+        manifest = Manifest(str(uuid.uuid4()), self._now().isoformat(), desk, unit or "",
                             unit_name, tuple(items))
         return PreparedPackage(manifest, manifest_bytes(manifest), tuple(members),
                                tuple(refused))
 
-    def _item(self, voucher_id: str) -> tuple[ManifestItem, list[tuple[str, bytes]]]:
+    def _item(self, voucher_id: str, unit: str | None
+              ) -> tuple[ManifestItem, list[tuple[str, bytes]], str]:
         stored = self._repo.get(voucher_id)
         if stored is None:
             raise ExpectedError("store.not_found", id=voucher_id)
         number = stored.voucher.number or voucher_id[:8]
+        if unit is not None and stored.voucher.unit.code != unit:
+            raise ExpectedError("package.item.other_unit", number=number,
+                                unit=stored.voucher.unit.code, desk=unit)
         if stored.status in FINAL - {VoucherState.PAID}:
             raise ExpectedError("package.export.final", number=number,
                                 status=Message(f"status.{stored.status.value}").render())
@@ -167,7 +171,7 @@ class PackageExporter:
             voucher_id, stored.voucher.number, stored.voucher.total, stored.status.value,
             roles, stored.status not in EDITABLE, signed, cms_member,
         )
-        return item, files
+        return item, files, stored.voucher.unit.code
 
     def write(self, prepared: PreparedPackage, destination: Path,
               manifest_signature: bytes | None = None) -> ExportResult:
