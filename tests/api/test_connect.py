@@ -106,3 +106,22 @@ def test_not_connected_is_a_config_error(data_dir) -> None:
             open_client(ctx.repositories()[1], InMemoryCredentialStore(), environ={})
     finally:
         ctx.close()
+
+
+def test_connect_without_a_terminal_or_token_says_what_to_do(
+        sandbox, data_dir, os_keyring, monkeypatch, capsys) -> None:
+    monkeypatch.setattr(sys, "stdin", io.StringIO(""))  # not a terminal, nothing to read
+    code = main(["--data-dir", str(data_dir), "--lang", "en", "connect", "--server", sandbox.url,
+                 "--unit", UNIT])
+    err = capsys.readouterr().err
+    assert code == 1 and TOKEN_ENV in err and "Traceback" not in err
+
+
+def test_connect_refuses_a_credential_with_a_newline_or_accents(
+        sandbox, data_dir, os_keyring, monkeypatch, capsys) -> None:
+    for bad in ("bí mật", "ab\ncd"):
+        monkeypatch.setenv(TOKEN_ENV, bad)
+        code = main(["--data-dir", str(data_dir), "--lang", "en", "connect", "--server",
+                     sandbox.url, "--unit", UNIT])
+        assert code == 1 and "credential is not valid" in capsys.readouterr().err
+    assert os_keyring.secrets == {}

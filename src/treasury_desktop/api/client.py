@@ -1,7 +1,9 @@
 """The treasury API client: one pooled HTTPS connection per desk (httpx, HTTP/2 where offered).
 
 TLS is verified (TLS 1.2 or newer) against the system's CAs, or against a pinned CA bundle.
-Request bodies are gzipped above a size, answers are accepted gzipped, every wait is bounded.
+Request bodies are gzipped above a size only where /v1/health offers ``gzip-requests`` (a 415
+is answered by sending again uncompressed, and remembered for that server); answers are read
+with a size cap and every exchange has an overall deadline (:mod:`treasury_desktop.api.exchange`).
 Each call returns a frozen result or raises an :mod:`~treasury_desktop.api.errors` class.
 """
 
@@ -13,6 +15,8 @@ import ipaddress
 import json
 import re
 import ssl
+import threading
+import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,7 +28,14 @@ import certifi
 import httpx
 
 from treasury_desktop import __version__
-from treasury_desktop.api.errors import ConfigError, TransientError
+from treasury_desktop.api.errors import ApiError, ConfigError, TransientError
+from treasury_desktop.api.exchange import (
+    AnswerTooLarge,
+    BadEncoding,
+    bounded_transport,
+    deadline,
+    read_bounded,
+)
 from treasury_desktop.api.models import (
     Balances,
     Catalog,
@@ -41,6 +52,13 @@ from treasury_desktop.api.responses import body_json, raise_for_status, transpor
 _UNIT = re.compile(r"^[0-9]{7}$")
 _DOCUMENT_ID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
 _LOOPBACK_NAMES = ("localhost",)
+GZIP_CAPABILITY = "gzip-requests"
+MAX_ANSWER = 16 * 1024 * 1024
+"""The largest answer read (after decompression); the biggest real one, a catalogue, is far
+smaller. Past it the answer is a broken or hostile server's, and the call fails as transient."""
+
+_refuses_gzip: set[str] = set()  # servers that answered 415 to a gzipped body (this process)
+_refuses_lock = threading.Lock()
 
 
 @dataclass(frozen=True)
@@ -51,6 +69,7 @@ class Timeouts:
     read: float = 30.0
     write: float = 30.0
     pool: float = 10.0
+    total: float = 60.0  # the whole exchange, however the server trickles its bytes
 
     def httpx(self) -> httpx.Timeout:
         return httpx.Timeout(connect=self.connect, read=self.read, write=self.write, pool=self.pool)
@@ -78,6 +97,14 @@ def check_server_url(url: str) -> str:
     return url.strip().rstrip("/")
 
 
+def check_credential(token: str) -> str:
+    """A bearer credential is printable ASCII on one line (RFC 6750's token68 and kin); anything
+    else (a pasted newline, a Vietnamese word) is refused before it goes into a header."""
+    if not token or not all(" " < ch <= "~" for ch in token):
+        raise ConfigError("delivery.bad_credential")
+    return token
+
+
 def tls_context(ca_bundle: Path | str | None) -> ssl.SSLContext:
     """Verification on, TLS 1.2 or newer; a pinned bundle replaces the public CAs."""
     try:
@@ -101,26 +128,40 @@ class TreasuryClient:
         timeouts: Timeouts = DEFAULT_TIMEOUTS,
         gzip_above: int = 1024,
         transport: httpx.BaseTransport | None = None,
+        max_answer: int = MAX_ANSWER,
     ) -> None:
         if not _UNIT.match(unit):
             raise ConfigError("api.bad_unit", unit=unit)
+        check_credential(token)
         self.server_url = check_server_url(server_url)
         self.unit = unit
         self._gzip_above = gzip_above
+        self._gzip_offered: bool | None = None  # None: /v1/health not asked yet
+        self._total = timeouts.total
+        self._finish_by: float | None = None
+        self._max_answer = max_answer
+        limits = httpx.Limits(max_connections=8, max_keepalive_connections=8)
+        verify = tls_context(ca_bundle)
         self._http = httpx.Client(
             base_url=self.server_url,
             http2=True,
-            verify=tls_context(ca_bundle),
+            verify=verify,
             timeout=timeouts.httpx(),
-            limits=httpx.Limits(max_connections=8, max_keepalive_connections=8),
+            limits=limits,
             headers={
                 "Authorization": f"Bearer {token}",
                 "Accept": "application/json",
+                "Accept-Encoding": "gzip",
                 "User-Agent": f"treasury-desktop/{__version__}",
             },
-            transport=transport,
+            transport=transport or bounded_transport(verify, limits),
             follow_redirects=False,
         )
+
+    def finish_by(self, moment: float | None) -> None:
+        """No exchange goes on past ``moment`` (``time.monotonic()``), e.g. the end of an
+        ``outbox run --timeout``; None lifts it. Calls after it fail at once as timeouts."""
+        self._finish_by = moment
 
     def close(self) -> None:
         """Close the pooled connections."""
@@ -150,31 +191,61 @@ class TreasuryClient:
         headers: Mapping[str, str] | None = None,
         params: Mapping[str, str | int] | None = None,
     ) -> httpx.Response:
+        until = time.monotonic() + self._total
+        if self._finish_by is not None:
+            until = min(until, self._finish_by)
         try:
-            return self._http.request(method, path, content=content, headers=headers, params=params)
+            with deadline(until):
+                request = self._http.build_request(
+                    method, path, content=content, headers=headers, params=params)
+                response = self._http.send(request, stream=True)
+                return read_bounded(response, self._max_answer, until)
         except httpx.HTTPError as error:
             raise transport_error(error, mutating, self.server_url) from error
+        except AnswerTooLarge as error:
+            raise TransientError("delivery.answer_too_large", maybe_committed=mutating,
+                                 server=self.server_url) from error
+        except BadEncoding as error:
+            raise TransientError("api.bad_answer", maybe_committed=mutating) from error
 
     def health(self) -> ServerInfo:
-        """The server's status, API version and capabilities (no credential needed)."""
+        """The server's status, API version and capabilities (no credential needed); a server
+        that lists ``gzip-requests`` gets larger bodies compressed from then on."""
         response = self._send("GET", "/v1/health")
         raise_for_status(response, self.unit)
-        return body_json(response, ServerInfo.from_json)
+        info = body_json(response, ServerInfo.from_json)
+        self._gzip_offered = GZIP_CAPABILITY in info.capabilities
+        return info
 
-    def _encode(self, data: Any) -> tuple[bytes, dict[str, str]]:
+    def _send_json(self, method: str, path: str, data: Any) -> httpx.Response:
+        """A JSON body, gzipped where offered; a 415 to a gzipped body is sent again plain and
+        the server is remembered as one that takes no compressed bodies (RFC 7694)."""
         payload = json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode()
         headers = {"Content-Type": "application/json"}
-        if len(payload) >= self._gzip_above:
-            payload = gzip.compress(payload, compresslevel=6)
-            headers["Content-Encoding"] = "gzip"
-        return payload, headers
+        large = len(payload) >= self._gzip_above
+        if large and self._gzip_offered is None:  # ask once what the server takes
+            try:
+                self.health()
+            except ApiError:
+                self._gzip_offered = False  # plain is always understood
+        with _refuses_lock:
+            compress = (large and bool(self._gzip_offered)
+                        and self.server_url not in _refuses_gzip)
+        if compress:
+            zipped = {**headers, "Content-Encoding": "gzip"}
+            body = gzip.compress(payload, compresslevel=6)
+            response = self._send(method, path, mutating=True, content=body, headers=zipped)
+            if response.status_code != 415:
+                return response
+            with _refuses_lock:
+                _refuses_gzip.add(self.server_url)
+        return self._send(method, path, mutating=True, content=payload, headers=headers)
 
     def submit(self, document: Mapping[str, Any], signature: bytes) -> SubmitResult:
         """PUT a signed voucher (idempotent: resend the same bytes after any TransientError)."""
         doc_id = _document_id(document)
-        payload, headers = self._encode(_envelope(document, signature))
         path = self._unit_path(f"documents/{doc_id}")
-        response = self._send("PUT", path, mutating=True, content=payload, headers=headers)
+        response = self._send_json("PUT", path, _envelope(document, signature))
         if response.status_code in (200, 201, 409, 422):
             code = response.status_code
             return body_json(response, lambda data: _submit_result(code, data), mutating=True)
@@ -187,21 +258,22 @@ class TreasuryClient:
         self, items: Sequence[tuple[Mapping[str, Any], bytes]]
     ) -> tuple[SubmitResult, ...]:
         """Several vouchers in one POST, when health() lists ``documents-batch``; one result
-        per item, in order, each exactly what its own PUT would have answered."""
-        for document, _ in items:
-            _document_id(document)
-        payload, headers = self._encode({"items": [_envelope(d, s) for d, s in items]})
+        per item, in the items' order (paired by id, not by position), each exactly what its
+        own PUT would have answered."""
+        ids = [_document_id(document) for document, _ in items]
         path = self._unit_path("documents:batch")
-        response = self._send("POST", path, mutating=True, content=payload, headers=headers)
+        response = self._send_json("POST", path, {"items": [_envelope(d, s) for d, s in items]})
         raise_for_status(response, self.unit, mutating=True)
 
         def read(data: Any) -> tuple[SubmitResult, ...]:
-            results = tuple(
-                _submit_result(int(r["status"]), r.get("document") or r) for r in data["results"]
-            )
-            if len(results) != len(items):
-                raise ValueError("one result per item expected")
-            return results
+            by_id: dict[str, list[SubmitResult]] = {}
+            for r in data["results"]:
+                result = _submit_result(int(r["status"]), r.get("document") or r)
+                by_id.setdefault(str(r["id"]), []).append(result)
+            if sorted(ids) != sorted(k for k, found in by_id.items() for _ in found):
+                raise ValueError("a batch answer names each sent voucher once")
+            # The n-th item of an id gets the n-th result of that id, wherever it stands.
+            return tuple(by_id[key].pop(0) for key in ids)
 
         return body_json(response, read, mutating=True)
 
@@ -280,7 +352,10 @@ def _submit_result(status: int, data: Mapping[str, Any]) -> SubmitResult:
         return SubmitResult(outcome, status, document=DocumentStatus.from_json(data))
     message, message_en = str(data["message"]), str(data.get("message_en", ""))
     if status == 409:
-        return SubmitResult(SubmitOutcome.CONFLICT, 409, message=message, message_en=message_en)
+        details = data.get("details")
+        held = details.get("content_hash") if isinstance(details, Mapping) else None
+        return SubmitResult(SubmitOutcome.CONFLICT, 409, message=message, message_en=message_en,
+                            held_hash=held if isinstance(held, str) else "")
     if status != 422:
         raise ValueError(f"unexpected item status {status}")
     reasons = data["reasons"]

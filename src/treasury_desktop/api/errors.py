@@ -6,8 +6,8 @@
   resend the same bytes (the PUT is idempotent) or ask for the document's status first.
 - :class:`AuthError`: the desk credential is wrong (401) or not for this unit (403): pause.
 - :class:`ConfigError`: a bad server address, a TLS failure, an unknown unit: pause and say so.
-- :class:`RequestRefused`: the server refused the request itself (400, 413, 415): a bug or a
-  voucher too large; retrying the same bytes will not help.
+- :class:`RequestRefused`: the server refused the request itself (400, 413, 415): a transport
+  refusal, never the treasury's word on a voucher; the outbox pauses and keeps the items.
 
 All are :class:`ExpectedError`, so the user reads a plain Vietnamese sentence.
 """
@@ -24,6 +24,8 @@ class ApiError(ExpectedError):
 
     def __init__(self, key: str, /, *, status: int | None = None, **params: Any) -> None:
         self.status = status
+        if status is not None:  # the sentences that name the status read it from the params
+            params.setdefault("status", status)
         super().__init__(key, **params)
 
 

@@ -139,6 +139,7 @@ class SubmitResult:
     reasons: tuple[Reason, ...] = ()
     message: str = ""
     message_en: str = ""
+    held_hash: str = ""  # for CONFLICT: the content hash of what the treasury holds
 
 
 @dataclass(frozen=True)
@@ -151,6 +152,7 @@ class Change:
     detail: str
     reason: str | None
     at: datetime
+    content_hash: str = ""  # of the document the change is about ("" from older treasuries)
 
     @classmethod
     def from_json(cls, data: Mapping[str, Any]) -> Change:
@@ -161,6 +163,7 @@ class Change:
             read_str(data, "detail"),
             read_opt_str(data, "reason"),
             read_time(data, "at"),
+            read_opt_str(data, "content_hash") or "",
         )
 
 

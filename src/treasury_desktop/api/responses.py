@@ -56,12 +56,14 @@ def transport_error(error: httpx.HTTPError, mutating: bool, server: str) -> Exce
     if isinstance(error, httpx.UnsupportedProtocol | httpx.InvalidURL):
         return ConfigError("api.bad_url", url=server)
     if isinstance(error, httpx.ConnectTimeout | httpx.ConnectError | httpx.PoolTimeout):
-        return TransientError("api.offline", server=server)
+        return TransientError("api.offline" if mutating else "delivery.offline_call", server=server)
     if isinstance(error, httpx.TimeoutException):
-        return TransientError("api.timeout", server=server, maybe_committed=mutating)
+        return TransientError("api.timeout" if mutating else "delivery.timeout_call",
+                              server=server, maybe_committed=mutating)
     if isinstance(error, httpx.DecodingError):
         return TransientError("api.bad_answer", maybe_committed=mutating)
-    return TransientError("api.connection_lost", server=server, maybe_committed=mutating)
+    return TransientError("api.connection_lost" if mutating else "delivery.lost_call",
+                          server=server, maybe_committed=mutating)
 
 
 def _error_fields(response: httpx.Response) -> tuple[str, str]:
@@ -80,6 +82,8 @@ def raise_for_status(response: httpx.Response, unit: str, *, mutating: bool = Fa
     if 200 <= status < 300:
         return
     code, said = _error_fields(response)
+    if status == 511:  # RFC 6585: the network wants a login first (a captive portal)
+        raise TransientError("delivery.not_treasury_page", status=status, server=_host(response))
     if 300 <= status < 400:
         raise ConfigError(
             "api.redirect",
@@ -104,7 +108,7 @@ def raise_for_status(response: httpx.Response, unit: str, *, mutating: bool = Fa
     if status == 404:
         raise ConfigError("api.not_treasury", status=status, server=str(response.url))
     if status == 413:
-        raise RequestRefused("api.too_large", status=status, code=code)
+        raise RequestRefused("api.too_large", status=status, code=code, server_message=said or code)
     if status in (400, 415, 422):
         raise RequestRefused("api.refused", status=status, code=code, server_message=said or code)
     # 408, 421, 425 … come from proxies and front ends, not from the treasury's verdict: the
@@ -114,10 +118,24 @@ def raise_for_status(response: httpx.Response, unit: str, *, mutating: bool = Fa
 
 def body_json(response: httpx.Response, read: Callable[[Any], T], *, mutating: bool = False) -> T:
     """Read a 2xx JSON answer; a body that is not what the API says is a transient failure
-    (a proxy's error page, a cut connection), and after a PUT it may follow a commit."""
+    (a proxy's error page, a cut connection), and after a PUT it may follow a commit. An HTML
+    page is no treasury's answer: most likely the login page of the network (a captive portal)."""
+    if _is_html(response):
+        raise TransientError("delivery.not_treasury_page", status=response.status_code,
+                             server=_host(response), maybe_committed=mutating)
     try:
         return read(response.json())
     except (ValueError, KeyError, TypeError, AttributeError) as error:
         raise TransientError(
             "api.bad_answer", status=response.status_code, maybe_committed=mutating
         ) from error
+
+
+def _is_html(response: httpx.Response) -> bool:
+    kind = response.headers.get("content-type", "").split(";")[0].strip().lower()
+    return kind in ("text/html", "application/xhtml+xml") or response.content[:64].lstrip(
+        b"\xef\xbb\xbf \t\r\n").lower().startswith((b"<!doctype html", b"<html"))
+
+
+def _host(response: httpx.Response) -> str:
+    return response.url.host

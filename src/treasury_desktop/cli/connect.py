@@ -38,7 +38,12 @@ def _read_token(args: argparse.Namespace) -> tuple[str, bool]:
     from_env = os.environ.get(TOKEN_ENV, "").strip()
     if from_env:
         return from_env, True
-    return getpass.getpass(text("api.connect.prompt", args.lang)).strip(), False
+    if not sys.stdin.isatty():  # nowhere to type it: say so instead of an EOFError
+        raise ExpectedError("delivery.connect.no_terminal", env=TOKEN_ENV)
+    try:
+        return getpass.getpass(text("api.connect.prompt", args.lang)).strip(), False
+    except EOFError:
+        raise ExpectedError("delivery.connect.no_terminal", env=TOKEN_ENV) from None
 
 
 def run(args: argparse.Namespace, ctx: AppContext) -> int:

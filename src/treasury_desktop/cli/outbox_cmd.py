@@ -26,6 +26,9 @@ from treasury_desktop.sync.service import StatusSync, SyncSummary
 from treasury_desktop.usecases.submit import SubmitService, open_port
 from treasury_desktop.usecases.timestamping import stamp_before_queue
 
+RUN_GRACE = 3.0
+"""Seconds past ``outbox run --timeout`` that requests still in flight may take."""
+
 
 def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add ``submit``, ``outbox`` and ``sync``."""
@@ -114,6 +117,8 @@ def _run(args: argparse.Namespace, ctx: AppContext) -> int:
         with SenderLock(ctx.data_dir):
             sender.send_now()  # an explicit run lifts a pause and hurries waiting items
             stop_at = _now() + timedelta(seconds=args.timeout) if args.timeout else None
+            if args.timeout:  # requests in flight at the end are cut too, not waited on
+                port.finish_within(args.timeout + RUN_GRACE)
             summary = sender.run(until_empty=args.until_empty, stop_at=stop_at)
             synced = sync.pull()
             left = sender.status()

@@ -37,12 +37,19 @@ _OUTCOMES = {o: SubmitOutcome(o.value) for o in ApiOutcome}
 
 
 def translate(error: ApiError) -> TreasuryFailure:
-    """The port's exception for a client exception."""
+    """The port's exception for a client exception. A transport refusal (400, 413, 415 after
+    the uncompressed retry) is never the treasury's word on a voucher: it pauses the outbox,
+    which keeps the items (only 2xx, 409 and 422 are final)."""
     key = error.message.key
+    if isinstance(error, RequestRefused):
+        said = str(error.message.params.get("server_message") or error.code or key)
+        return TreasuryMisconfigured(key, message=Message(
+            "delivery.paused.refused", {"status": error.status or 0, "detail": said}))
     if isinstance(error, TransientError):
         return TreasuryUnavailable(
             key, retry_after=error.retry_after, maybe_committed=error.maybe_committed,
-            offline=key in ("api.offline", "api.connection_lost", "api.timeout"),
+            offline=key in ("api.offline", "api.connection_lost", "api.timeout",
+                            "delivery.offline_call", "delivery.lost_call", "delivery.timeout_call"),
             message=error.message,
         )
     if isinstance(error, AuthError):
@@ -71,14 +78,10 @@ class ClientPort:
             return self._other_unit(unit)
         try:
             result = self.client.submit(json.loads(document), signature)
-        except RequestRefused as error:  # 400/413/415: the same bytes will never pass
-            reason = ServerReason(error.code or "request_refused", "", error.message.render("vi"),
-                                  error.message.render("en"))
-            return SubmitAnswer(SubmitOutcome.INVALID, (reason,))
         except ApiError as error:
             raise translate(error) from error
-        _check_echo(result, document)
-        return _answer(result)
+        _check_echo(result, unit, document_id, document)
+        return _answer(result, document)
 
     def batch_limit(self, unit: str) -> int:
         """``batch_size`` when /v1/health lists ``documents-batch`` (asked once), else 0."""
@@ -109,9 +112,10 @@ class ClientPort:
                                       message=error.message) from error
         except ApiError as error:
             raise translate(error) from error
-        for result, (_, document, _) in zip(results, items, strict=True):
-            _check_echo(result, document)
-        return [_answer(result) for result in results]
+        for result, (document_id, document, _) in zip(results, items, strict=True):
+            _check_echo(result, unit, document_id, document)
+        return [_answer(result, document) for result, (_, document, _) in
+                zip(results, items, strict=True)]
 
     def get_status(self, unit: str, document_id: str) -> DocumentState | None:
         """GET the document's status and history."""
@@ -123,7 +127,8 @@ class ClientPort:
         if found is None:
             return None
         return DocumentState(found.id, found.status.value,
-                             tuple(_change(found.id, e) for e in found.history))
+                             tuple(_change(found.id, e) for e in found.history),
+                             found.content_hash)
 
     def changes(self, unit: str, after: str | None, limit: int) -> ChangesPage:
         """One page of the changes feed."""
@@ -133,7 +138,8 @@ class ClientPort:
         except ApiError as error:
             raise translate(error) from error
         changes = tuple(
-            StatusChange(c.id, c.status.value, c.at.isoformat(), c.detail, c.reason or "")
+            StatusChange(c.id, c.status.value, c.at.isoformat(), c.detail, c.reason or "",
+                         c.content_hash)
             for c in page.changes
         )
         return ChangesPage(changes, page.next_cursor, page.has_more)
@@ -176,6 +182,10 @@ class ClientPort:
                                     s.not_before.isoformat(), s.not_after.isoformat())
                      for s in found)
 
+    def finish_within(self, seconds: float) -> None:
+        """Every exchange, those in flight included, ends within ``seconds`` from now."""
+        self.client.finish_by(time.monotonic() + seconds)
+
     def close(self) -> None:
         """Close the client's pooled connections."""
         self.client.close()
@@ -197,22 +207,30 @@ def _change(document_id: str, event: StatusEvent) -> StatusChange:
                         event.reason or "")
 
 
-def _check_echo(result: SubmitResult, document: bytes) -> None:
-    """A 200/201 names what the treasury holds: it must be exactly the bytes that were sent,
-    or the item is not delivered (tried again later, never settled on a wrong word)."""
-    held = result.document.content_hash if result.document is not None else ""
-    if held and held != content_hash(document):
+def _check_echo(result: SubmitResult, unit: str, document_id: str, document: bytes) -> None:
+    """A 200/201 names what the treasury holds: its id, unit and content hash must be exactly
+    this voucher's signed bytes, or the item is not delivered (tried again later, never settled
+    on a wrong word). 409 and 422 carry no document and are final as they are."""
+    if result.outcome not in (ApiOutcome.CREATED, ApiOutcome.REPLAYED):
+        return
+    held = result.document
+    if (held is None or held.id != document_id or held.unit != unit
+            or not held.content_hash or held.content_hash != content_hash(document)):
+        named = held.content_hash[:12] if held is not None else "nothing"
         raise TreasuryUnavailable(
-            f"the treasury acknowledged content {held[:12]}, not the signed bytes",
-            message=Message("outbox.echo_mismatch"),
+            f"the treasury acknowledged {named}, not the signed bytes of {document_id}",
+            message=Message("delivery.echo_wrong"),
         )
 
 
-def _answer(result: SubmitResult) -> SubmitAnswer:
+def _answer(result: SubmitResult, document: bytes) -> SubmitAnswer:
     outcome = _OUTCOMES[result.outcome]
     if outcome is SubmitOutcome.CONFLICT:
+        hashes = {"held": result.held_hash or "?", "sent": content_hash(document)}
+        vi, en = (text("delivery.conflict_hashes", lang, **hashes) for lang in ("vi", "en"))
         reasons: tuple[ServerReason, ...] = (
-            ServerReason("conflict", "id", result.message, result.message_en),
+            ServerReason("conflict", "id", f"{result.message}\n{vi}",
+                         f"{result.message_en}\n{en}".lstrip()),
         )
     else:
         reasons = tuple(ServerReason(r.code, r.field, r.message, r.message_en)

@@ -117,7 +117,8 @@ class FakeTreasury:
 
     def _add(self, unit: str, document_id: str, status: str, detail: str, reason: str = "") -> None:
         at = f"2026-11-20T08:00:{len(self.events) % 60:02d}.{len(self.events):06d}+00:00"
-        self.events.append((unit, StatusChange(document_id, status, at, detail, reason)))
+        digest = self.documents.get((unit, document_id), "")
+        self.events.append((unit, StatusChange(document_id, status, at, detail, reason, digest)))
 
     def advance(self, unit: str, document_id: str, status: str, detail: str = "",
                 reason: str = "") -> None:
@@ -131,7 +132,8 @@ class FakeTreasury:
             if (unit, document_id) not in self.documents:
                 return None
             history = tuple(c for u, c in self.events if u == unit and c.document_id == document_id)
-        return DocumentState(document_id, history[-1].status, history)
+        return DocumentState(document_id, history[-1].status, history,
+                             self.documents[(unit, document_id)])
 
     def changes(self, unit: str, after: str | None, limit: int) -> ChangesPage:
         """The feed: the cursor is the index of the last event read."""

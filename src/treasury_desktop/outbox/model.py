@@ -69,6 +69,7 @@ class OutboxStatus:
     refused: int
     paused_reason: Message | None
     next_attempt_at: datetime | None
+    contacted: bool = True  # the treasury has answered (else "connected" would be a guess)
 
     @property
     def empty(self) -> bool:
@@ -84,6 +85,8 @@ class OutboxStatus:
             return Message("outbox.status.sending", {"count": self.in_flight + self.pending})
         if self.connectivity is Connectivity.OFFLINE:
             return Message("outbox.status.offline", {"count": self.pending})
+        if not self.contacted:
+            return Message("delivery.status.waiting", {"count": self.pending})
         return Message("outbox.status.online", {"count": self.pending})
 
 

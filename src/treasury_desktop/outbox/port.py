@@ -63,6 +63,7 @@ class StatusChange:
     at: str
     detail: str = ""
     reason: str = ""
+    content_hash: str = ""  # of the document the treasury holds under this id ("": not said)
 
 
 @dataclass(frozen=True)
@@ -81,6 +82,7 @@ class DocumentState:
     document_id: str
     status: str
     history: tuple[StatusChange, ...] = ()
+    content_hash: str = ""  # of the document the treasury holds under this id
 
 
 @dataclass(frozen=True)

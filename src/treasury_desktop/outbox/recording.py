@@ -30,8 +30,10 @@ def record_answer(
     """Record ``answer``; returns the item's result and what it says of the network (online
     False/True for offline, None when it says nothing). ``delay(retry_after)`` is the backoff.
 
-    2xx: delivered. 409/422: refused, reasons kept. 401/403 and configuration errors: the whole
-    outbox pauses and the item goes back without charging the attempt. Anything else: retry.
+    2xx (with a checked echo): delivered. 409/422: refused, reasons kept; these are the only
+    final words. 401/403, configuration errors and transport refusals (400, 413, 415): the
+    whole outbox pauses and the item goes back without charging the attempt. Anything else
+    (5xx, 429, timeouts, a broken or foreign answer): retry after the backoff.
     """
     vid = item.voucher_id
     if isinstance(answer, SubmitAnswer):
@@ -42,15 +44,18 @@ def record_answer(
         return AttemptResult(vid, ItemState.REFUSED, answer.outcome), False
     if isinstance(answer, TreasuryAuthRefused | TreasuryMisconfigured):
         kind = "auth" if isinstance(answer, TreasuryAuthRefused) else "config"
-        reason = Message(f"outbox.paused.{kind}", {"detail": answer.described()})
+        # The client's own sentence already says what happened and what to do: used as it is,
+        # never wrapped in a second sentence that says it again.
+        reason = answer.message or Message(f"outbox.paused.{kind}", {"detail": answer.detail})
         store.set_pause_in(conn, reason, now)
         store.release_in(conn, vid, reason, now)
         return AttemptResult(vid, ItemState.PENDING, error=reason), None
     offline: bool | None = None
     if isinstance(answer, TreasuryUnavailable):
         offline = answer.offline
-        error = Message("outbox.retry.offline" if answer.offline else "outbox.retry.busy",
-                        {"detail": answer.described()})
+        error = answer.message or Message(
+            "outbox.retry.offline" if answer.offline else "outbox.retry.busy",
+            {"detail": answer.detail})
         wait, maybe = delay(answer.retry_after), answer.maybe_committed
     else:
         log.error("unexpected failure sending %s", vid, exc_info=answer)

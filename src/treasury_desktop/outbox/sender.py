@@ -13,7 +13,7 @@ import sqlite3
 import threading
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from treasury_desktop.i18n import Message
 from treasury_desktop.outbox import store
@@ -75,6 +75,7 @@ class Sender:
         self._wake, self._stop = self._loop.wake, self._loop.stop
         self._in_flight = 0
         self._offline = False
+        self._contacted = False  # "connected" only after the treasury answered this sender
         self._recovered = False
 
     # -- controls (any thread) ---------------------------------------------------------------
@@ -133,7 +134,8 @@ class Sender:
         else:
             connectivity = Connectivity.ONLINE
         return OutboxStatus(connectivity, found[ItemState.PENDING], found[ItemState.IN_FLIGHT],
-                            found[ItemState.REFUSED], paused, store.next_due(conn))
+                            found[ItemState.REFUSED], paused, store.next_due(conn),
+                            contacted=self._contacted)
 
     # -- the background thread (the window) --------------------------------------------------
 
@@ -186,7 +188,7 @@ class Sender:
                 full = len(pending) >= self._concurrency
                 timeout = (self._idle_poll if paused is not None or full
                            else self._seconds_to_next(conn, self._idle_poll))
-                if stop_at is not None:
+                if stop_at is not None and not late:  # when late, only the requests are awaited
                     timeout = min(timeout, max(0.0, (stop_at - self._clock.now()).total_seconds()))
                 if pending:  # a finished request sets the wake-up event
                     self._wake.wait(timeout)
@@ -202,8 +204,10 @@ class Sender:
             return
         per_request = self._per_request(conn)
         busy = frozenset(c.voucher_id for items in pending.values() for c in items)
+        now = self._clock.now()
         with transaction(conn):
-            claimed = store.claim_due_in(conn, self._clock.now(), free * per_request, busy)
+            store.wake_stranded_in(conn, now, now + timedelta(seconds=self._backoff.horizon))
+            claimed = store.claim_due_in(conn, now, free * per_request, busy)
         for batch in batches(claimed, per_request):
             future = pool.submit(self._attempt, batch)
             future.add_done_callback(lambda _f: self._wake.set())
@@ -262,6 +266,8 @@ class Sender:
                                             item.attempts, self._rng, retry_after))
         if offline is not None:
             self._offline = offline
+        if isinstance(answer, SubmitAnswer):
+            self._contacted = True
         return result
 
     def _seconds_to_next(self, conn: sqlite3.Connection, ceiling: float) -> float:

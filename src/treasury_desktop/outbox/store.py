@@ -182,6 +182,16 @@ def wake_all_in(conn: sqlite3.Connection, now: datetime) -> int:
     return cursor.rowcount
 
 
+def wake_stranded_in(conn: sqlite3.Connection, now: datetime, latest: datetime) -> int:
+    """Items due after ``latest`` were scheduled by a clock set ahead and since corrected:
+    they are due now instead of waiting out the clock's error."""
+    cursor = conn.execute(
+        "UPDATE outbox SET next_attempt_at = ? WHERE state = ? AND next_attempt_at > ?",
+        (iso(now), ItemState.PENDING.value, iso(latest)),
+    )
+    return cursor.rowcount
+
+
 def next_due(conn: sqlite3.Connection) -> datetime | None:
     """When the earliest pending item is due."""
     row = conn.execute(

@@ -103,7 +103,17 @@ class Backoff:
         # The exponent is bounded: a unit offline for days reaches thousands of attempts.
         ceiling = min(self.cap, self.base * (2 ** min(max(attempts - 1, 0), 30)))
         jittered = rng.uniform(0.0, ceiling)
-        return jittered if retry_after is None else max(jittered, retry_after)
+        return jittered if retry_after is None else max(jittered, min(retry_after, LONGEST_WAIT))
+
+    @property
+    def horizon(self) -> float:
+        """The furthest ahead a retry is ever scheduled: an item due later than this was
+        scheduled while the clock was wrong (set ahead, then corrected) and is due now."""
+        return max(self.cap, LONGEST_WAIT)
+
+
+LONGEST_WAIT = 3600.0
+"""The longest Retry-After believed (the client caps it at an hour, too)."""
 
 
 def iso(moment: datetime) -> str:

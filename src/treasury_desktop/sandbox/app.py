@@ -163,6 +163,7 @@ async def changes(request: Request) -> Response:
                     "detail": e.detail,
                     "reason": e.reason,
                     "at": e.at,
+                    "content_hash": e.content_hash,
                 }
                 for e in page
             ],

@@ -80,6 +80,12 @@ class Event:
     detail: str
     reason: str | None
     at: str
+    content_hash: str = ""  # of the document the change is about
+
+
+_EVENTS = ("SELECT e.seq, e.unit, e.id, e.status, e.detail, e.reason, e.at,"
+           " coalesce(d.content_hash, '') FROM events e"
+           " LEFT JOIN documents d ON d.unit = e.unit AND d.id = e.id")
 
 
 class SandboxStore:
@@ -175,8 +181,7 @@ class SandboxStore:
         """Every status change of a document, oldest first."""
         with self.lock:
             rows = self._conn.execute(
-                "SELECT seq, unit, id, status, detail, reason, at FROM events"
-                " WHERE unit = ? AND id = ? ORDER BY seq",
+                _EVENTS + " WHERE e.unit = ? AND e.id = ? ORDER BY e.seq",
                 (unit, doc_id),
             ).fetchall()
         return [Event(*row) for row in rows]
@@ -185,8 +190,7 @@ class SandboxStore:
         """Status changes of a unit after cursor ``after``, oldest first."""
         with self.lock:
             rows = self._conn.execute(
-                "SELECT seq, unit, id, status, detail, reason, at FROM events"
-                " WHERE unit = ? AND seq > ? ORDER BY seq LIMIT ?",
+                _EVENTS + " WHERE e.unit = ? AND e.seq > ? ORDER BY e.seq LIMIT ?",
                 (unit, after, limit),
             ).fetchall()
         return [Event(*row) for row in rows]

@@ -2,8 +2,10 @@
 
 Each change is recorded on the voucher's timeline (ignored when already there, so a page applied
 twice changes nothing), moves the voucher along the workflow when the move is allowed, and
-settles the voucher's outbox item: a document the treasury reports on has been delivered.
-Unknown ids (vouchers made on another desk) are skipped.
+settles the voucher's outbox item when the treasury reports on exactly the bytes this desk
+queued (the change's ``content_hash``). Unknown ids (vouchers made on another desk), and
+changes about another document under a known id (a copied data folder, an import that kept
+file ids), are skipped; a queued voucher the feed cannot vouch for is left to its own PUT.
 """
 
 from __future__ import annotations
@@ -57,6 +59,7 @@ def last_synced(conn: sqlite3.Connection, unit: str) -> datetime | None:
 class _Voucher:
     status: VoucherState
     number: str
+    digest: str  # the content hash of the signed bytes this desk holds (and sent)
     moved_to: VoucherState | None = None
     reason: str = ""
 
@@ -77,8 +80,10 @@ def apply_page_in(
     for chunk in _chunks(list(seen), 500):
         marks = ",".join("?" * len(chunk))
         for row in conn.execute(
-                f"SELECT id, status, number FROM vouchers WHERE id IN ({marks})", chunk):
-            seen[row[0]] = _Voucher(VoucherState(row[1]), row[2])
+                "SELECT v.id, v.status, v.number, coalesce(o.content_hash, v.content_hash)"
+                " FROM vouchers v LEFT JOIN outbox o ON o.voucher_id = v.id"
+                f" WHERE v.id IN ({marks})", chunk):
+            seen[row[0]] = _Voucher(VoucherState(row[1]), row[2], row[3] or "")
         known.update((r[0], r[1], r[2], r[3]) for r in conn.execute(
             "SELECT voucher_id, status, at, detail FROM status_events"
             f" WHERE source = ? AND voucher_id IN ({marks})",
@@ -87,11 +92,14 @@ def apply_page_in(
     for change in page.changes:
         vid = change.document_id
         voucher = seen[vid]
-        if voucher is None:
-            unknown += 1  # made on another desk
+        if voucher is None or (change.content_hash and change.content_hash != voucher.digest):
+            unknown += 1  # made on another desk, or another document under the same id
             continue
         if voucher.status is VoucherState.QUEUED:
-            # The treasury reports on it, so it has it: settle the outbox item first, which
+            if not change.content_hash:
+                unknown += 1  # the treasury does not say what it holds: the desk's PUT decides
+                continue
+            # The treasury holds exactly these bytes: settle the outbox item first, which
             # also puts "sent" before the treasury's steps on the timeline.
             mark_delivered_in(conn, repo, actor, vid, SubmitOutcome.REPLAYED, now)
             voucher.status = VoucherState.SENT

@@ -145,6 +145,10 @@ def _result(voucher_id: str, outcome: QueueOutcome, **params: str) -> QueueResul
                        Message(f"submit.{outcome.value}", {"id": voucher_id, **params}))
 
 
+CLOSE_GRACE = 3.0
+"""Seconds a request in flight may still take when the window closes (its item is kept)."""
+
+
 @dataclass
 class Delivery:
     """The outbox at work for the window: the sender, the status sync, the one client.
@@ -166,7 +170,9 @@ class Delivery:
         self.sync.start()
 
     def close(self) -> None:
-        """Stop both threads, close the client, release the lock."""
+        """Stop both threads, close the client, release the lock. Requests still in flight
+        are cut within a few seconds, so closing the window never waits on a slow server."""
+        self.port.finish_within(CLOSE_GRACE)
         self.sender.close()
         self.sync.close()
         self.port.close()
