@@ -131,6 +131,9 @@ def test_a_folder_another_sender_holds_is_only_watched(
 class ClosableTreasury(ScriptedTreasury):
     """The scripted fake as the delivery's client (which is closed with it)."""
 
+    def finish_within(self, seconds: float) -> None:
+        self.finish_in = seconds
+
     def close(self) -> None:
         self.closed = True
 
