@@ -317,7 +317,8 @@ def test_items_scheduled_by_a_clock_set_ahead_are_not_stranded(
     right = FakeClock().now()
     clock = SettableClock(right + timedelta(days=30))  # the PC's clock a month ahead
     ids = queue(conn, clock, 1)
-    treasury.script = ["reset_before"]  # the first try fails: retry due a month ahead
+    treasury.script = ["busy"]  # the first try fails: retry due (by the wrong clock) later
+    treasury.retry_after = 600.0
     sender = Sender(lambda: connect(db_path), treasury, actor=ACTOR, clock=clock)
     first = sender.run(until_empty=True, stop_at=clock.now() + timedelta(seconds=1))
     assert first.count(ItemState.PENDING) == 1
