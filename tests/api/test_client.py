@@ -98,13 +98,13 @@ def test_credential_of_another_unit_is_forbidden(world, sandbox, recorder) -> No
     assert caught.value.status == 403
 
 
-def test_unknown_unit_is_a_config_error(sandbox, recorder) -> None:
+def test_unknown_unit_answers_like_a_unit_not_covered(sandbox, recorder) -> None:
     with (
         TreasuryClient(sandbox.url, "1234567", TOKEN, transport=recorder) as api,
-        pytest.raises(ConfigError) as caught,
+        pytest.raises(AuthError) as caught,
     ):
         api.changes()
-    assert caught.value.message.key == "api.unit_unknown"
+    assert caught.value.message.key == "api.auth_forbidden"
 
 
 def test_nobody_listening_is_offline_and_not_committed() -> None:

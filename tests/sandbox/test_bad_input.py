@@ -103,7 +103,7 @@ def test_broken_gzip_and_other_encodings(http) -> None:
         (f"/v1/units/{UNIT}/documents/..%2F..%2Fetc%2Fpasswd", 404, "not_found"),
         (f"/v1/units/{UNIT}/documents/%00", 400, "invalid_id"),
         (f"/v1/units/{UNIT}/documents/{DOC}/extra", 404, "not_found"),
-        ("/v1/units/1234567/signers", 404, "unit_not_found"),
+        ("/v1/units/1234567/signers", 403, "forbidden"),  # as a unit not covered
         ("/v2/anything", 404, "not_found"),
         (f"/v1/units/{UNIT}/changes?limit=0", 400, "invalid_parameter"),
         (f"/v1/units/{UNIT}/changes?after=-1", 400, "invalid_parameter"),
@@ -147,5 +147,6 @@ def test_a_document_of_another_unit_is_refused(http, world) -> None:
 
 def test_numbers_beyond_json_safety_are_422(http) -> None:
     body = json.dumps({"document": dict(document(), total=2**64), "signature": "AAAA"})
-    answer = http.put(f"/v1/units/{UNIT}/documents/{DOC}", content=body)
+    answer = http.put(f"/v1/units/{UNIT}/documents/{DOC}", content=body,
+                      headers={"Content-Type": "application/json"})
     assert _error(answer, 422, "invalid_document")["reasons"]

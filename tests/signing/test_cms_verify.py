@@ -149,11 +149,15 @@ def test_untrusted_root_is_refused(software_keys: SoftwareKeys) -> None:
 def test_certificate_must_be_valid_at_signing_time(software_keys: SoftwareKeys) -> None:
     der = sign(software_keys.expired, CHIEF, SignatureAlgorithm.ECDSA_SHA256)
     assert reason(CONTENT, der) == "signing.verify.cert_not_valid"
-    # Signed while still valid: fine, even though it has expired since.
+    # Signed and received while still valid: fine.
     earlier = NOW - timedelta(days=2)
     der = sign(software_keys.expired, CHIEF, SignatureAlgorithm.ECDSA_SHA256, when=earlier)
-    [verified] = verify_detached(CONTENT, der, trusted_roots=[software_keys.ca.cert_der])
+    [verified] = verify_detached(CONTENT, der, trusted_roots=[software_keys.ca.cert_der],
+                                 at=earlier + timedelta(minutes=1))
     assert verified.signing_time == earlier
+    # The same signature received today, after the expiry: only its own claim says "earlier"
+    # (a PC clock set back would say the same), so it is refused at receipt.
+    assert reason(CONTENT, der) == "signing.verify.cert_not_valid"
 
 
 def test_signing_time_in_the_future_is_refused(software_keys: SoftwareKeys) -> None:

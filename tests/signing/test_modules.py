@@ -129,10 +129,13 @@ def test_known_windows_modules_in_system_folders(tmp_path: Path) -> None:
     ]
 
 
-def test_softhsm_is_found_on_linux() -> None:
+def test_softhsm_is_not_searched_for_as_a_production_driver() -> None:
     from treasury_desktop.signing.provision import softhsm_module
 
     module = softhsm_module()
     if module is None or not sys.platform.startswith("linux"):
         pytest.skip("SoftHSM2 is not installed")
-    assert any(c.path == module and c.vendor == "SoftHSM2" for c in find_modules())
+    found = find_modules() + find_modules(search_dirs=[module.parent])
+    assert all(c.path.resolve() != module.resolve() for c in found)
+    offered = [c for c in find_modules([module]) if c.source == "user"]
+    assert [c.path for c in offered] == [module]  # named explicitly (demo, tests): offered

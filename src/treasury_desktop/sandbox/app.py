@@ -22,6 +22,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from treasury_desktop.domain.catalog import CatalogError, CatalogKind, load_catalog
+from treasury_desktop.sandbox import guards
 from treasury_desktop.sandbox.authority_routes import (
     TRUSTED_CA,
     authority_routes,
@@ -41,6 +42,7 @@ from treasury_desktop.sandbox.requests import (
     parse_json,
     read_body,
     refuse,
+    require_json,
 )
 from treasury_desktop.sandbox.responses import JSONResponse, error
 from treasury_desktop.sandbox.store import SandboxStore
@@ -121,7 +123,9 @@ async def put_document(request: Request) -> Response:
     state = _state(request)
     unit = authorized_unit(request, state.config)
     doc_id = document_id(request)
-    body = parse_json(await read_body(request, state.config.max_body_bytes))
+    raw = await read_body(request, state.config.max_body_bytes)
+    require_json(request)
+    body = parse_json(raw)
     outcome = await run_in_threadpool(state.submissions.submit, unit, doc_id, body)
     return JSONResponse(outcome.body, outcome.status)
 
@@ -129,7 +133,9 @@ async def put_document(request: Request) -> Response:
 async def post_batch(request: Request) -> Response:
     state = _state(request)
     unit = authorized_unit(request, state.config)
-    body = parse_json(await read_body(request, state.config.max_body_bytes))
+    raw = await read_body(request, state.config.max_body_bytes)
+    require_json(request)
+    body = parse_json(raw)
     items = body.get("items") if isinstance(body, dict) else None
     if not isinstance(items, list) or not 1 <= len(items) <= MAX_ITEMS:
         raise refuse(400, "invalid_batch", "sandbox.error.invalid_batch", limit=MAX_ITEMS)
@@ -286,6 +292,7 @@ def create_app(
         *authority_routes(config, _guarded),
     ]
     middleware = [
+        Middleware(guards.HeadGuard),
         Middleware(FaultMiddleware, spec=faults or FaultSpec(), seed=seed),
         Middleware(GZipMiddleware, minimum_size=512),
     ]

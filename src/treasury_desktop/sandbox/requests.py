@@ -48,15 +48,15 @@ def bearer_units(request: Request, config: SandboxConfig) -> tuple[str, ...]:
 
 
 def authorized_unit(request: Request, config: SandboxConfig) -> UnitConfig:
-    """The unit of the path, if the credential may act for it (401, 400, 404, 403)."""
+    """The unit of the path, if the credential may act for it (401, 400, 403)."""
     allowed = bearer_units(request, config)
     code = request.path_params.get("unit", "")
     if not _UNIT.match(code):
         raise refuse(400, "invalid_unit", "sandbox.error.invalid_unit", unit=code[:20])
     unit = config.unit(code)
-    if unit is None:
-        raise refuse(404, "unit_not_found", "sandbox.error.unit_not_found", unit=code)
-    if code not in allowed:
+    if unit is None or code not in allowed:
+        # An unknown unit answers exactly like one the credential does not cover: a desk cannot
+        # probe which unit codes exist.
         raise refuse(403, "forbidden", "sandbox.error.forbidden", unit=code)
     return unit
 
@@ -91,13 +91,13 @@ async def read_body(request: Request, limit: int) -> bytes:
     """The body, gunzipped when sent with Content-Encoding: gzip; 413 past ``limit`` bytes."""
     declared = request.headers.get("content-length", "")
     if declared.isdigit() and int(declared) > limit:
-        raise refuse(413, "too_large", "sandbox.error.too_large", limit=limit)
+        raise await _too_large(request, limit, int(declared))
     chunks: list[bytes] = []
     size = 0
     async for chunk in request.stream():
         size += len(chunk)
         if size > limit:
-            raise refuse(413, "too_large", "sandbox.error.too_large", limit=limit)
+            raise await _too_large(request, limit, None)
         chunks.append(chunk)
     body = b"".join(chunks)
     encoding = request.headers.get("content-encoding", "identity").strip().lower()
@@ -113,6 +113,30 @@ async def read_body(request: Request, limit: int) -> bytes:
     if len(plain) > limit or inflater.unconsumed_tail:
         raise refuse(413, "too_large", "sandbox.error.too_large", limit=limit)
     return plain
+
+
+DRAIN_LIMIT = 64 * 1024 * 1024
+"""An oversize body up to this size is read and thrown away, so that the client, still
+sending, reads the 413 instead of a connection reset; a larger one is cut off."""
+
+
+async def _too_large(request: Request, limit: int, declared: int | None) -> Refusal:
+    refusal = refuse(413, "too_large", "sandbox.error.too_large", limit=limit)
+    refusal.response.headers["Connection"] = "close"
+    if declared is None or declared <= DRAIN_LIMIT:
+        drained = 0
+        async for chunk in request.stream():
+            drained += len(chunk)
+            if drained > DRAIN_LIMIT:
+                break
+    return refusal
+
+
+def require_json(request: Request) -> None:
+    """A body is JSON (``application/json``, any parameters): 415 otherwise."""
+    kind = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    if kind != "application/json":
+        raise refuse(415, "unsupported_media_type", "sandbox.error.media_type")
 
 
 def parse_json(body: bytes) -> Any:

@@ -20,6 +20,7 @@ from treasury_desktop.sandbox.app import SandboxState, create_app
 from treasury_desktop.sandbox.clerk import Clock
 from treasury_desktop.sandbox.config import SandboxConfig, default_config
 from treasury_desktop.sandbox.faults import FaultSpec
+from treasury_desktop.sandbox.guards import HEAD_TIMEOUT, MAX_HEAD_BYTES, GuardedH11
 
 
 class _Server(uvicorn.Server):
@@ -68,12 +69,16 @@ def url_of(sock: socket.socket, tls: bool = False) -> str:
 
 
 def make_server(
-    app: Starlette, ssl_certfile: Path | None = None, ssl_keyfile: Path | None = None
+    app: Starlette, ssl_certfile: Path | None = None, ssl_keyfile: Path | None = None,
+    head_timeout: float = HEAD_TIMEOUT,
 ) -> _Server:
-    """A uvicorn server for the app: h11, no access log, our own logging left alone."""
+    """A uvicorn server for the app: h11 with the connection guards (:mod:`.guards`), no
+    access log, our own logging left alone."""
+    protocol = type("GuardedH11", (GuardedH11,), {"head_timeout": head_timeout})
     config = uvicorn.Config(
         app,
-        http="h11",
+        http=protocol,
+        h11_max_incomplete_event_size=MAX_HEAD_BYTES,
         lifespan="on",
         log_config=None,
         log_level="warning",
@@ -124,6 +129,7 @@ def start_sandbox(
     ssl_certfile: Path | None = None,
     ssl_keyfile: Path | None = None,
     tick_seconds: float = 0.05,
+    head_timeout: float = HEAD_TIMEOUT,
 ) -> RunningSandbox:
     """Start a real uvicorn sandbox in a thread and return once it accepts connections.
 
@@ -135,7 +141,7 @@ def start_sandbox(
         db_path = Path(tmp) / "sandbox.sqlite3"
     app = create_app(config or default_config(), db_path, faults, speed, seed, clock, tick_seconds)
     sock = bind(host, port)
-    server = make_server(app, ssl_certfile, ssl_keyfile)
+    server = make_server(app, ssl_certfile, ssl_keyfile, head_timeout)
     thread = threading.Thread(
         target=server.run, kwargs={"sockets": [sock]}, name="sandbox-treasury", daemon=True
     )

@@ -3,7 +3,8 @@
 Vietnamese CAs ship their own driver with each token. We look for the known file names in the
 usual folders, plus any path the user added in the settings, and explain every loading failure
 in plain words: a missing file, a file that is not a driver, a 32/64-bit mismatch, a driver
-that refuses to start.
+that refuses to start. SoftHSM2 (a software token) is never searched for: it holds no real
+signer's key; the demo and the tests name its module explicitly.
 """
 
 from __future__ import annotations
@@ -41,12 +42,10 @@ LINUX_MODULES: tuple[tuple[str, str], ...] = (
     ("opensc-pkcs11.so", "OpenSC"),
     ("libeTPkcs11.so", "SafeNet eToken"),
     ("libeps2003csp11.so", "ePass2003"),
-    ("libsofthsm2.so", "SoftHSM2"),
 )
 MAC_MODULES: tuple[tuple[str, str], ...] = (
     ("opensc-pkcs11.so", "OpenSC"),
     ("libeTPkcs11.dylib", "SafeNet eToken"),
-    ("libsofthsm2.so", "SoftHSM2"),
 )
 LINUX_DIRS: tuple[str, ...] = (
     "/usr/lib",
@@ -56,17 +55,12 @@ LINUX_DIRS: tuple[str, ...] = (
     "/usr/lib/aarch64-linux-gnu",
     "/usr/lib/aarch64-linux-gnu/pkcs11",
     "/usr/lib/pkcs11",
-    "/usr/lib/softhsm",
-    "/usr/lib/x86_64-linux-gnu/softhsm",
     "/usr/local/lib",
-    "/usr/local/lib/softhsm",
 )
 MAC_DIRS: tuple[str, ...] = (
     "/Library/OpenSC/lib",
     "/usr/local/lib",
-    "/usr/local/lib/softhsm",
     "/opt/homebrew/lib",
-    "/opt/homebrew/lib/softhsm",
 )
 
 # PE machine types (IMAGE_FILE_MACHINE_*) and their pointer width in bits.

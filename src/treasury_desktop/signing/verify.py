@@ -16,6 +16,7 @@ from cryptography import x509
 from cryptography.exceptions import InvalidSignature, UnsupportedAlgorithm
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import ec, padding, rsa
+from cryptography.x509.oid import ExtendedKeyUsageOID
 
 from treasury_desktop.domain.roles import SIGNING_ORDER, SignerRole
 from treasury_desktop.i18n import ExpectedError
@@ -82,12 +83,15 @@ def _find_certificate(signed: cms.SignedData, signer_info: cms.SignerInfo) -> by
 
 def _hash_name(signer_info: cms.SignerInfo) -> str:
     algorithm = signer_info["signature_algorithm"]
+    declared = str(signer_info["digest_algorithm"]["algorithm"].native)
     try:
         name = str(algorithm.hash_algo)
     except ValueError:  # rsaEncryption / plain ecdsa: the digest algorithm says it
-        name = str(signer_info["digest_algorithm"]["algorithm"].native)
+        name = declared
     if name not in _HASHES:
         raise SignatureInvalid("signing.verify.weak_algorithm", algorithm=name)
+    if declared != name:  # openssl refuses a digestAlgorithm other than the hash signed with
+        raise SignatureInvalid("signing.verify.digest_mismatch", declared=declared, used=name)
     return name
 
 
@@ -170,19 +174,49 @@ def _verify_one(
         raise SignatureInvalid("signing.verify.no_role", holder=holder)
     if signing_time > at + CLOCK_SKEW:
         raise SignatureInvalid("signing.verify.future", holder=holder)
-    if not info.not_before <= signing_time <= info.not_after:
-        raise SignatureInvalid(
-            "signing.verify.cert_not_valid",
-            holder=holder,
-            date=vn_date(signing_time),
-            not_before=vn_date(info.not_before),
-            not_after=vn_date(info.not_after),
-        )
+    for moment in (signing_time, validity_moment(at)):
+        if not info.not_before <= moment <= info.not_after:
+            raise SignatureInvalid(
+                "signing.verify.cert_not_valid",
+                holder=holder,
+                date=vn_date(moment),
+                not_before=vn_date(info.not_before),
+                not_after=vn_date(info.not_after),
+            )
     if not info.can_sign:
         raise SignatureInvalid("signing.verify.key_usage", holder=holder)
+    _check_purpose(cert, holder)
     if roots is not None:
         _check_chain(cert, roots, signing_time, holder)
     return VerifiedSigner(cert_der, info.sha256, role, signing_time, holder)
+
+
+def validity_moment(received: datetime, proven: datetime | None = None) -> datetime:
+    """When the signer's certificate must (also) have been valid: at receipt (``at``), unless
+    a trusted timestamp proves the signature existed earlier (``proven``). The signing-time
+    attribute is only the signer's claim: a PC clock set back would make an expired certificate
+    look valid. Desk and sandbox both check through :func:`verify_detached`, so one rule."""
+    return received if proven is None else min(received, proven)
+
+
+_SIGNING_EKUS = frozenset({ExtendedKeyUsageOID.EMAIL_PROTECTION})
+
+
+def _check_purpose(cert: x509.Certificate, holder: str) -> None:
+    """As strict as ``openssl cms -verify`` (purpose smimesign): the signer is not a CA, and an
+    extended key usage, when present, allows signing documents (emailProtection), so a TLS
+    server's certificate is never a signer's."""
+    try:
+        if cert.extensions.get_extension_for_class(x509.BasicConstraints).value.ca:
+            raise SignatureInvalid("signing.verify.not_a_signer", holder=holder)
+    except x509.ExtensionNotFound:
+        pass
+    try:
+        usages = set(cert.extensions.get_extension_for_class(x509.ExtendedKeyUsage).value)
+    except x509.ExtensionNotFound:
+        return
+    if not usages & _SIGNING_EKUS:
+        raise SignatureInvalid("signing.verify.not_a_signer", holder=holder)
 
 
 def _check_signing_certificate(signer_info: cms.SignerInfo, cert_der: bytes, holder: str) -> None:
@@ -208,9 +242,10 @@ def verify_detached(
     """Every signer of ``cms_der`` over ``content``, in signing order; SignatureInvalid if any
     signature, certificate or algorithm fails.
 
-    ``at`` is the moment of checking (default now): no signing time may be later. Each
-    certificate must be valid at its own signing time and, when ``trusted_roots`` (DER) are
-    given, issued by one of them.
+    ``at`` is the moment of checking, i.e. of receipt (default now): no signing time may be
+    later. Each certificate must be valid at its own signing time and at ``at`` (see
+    :func:`validity_moment`), be a signer's certificate (key usage, not a CA, not a TLS server)
+    and, when ``trusted_roots`` (DER) are given, be issued by one of them.
     """
     moment = (at or datetime.now(UTC)).astimezone(UTC)
     roots = None
