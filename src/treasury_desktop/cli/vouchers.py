@@ -8,11 +8,13 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from treasury_desktop.cli import excel_cmd
 from treasury_desktop.context import AppContext
 from treasury_desktop.domain.money import format_vnd
 from treasury_desktop.domain.voucher import to_document
 from treasury_desktop.domain.workflow import VoucherState
 from treasury_desktop.i18n import ExpectedError, text
+from treasury_desktop.sheets.reading import is_sheet_file
 from treasury_desktop.store.records import SortKey, VoucherQuery
 from treasury_desktop.usecases.drafting import DraftingService
 from treasury_desktop.usecases.importing import ImportService, InvalidDocument
@@ -25,9 +27,11 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     new = sub.add_parser("new", help="store a voucher from a JSON file; prints its id")
     new.add_argument("--json", required=True, metavar="FILE", help="the voucher document")
     new.set_defaults(handler=_new)
-    imp = sub.add_parser("import", help="import JSON lines, one document per line")
+    imp = sub.add_parser("import", help="import JSON lines, or an Excel/CSV sheet (.xlsx, .csv)")
     imp.add_argument("file", metavar="FILE")
+    excel_cmd.add_import_options(imp)
     imp.set_defaults(handler=_import)
+    excel_cmd.register_export(sub)
     lst = sub.add_parser("list", help="list vouchers")
     lst.add_argument("--status", choices=[s.value for s in VoucherState])
     lst.add_argument("--json", action="store_true", help="JSON lines instead of a table")
@@ -81,6 +85,8 @@ def _new(args: argparse.Namespace, ctx: AppContext) -> int:
 
 
 def _import(args: argparse.Namespace, ctx: AppContext) -> int:
+    if is_sheet_file(args.file):
+        return excel_cmd.run_import(args, ctx)
     report = ImportService(drafting_service(ctx)).import_lines(_read(args.file).splitlines())
     for rejected in report.rejected:
         print(text("cli.line_refused", args.lang, line=rejected.line), file=sys.stderr)

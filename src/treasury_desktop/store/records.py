@@ -85,6 +85,9 @@ class VoucherQuery:
     sort: SortKey = SortKey.DATE
     descending: bool = True
     status: VoucherState | None = None
+    fiscal_year: int | None = None
+    date_from: str = ""  # ISO, inclusive
+    date_to: str = ""  # ISO, inclusive
 
 
 @dataclass(frozen=True)

@@ -64,6 +64,15 @@ def where_clause(query: VoucherQuery) -> tuple[str, list[object]]:
     if query.status is not None:
         parts.append("status = ?")
         params.append(query.status.value)
+    if query.fiscal_year is not None:
+        parts.append("fiscal_year = ?")
+        params.append(query.fiscal_year)
+    if query.date_from:
+        parts.append("date >= ?")
+        params.append(query.date_from)
+    if query.date_to:
+        parts.append("date <= ?")
+        params.append(query.date_to)
     return (" AND ".join(parts) or "1"), params
 
 

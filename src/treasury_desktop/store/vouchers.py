@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from collections.abc import Iterator, Sequence
+from dataclasses import replace
 from datetime import UTC, datetime
 
 from treasury_desktop.domain.canonical import voucher_hash
@@ -58,6 +60,40 @@ class SqliteVoucherRepository:
         """Store a new draft. Raises ExpectedError if the id exists."""
         with transaction(self._conn) as conn:
             return self.create_in(conn, voucher, problems=problems, actor=actor, action=action)
+
+    def create_many(
+        self, vouchers: Sequence[Voucher], *, actor: Actor, action: str = "import"
+    ) -> list[StoredVoucher]:
+        """Store several new, problem-free vouchers in one transaction (one durable commit
+        for a whole batch of an import); each is inserted whole or not at all (a savepoint
+        each). A voucher whose id exists is left out of the answer."""
+        stored: list[StoredVoucher] = []
+        with transaction(self._conn) as conn:
+            for voucher in vouchers:
+                conn.execute("SAVEPOINT one_voucher")
+                try:
+                    stored.append(
+                        self.create_in(conn, voucher, problems=0, actor=actor, action=action)
+                    )
+                except (ExpectedError, sqlite3.IntegrityError):
+                    conn.execute("ROLLBACK TO one_voucher")
+                conn.execute("RELEASE one_voucher")
+        return stored
+
+    def same_content(self, voucher: Voucher) -> str | None:
+        """The id of a stored voucher with this content under another id (an import run
+        twice), or None. Looked up by number and date (indexed), then compared whole."""
+        wanted = {k: v for k, v in to_document(voucher).items() if k != "id"}
+        rows = self._conn.execute(
+            "SELECT id, document FROM vouchers WHERE number_key = ? AND date = ? AND total = ?",
+            (number_key(voucher.number), voucher.date, voucher.total),
+        )
+        for row in rows:
+            document = json.loads(row["document"])
+            document.pop("id", None)
+            if document == wanted:
+                return str(row["id"])
+        return None
 
     def create_in(
         self, conn: sqlite3.Connection, voucher: Voucher, *, problems: int, actor: Actor,
@@ -196,8 +232,26 @@ class SqliteVoucherRepository:
         hits = self._search_hits(query)
         return self._count(query, hits), self._page(query, hits, offset, limit)
 
+    def with_documents(
+        self, query: VoucherQuery, page_size: int = 500
+    ) -> Iterator[tuple[VoucherRow, Voucher]]:
+        """Every voucher of the query, in its order, with its document (read page by page)."""
+        offset = 0
+        while rows := self.page(query, offset, page_size):
+            marks = ",".join("?" * len(rows))
+            documents = {
+                r["id"]: from_document(json.loads(r["document"]))
+                for r in self._conn.execute(
+                    f"SELECT id, document FROM vouchers WHERE id IN ({marks})",
+                    [row.id for row in rows],
+                )
+            }
+            for row in rows:
+                yield row, documents[row.id]
+            offset += len(rows)
+
     def _count(self, query: VoucherQuery, hits: int | None) -> int:
-        if hits is not None and query.status is None:
+        if hits is not None and query.status is None and query == _text_only(query):
             return hits
         where, params = where_clause(query)
         table = self._table(query, hits)
@@ -300,6 +354,11 @@ class SqliteVoucherRepository:
             " last_used = excluded.last_used",
             (key, payee.name.strip(), details, now),
         )
+
+
+def _text_only(query: VoucherQuery) -> VoucherQuery:
+    """The query without the filters that the full-text count does not cover."""
+    return replace(query, fiscal_year=None, date_from="", date_to="")
 
 
 def _json(voucher: Voucher) -> str:
