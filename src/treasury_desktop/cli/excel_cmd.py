@@ -19,10 +19,12 @@ from treasury_desktop.sheets.error_report import describe, write_error_report
 from treasury_desktop.sheets.export import ExportTotals, write_export
 from treasury_desktop.sheets.mapping import MappingCheck, load_mapping
 from treasury_desktop.sheets.reading import SheetSource
+from treasury_desktop.store.payee_directory import PayeeDirectory, Saved
 from treasury_desktop.store.records import SortKey, VoucherQuery
 from treasury_desktop.store.vouchers import SqliteVoucherRepository
 from treasury_desktop.usecases.drafting import DraftingService
 from treasury_desktop.usecases.importing import ImportService
+from treasury_desktop.usecases.payee_import import PayeeImporter, PayeeImportReport
 from treasury_desktop.usecases.sheet_import import (
     MappingIncomplete,
     Outcome,
@@ -38,7 +40,7 @@ def add_import_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--save-mapping", metavar="FILE", help="save the column mapping used")
     parser.add_argument("--sheet", metavar="NAME", help="the sheet to read (default: the first)")
     parser.add_argument("--kind", choices=[k.value for k in SheetKind], default=None,
-                        help="what the sheet holds (default: vouchers)")
+                        help="what the sheet holds (default: told by its header row)")
     parser.add_argument("--dry-run", action="store_true", help="check only; store nothing")
     parser.add_argument("--errors", metavar="FILE.xlsx",
                         help="save the refused rows with an error column, to fix and re-import")
@@ -73,12 +75,15 @@ def run_import(args: argparse.Namespace, ctx: AppContext) -> int:
     lang: Lang = args.lang
     source = SheetSource(args.file, args.sheet)
     saved = load_mapping(args.mapping) if args.mapping else None
-    kind = SheetKind(args.kind) if args.kind else (saved.kind if saved else SheetKind.VOUCHERS)
-    mapping, check = read_mapping(source, kind, saved)
+    mapping, check = read_mapping(source, SheetKind(args.kind) if args.kind else None, saved)
     if args.save_mapping:
         mapping.to_file(args.save_mapping)
     if not check.complete:
         raise MappingIncomplete(check, lambda c: describe_check(c, lang))
+    if mapping.kind is SheetKind.PAYEES:
+        directory = PayeeDirectory(ctx.connect())
+        payees = PayeeImporter(directory, ctx.clock).run(source, mapping, dry_run=args.dry_run)
+        return print_payee_report(payees, lang)
     report = make_importer(ctx).run(source, mapping, dry_run=args.dry_run)
     print_report(report, lang)
     if args.errors and report.refused:
@@ -113,6 +118,22 @@ def print_report(report: SheetImportReport, lang: Lang) -> None:
         stored=report.count(Outcome.STORED) + report.count(Outcome.CHECKED),
         already=report.count(Outcome.ALREADY), refused=report.count(Outcome.REFUSED),
     ), file=sys.stderr)
+
+
+def print_payee_report(report: PayeeImportReport, lang: Lang) -> int:
+    """Each refused row with its reasons, then a summary; exit 1 when a row was refused."""
+    for row in report.rows:
+        if row.saved is None:
+            print(text("excel.payee_refused", lang, sheet=report.sheet, row=row.row,
+                       name=row.name or "—"), file=sys.stderr)
+            for reason in row.reasons:
+                print(f"  - {describe(reason, lang)}", file=sys.stderr)
+    print(text(
+        "excel.payee_summary_dry_run" if report.dry_run else "excel.payee_summary", lang,
+        sheet=report.sheet, added=report.count(Saved.ADDED), updated=report.count(Saved.UPDATED),
+        unchanged=report.count(Saved.UNCHANGED), refused=report.count(None),
+    ), file=sys.stderr)
+    return 1 if report.count(None) else 0
 
 
 def _rows(rows: tuple[int, ...]) -> str:

@@ -14,6 +14,7 @@ from treasury_desktop.domain.workflow import EDITABLE, VoucherState, move
 from treasury_desktop.i18n import ExpectedError
 from treasury_desktop.store.audit import append_audit
 from treasury_desktop.store.db import transaction
+from treasury_desktop.store.payee_directory import PayeeDirectory
 from treasury_desktop.store.records import (
     Actor,
     Folder,
@@ -296,6 +297,17 @@ class SqliteVoucherRepository:
             (f"%{_like(text)}%", limit),
         )
         return [Payee(**json.loads(r[0])) for r in rows]
+
+    def offered_payees(self, limit: int = 200) -> list[Payee]:
+        """What the editor offers while the payee's name is typed: the payees used before,
+        most recent first, then those of the imported directory not among them."""
+        offered = self.recent_payees("", limit)
+        seen = {f"{p.name.casefold()}|{p.account}" for p in offered}
+        for entry in PayeeDirectory(self._conn).find("", limit):
+            if entry.key not in seen and len(offered) < limit:
+                offered.append(Payee(name=entry.name, address=entry.address,
+                                     account=entry.account, bank=entry.bank))
+        return offered
 
     # -- helpers -----------------------------------------------------------------------------
 

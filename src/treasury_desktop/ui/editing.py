@@ -194,7 +194,7 @@ class EditingController(QObject):
         self._editor.widget(first).setFocus()
 
     def _load_payees(self) -> None:
-        self._session.run(lambda lane: lane.repo.recent_payees("", 200), self._editor.set_payees)
+        self._session.run(lambda lane: lane.repo.offered_payees(200), self._editor.set_payees)
 
     def _after_delete(self, voucher_id: str) -> None:
         if self.voucher_id == voucher_id:

@@ -85,13 +85,27 @@ class MappingIncomplete(ExpectedError):
 
 
 def read_mapping(
-    source: SheetSource, kind: SheetKind, saved: SavedMapping | None = None
+    source: SheetSource, kind: SheetKind | None = None, saved: SavedMapping | None = None
 ) -> tuple[ColumnMapping, MappingCheck]:
-    """The proposed mapping of a sheet's header row, and what keeps it from being complete."""
-    header = find_header(source.rows(), kind)
-    if header is None:
+    """The proposed mapping of a sheet's header row, and what keeps it from being complete.
+
+    Without a ``kind`` (nor a saved mapping naming one) the sheet says what it holds: the
+    kind whose proposal is complete, vouchers first; else the one that recognises most.
+    """
+    if kind is None and saved is not None:
+        kind = saved.kind
+    kinds = [kind] if kind is not None else list(SheetKind)
+    proposals: list[tuple[ColumnMapping, MappingCheck]] = []
+    for candidate in kinds:
+        header = find_header(source.rows(), candidate)
+        if header is not None:
+            proposals.append(propose(header, candidate, saved))
+    if not proposals:
         raise ExpectedError("excel.no_header", sheet=source.sheet_name)
-    return propose(header, kind, saved)
+    for mapping, check in proposals:
+        if check.complete:
+            return mapping, check
+    return max(proposals, key=lambda p: sum(1 for f in p[0].fields if f is not None))
 
 
 class SheetImporter:
