@@ -34,7 +34,7 @@ _CURRENCY = re.compile(r"(?i)\s*(?:đồng|đ|vnđ|vnd|dong)\s*$")
 
 def shown(value: object) -> str:
     """A cell as it reads in a message."""
-    if isinstance(value, datetime):
+    if isinstance(value, date):
         return value.strftime("%d/%m/%Y")
     if isinstance(value, float) and value.is_integer():
         return str(int(value))

@@ -98,28 +98,36 @@ class DocumentBuilder:
         column = self._mapping.column_of(field_name)
         return self._mapping.headers[column] if column is not None else ""
 
-    def first(self, built: Built, group: RowGroup, field_name: str) -> tuple[Any, int]:
-        """A voucher-level value: the first row's that has one; another row disagreeing is a
-        problem (one voucher cannot have two dates)."""
+    def first(
+        self, built: Built, group: RowGroup, field_name: str, reader: Callable[[Any], Any]
+    ) -> Any:
+        """A voucher-level value, read from the first row that has one; another row with a
+        different value is a problem (one voucher cannot have two dates). Values are compared
+        once read, so 20/11/2026 typed as text and as an Excel date agree."""
         found: Any = None
-        found_row = group.rows[0].number
+        found_raw: Any = None
+        found_row = 0
         for row in group.rows:
-            value = self._cell(row, field_name)
-            if cells.is_empty(value):
+            raw = self._cell(row, field_name)
+            if cells.is_empty(raw):
+                continue
+            value = self._read(built, field_name, row.number, field_name, raw, reader)
+            if value is None or value == "":
                 continue
             if found is None:
-                found, found_row = value, row.number
-            elif cells.text(value) != cells.text(found):
+                found, found_raw, found_row = value, raw, row.number
+                built.origin[field_name] = (row.number, self._header(field_name))
+            elif value != found:
                 built.reasons.append(Reason(row.number, self._header(field_name), Message(
-                    "excel.rows_disagree", {"value": cells.shown(value),
-                                            "first": cells.shown(found), "row": found_row})))
-        return found, found_row
+                    "excel.rows_disagree", {"value": cells.shown(raw),
+                                            "first": cells.shown(found_raw), "row": found_row})))
+        return found
 
     def _read(
         self, built: Built, path: str, row: int, field_name: str, value: Any,
         reader: Callable[[Any], Any],
     ) -> Any:
-        built.origin[path] = (row, self._header(field_name))
+        built.origin.setdefault(path, (row, self._header(field_name)))
         try:
             return reader(value)
         except CellError as error:
@@ -133,11 +141,8 @@ class DocumentBuilder:
         built = Built({})
         doc = built.document
 
-        def header_value(name: str, reader: Callable[[Any], Any], path: str | None = None) -> Any:
-            value, row = self.first(built, group, name)
-            if value is None:
-                return None
-            return self._read(built, path or name, row, name, value, reader)
+        def header_value(name: str, reader: Callable[[Any], Any]) -> Any:
+            return self.first(built, group, name, reader)
 
         date = header_value("date", cells.iso_date)
         doc["date"] = date or ""
@@ -151,8 +156,8 @@ class DocumentBuilder:
             if value:
                 choice = choices.get(normalise(value))
                 if choice is None:
-                    _, row = self.first(built, group, name)
-                    built.reasons.append(Reason(row, self._header(name), Message(
+                    row, column = built.where(name, group.rows[0].number)
+                    built.reasons.append(Reason(row, column, Message(
                         f"excel.cell.{name}", {"value": value})))
                 doc[name] = choice or choices[next(iter(choices))]
         catalog = self._catalog(doc["fiscal_year"])

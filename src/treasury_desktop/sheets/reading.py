@@ -1,7 +1,8 @@
-"""Reading a spreadsheet as a stream of rows: .xlsx (openpyxl, read-only) or .csv.
+"""Reading a spreadsheet as a stream of rows: .xlsx (python-calamine) or .csv.
 
-Rows are read one at a time and never all held at once, so a 10,000-row sheet costs no more
-memory than a short one. A .csv may be UTF-8 (with or without the BOM Excel writes), UTF-16
+Rows are handed out one at a time and never all held as Python objects. An .xlsx is parsed by
+calamine (Rust), which keeps the sheet's cell values compactly while it is read; that is some
+20 times faster than openpyxl's read-only mode, and about 1 MB per 1,000 rows (README). A .csv may be UTF-8 (with or without the BOM Excel writes), UTF-16
 (Excel's "Unicode text") or Windows-1258 (Excel's Vietnamese code page); its delimiter is
 a comma, a semicolon or a tab, whichever the first line uses.
 """
@@ -16,6 +17,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+from python_calamine import CalamineError, CalamineWorkbook
 
 from treasury_desktop.i18n import ExpectedError
 
@@ -72,29 +75,34 @@ class SheetSource:
             return [self.path.stem]
         workbook = self._open_workbook()
         try:
-            return list(workbook.sheetnames)
+            return list(workbook.sheet_names)
         finally:
             workbook.close()
 
     def rows(self) -> Iterator[SheetRow]:
-        """Every row of the sheet, one at a time, with its row number."""
+        """Every row of the sheet, one at a time, with the row number Excel shows."""
         if self.is_csv:
             yield from _csv_rows(self.path)
             return
         workbook = self._open_workbook()
         try:
-            sheet = workbook[self.sheet_name]
-            for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
-                yield SheetRow(number, tuple(values))
+            sheet = workbook.get_sheet_by_name(self.sheet_name)
+            # The used range may start below row 1 or right of column A: keep Excel's numbers.
+            top, left = sheet.start or (0, 0)
+            pad = (None,) * left
+            for index, values in enumerate(sheet.iter_rows(), start=top + 1):
+                yield SheetRow(index, pad + tuple(values))
+        except CalamineError as error:
+            raise ExpectedError(
+                "excel.unreadable", path=str(self.path), reason=type(error).__name__
+            ) from None
         finally:
             workbook.close()
 
-    def _open_workbook(self) -> Any:
-        from openpyxl import load_workbook  # imported here: a JSON-lines import needs none of it
-
+    def _open_workbook(self) -> CalamineWorkbook:
         try:
-            return load_workbook(self.path, read_only=True, data_only=True)
-        except Exception as error:  # zipfile, XML and openpyxl errors all mean the same here
+            return CalamineWorkbook.from_path(str(self.path))
+        except (CalamineError, OSError, ValueError) as error:
             raise ExpectedError(
                 "excel.unreadable", path=str(self.path), reason=type(error).__name__
             ) from None
