@@ -1,10 +1,11 @@
 """Reading a spreadsheet as a stream of rows: .xlsx (python-calamine) or .csv.
 
 Rows are handed out one at a time and never all held as Python objects. An .xlsx is parsed by
-calamine (Rust), which keeps the sheet's cell values compactly while it is read; that is some
-20 times faster than openpyxl's read-only mode, and about 1 MB per 1,000 rows (README). A .csv may be UTF-8 (with or without the BOM Excel writes), UTF-16
-(Excel's "Unicode text") or Windows-1258 (Excel's Vietnamese code page); its delimiter is
-a comma, a semicolon or a tab, whichever the first line uses.
+calamine (Rust), which keeps the sheet's cell values compactly while it is read: several
+times faster than openpyxl's read-only mode, for about 1 MB per 1,000 rows (README). A .csv
+is read line by line; it may be UTF-8 (with or without the BOM Excel writes), UTF-16 (Excel's
+"Unicode text") or Windows-1258 (Excel's Vietnamese code page); its delimiter is a comma, a
+semicolon or a tab, whichever the first line uses.
 """
 
 from __future__ import annotations
