@@ -298,6 +298,10 @@ class SqliteVoucherRepository:
         )
         return [Payee(**json.loads(r[0])) for r in rows]
 
+    def payee_directory(self) -> PayeeDirectory:
+        """The imported payee directory, on this repository's connection."""
+        return PayeeDirectory(self._conn)
+
     def offered_payees(self, limit: int = 200) -> list[Payee]:
         """What the editor offers while the payee's name is typed: the payees used before,
         most recent first, then those of the imported directory not among them."""

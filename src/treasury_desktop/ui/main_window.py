@@ -14,6 +14,7 @@ from treasury_desktop.ui.actions import build_actions
 from treasury_desktop.ui.dialogs import Prompter, QtPrompter
 from treasury_desktop.ui.editing import EditingController
 from treasury_desktop.ui.editor import VoucherEditor
+from treasury_desktop.ui.excel.window_hookup import WindowExcel
 from treasury_desktop.ui.folders import ORDER, FolderList
 from treasury_desktop.ui.packages.window_parts import WindowPackages
 from treasury_desktop.ui.session import Session
@@ -69,6 +70,7 @@ class MainWindow(QMainWindow):
         self.action_map = build_actions(self, handlers, self.list_pane.table)
         self.signing = WindowSigning(self)  # Ký (Kế toán trưởng) / Ký (Chủ tài khoản)
         self.packages = WindowPackages(self)  # Gửi ký / Nhận chứng từ / Nhận từ máy khác
+        self.excel = WindowExcel(self)  # Nhập từ Excel / Xuất danh sách ra Excel
         self.state_label = QLabel()
         self.statusBar().addPermanentWidget(self.state_label)
         if demo:
