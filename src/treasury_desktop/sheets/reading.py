@@ -110,10 +110,12 @@ class SheetSource:
 
 
 _ENCODINGS = ("utf-8", "cp1258")
+_SAMPLE = 1 << 16
 
 
-def sniff_encoding(head: bytes) -> str:
-    """The text encoding of a .csv from its first bytes (a BOM, else UTF-8 if it decodes)."""
+def sniff_encoding(head: bytes, *, cut: bool = False) -> str:
+    """The text encoding of a .csv from its first bytes (a BOM, else UTF-8 if it decodes);
+    ``cut``: the sample ends inside the file, perhaps inside a character."""
     if head.startswith(codecs.BOM_UTF8):
         return "utf-8-sig"
     if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
@@ -122,7 +124,7 @@ def sniff_encoding(head: bytes) -> str:
         try:
             head.decode(encoding)
         except UnicodeDecodeError as error:
-            if encoding == "utf-8" and error.start >= len(head) - 3:
+            if cut and encoding == "utf-8" and error.start >= len(head) - 3:
                 return encoding  # a multi-byte character cut by the sample's end
             continue
         return encoding
@@ -131,8 +133,8 @@ def sniff_encoding(head: bytes) -> str:
 
 def _csv_rows(path: Path) -> Iterator[SheetRow]:
     with path.open("rb") as raw:
-        head = raw.read(65536)
-    encoding = sniff_encoding(head)
+        head = raw.read(_SAMPLE)
+    encoding = sniff_encoding(head, cut=len(head) == _SAMPLE)
     try:
         with path.open(encoding=encoding, newline="") as handle:
             first = handle.readline()
