@@ -68,9 +68,9 @@ class MainWindow(QMainWindow):
             **{f"folder{i}": self._folder_handler(folder) for i, folder in enumerate(ORDER, 1)},
         }
         self.action_map = build_actions(self, handlers, self.list_pane.table)
+        self.excel = WindowExcel(self)  # Nhập từ Excel / Xuất danh sách ra Excel
         self.signing = WindowSigning(self)  # Ký (Kế toán trưởng) / Ký (Chủ tài khoản)
         self.packages = WindowPackages(self)  # Gửi ký / Nhận chứng từ / Nhận từ máy khác
-        self.excel = WindowExcel(self)  # Nhập từ Excel / Xuất danh sách ra Excel
         self.state_label = QLabel()
         self.statusBar().addPermanentWidget(self.state_label)
         if demo:
