@@ -72,7 +72,7 @@ def test_bad_rows_refuse_their_vouchers_and_keep_the_others(
         (1, 201, "20/11/2026", "Tiền điện", 6501, 422, 72, 13, 1000000, *PAYEE),
         (2, 202, "31/02/2026", "Tiền nước", 6502, 422, 72, 13, "một triệu", *WATER),
         (3, 203, "21/11/2026", "Tiền nước", 6502, 422, 72, 13, 300000, *WATER),
-        (4, 204, "21/11/2026", "Văn phòng phẩm", 9999, 422, 7, 13, 200000, *WATER),
+        (4, 204, "21/11/2026", "Văn phòng phẩm", 65010, 422, 7, 13, 200000, *WATER),
         (5, 205, "22/11/2026", "Mực in", 6551, 422, 72, 13, 450000, *WATER),
     ])
     report = run(ctx, path)
@@ -93,7 +93,7 @@ def test_bad_rows_refuse_their_vouchers_and_keep_the_others(
     sheet = load_workbook(errors).active
     rows = list(sheet.iter_rows(values_only=True))  # type: ignore[union-attr]
     assert rows[0][-1] == "Lỗi cần sửa" and [r[1] for r in rows[1:]] == [202, 204]
-    assert "31/02/2026" in rows[1][-1] and "9999" in rows[2][-1]
+    assert "31/02/2026" in rows[1][-1] and "65010" in rows[2][-1]
 
 
 def test_codes_stored_as_numbers_keep_their_zeros(ctx: AppContext, tmp_path: Path) -> None:
