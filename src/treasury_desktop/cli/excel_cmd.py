@@ -16,6 +16,7 @@ from treasury_desktop.sheets import cells
 from treasury_desktop.sheets.columns import SheetKind
 from treasury_desktop.sheets.error_report import write_error_report
 from treasury_desktop.sheets.mapping import load_mapping
+from treasury_desktop.sheets.payroll import TaxSettings
 from treasury_desktop.sheets.reading import SheetSource
 from treasury_desktop.store.records import SortKey, VoucherQuery
 from treasury_desktop.usecases.drafting import DraftingService
@@ -53,7 +54,8 @@ def make_importer(ctx: AppContext) -> SheetImporter:
     repo, profile = ctx.repositories()
     drafting = DraftingService(repo, profile, ctx.catalog, ctx.actor, ctx.clock)
     return SheetImporter(
-        ImportService(drafting), repo, profile.unit(), ctx.catalog, ctx.actor, ctx.clock
+        ImportService(drafting), repo, profile.unit(), ctx.catalog, ctx.actor, ctx.clock,
+        TaxSettings.from_profile(profile.get("tax")),
     )
 
 

@@ -162,9 +162,7 @@ class DocumentBuilder:
                 doc[name] = choice or choices[next(iter(choices))]
         catalog = self._catalog(doc["fiscal_year"])
         known = (lambda kind: (lambda c: catalog.contains(kind, c))) if catalog else None
-        program = header_value(
-            "program_code", lambda v: cells.code(
-                v, CatalogKind.PROGRAM, known(CatalogKind.PROGRAM) if known else None))
+        program = header_value("program_code", self.code_reader(CatalogKind.PROGRAM, known))
         doc["program_code"] = program or NO_PROGRAM
         level = header_value("budget_level", cells.text)
         if level:
@@ -179,6 +177,11 @@ class DocumentBuilder:
             doc["lines"] = lines
         return built
 
+    @staticmethod
+    def code_reader(kind: CatalogKind, known: Any) -> Callable[[Any], str]:
+        """Reads a cell as a code of ``kind``, its zeros restored from the year's catalogue."""
+        return lambda value: cells.code(value, kind, known(kind) if known else None)
+
     def _catalog(self, year: int) -> BudgetCatalog | None:
         try:
             return self._catalogs(year)
@@ -192,8 +195,7 @@ class DocumentBuilder:
         for name in _UNIT:
             key = name.split(".", 1)[1]
             if name == "unit.treasury":
-                value = header_value(name, lambda v: cells.code(
-                    v, CatalogKind.TREASURY, known(CatalogKind.TREASURY) if known else None))
+                value = header_value(name, self.code_reader(CatalogKind.TREASURY, known))
             else:
                 value = header_value(name, cells.digits_text)
             if value:
@@ -227,7 +229,7 @@ class DocumentBuilder:
                     built.origin[f"{at}.{key}"] = (row.number, self._header(name))
                     line[key] = ""
                     continue
-                reader = lambda v, k=kind: cells.code(v, k, known(k) if known else None)  # noqa: E731
+                reader = self.code_reader(kind, known)
                 line[key] = self._read(built, f"{at}.{key}", row.number, name, value, reader) or ""
             value = self._cell(row, "lines.amount")
             built.origin[f"{at}.amount"] = (row.number, self._header("lines.amount"))

@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
 from treasury_desktop.sheets.cells import text
+from treasury_desktop.sheets.columns import SheetKind
 from treasury_desktop.sheets.mapping import ColumnMapping
 from treasury_desktop.sheets.reading import SheetRow
 
@@ -44,8 +45,11 @@ class _Keys:
         group = mapping.column_of("group")
         self.column = group if group is not None else mapping.column_of("number")
         self.previous: str | None = None
+        self.whole_sheet = mapping.kind is SheetKind.PAYROLL  # a payroll is one voucher
 
     def of(self, row: SheetRow) -> str:
+        if self.whole_sheet:
+            return "payroll"
         if self.column is None:
             key = f"#{row.number}"
         else:

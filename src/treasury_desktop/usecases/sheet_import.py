@@ -25,6 +25,7 @@ from treasury_desktop.sheets.mapping import (
     find_header,
     propose,
 )
+from treasury_desktop.sheets.payroll import PayrollBuilder, TaxSettings
 from treasury_desktop.sheets.reading import SheetSource
 from treasury_desktop.store.records import Actor
 from treasury_desktop.store.vouchers import SqliteVoucherRepository
@@ -119,7 +120,9 @@ class SheetImporter:
         catalogs: CatalogSource,
         actor: Actor,
         clock: Callable[[], date],
+        tax: TaxSettings | None = None,
     ) -> None:
+        self._tax = tax or TaxSettings()
         self._importer = importer
         self._repo = repo
         self._unit = unit
@@ -137,7 +140,12 @@ class SheetImporter:
     ) -> SheetImportReport:
         """Import every voucher of the sheet with a complete mapping."""
         total, last = count_and_last_rows(source.rows(), mapping)
-        builder = DocumentBuilder(mapping, self._unit, self._catalogs, self._clock().year)
+        year = self._clock().year
+        builder = (
+            PayrollBuilder(mapping, self._unit, self._catalogs, year, self._tax)
+            if mapping.kind is SheetKind.PAYROLL
+            else DocumentBuilder(mapping, self._unit, self._catalogs, year)
+        )
         results: list[VoucherResult] = []
         pending: list[tuple[int, Voucher]] = []  # (index in results, voucher) to store
         done = 0

@@ -19,6 +19,7 @@ from treasury_desktop.sheets.documents import Reason
 from treasury_desktop.sheets.export import ExportTotals
 from treasury_desktop.sheets.grouping import data_rows
 from treasury_desktop.sheets.mapping import ColumnMapping, MappingCheck, check
+from treasury_desktop.sheets.payroll import TaxSettings
 from treasury_desktop.sheets.reading import SheetRow, SheetSource
 from treasury_desktop.store.records import VoucherQuery
 from treasury_desktop.ui.session import Lane
@@ -94,9 +95,10 @@ def import_job(
                 ((r.row,), r.reasons) for r in payees.rows if r.saved is None)
             return Finished(tuple(payee_report_lines(payees, lang)), refused,
                             len(payees.rows) - len(refused), len(refused))
+        _, profile = ctx.repositories()  # a connection of this (worker) thread
         importer = SheetImporter(
-            ImportService(lane.drafting), lane.repo, lane.drafting.new_draft().unit,
-            ctx.catalog, ctx.actor, ctx.clock,
+            ImportService(lane.drafting), lane.repo, profile.unit(), ctx.catalog, ctx.actor,
+            ctx.clock, TaxSettings.from_profile(profile.get("tax")),
         )
         report = importer.run(source, mapping, dry_run=dry_run,
                               on_progress=progress.changed.emit)
