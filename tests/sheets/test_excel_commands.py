@@ -123,3 +123,12 @@ def test_export_reopens_with_the_store_totals(
                "--to", "21/11/2026").returncode == 0
     rows = list(load_workbook(narrow).worksheets[0].iter_rows(min_row=2, values_only=True))
     assert len(rows) == 2 and rows[-1][9] == 1_234_567
+
+
+def test_tax_settings_are_kept_for_payroll_vouchers(data_dir: Path) -> None:
+    result = run(data_dir, "tax-settings", "--tax-code", "4600100155", "--authority",
+                 "Chi cục Thuế Phú Lương")
+    assert result.returncode == 0, result.stderr
+    shown = json.loads(run(data_dir, "tax-settings").stdout)
+    assert shown["tax_code"] == "4600100155" and shown["ndkt"] == "1001"
+    assert shown["authority"] == "Chi cục Thuế Phú Lương"

@@ -22,11 +22,14 @@ def _command_modules() -> list[ModuleType]:
         package_cmd,
         sandbox_cmd,
         signing_cmd,
+        tax_cmd,
         trust_cmd,
         vouchers,
     )
 
-    return [vouchers, signing_cmd, connect, sandbox_cmd, outbox_cmd, package_cmd, trust_cmd]
+    return [
+        vouchers, signing_cmd, connect, sandbox_cmd, outbox_cmd, package_cmd, trust_cmd, tax_cmd,
+    ]
 
 
 def build_parser() -> argparse.ArgumentParser:

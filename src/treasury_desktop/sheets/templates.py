@@ -49,6 +49,15 @@ TEMPLATES: tuple[Template, ...] = (
          2500000, *_PAYEE),
     ),
     Template(
+        "C2-02b_NS_bang_luong.xlsx", "Bảng lương",
+        ("Họ và tên", "Lương ngạch bậc (6001)", "Phụ cấp chức vụ (6101)",
+         "Phụ cấp ưu đãi nghề (6112)", "Thuế TNCN", "Số chứng từ", "Ngày", "Mã chương",
+         "Mã ngành KT", "Mã nguồn", "Đơn vị nhận tiền", "Tài khoản", "Ngân hàng"),
+        ("Nguyễn Thị Lan", 8450000, 585000, 2535000, 125000, "18", date(2026, 2, 25), "422",
+         "072", "13", "Trường THCS Phú Lương (chi lương qua tài khoản)", "3711.0.1171277.00000",
+         "KBNN Thái Nguyên"),
+    ),
+    Template(
         "danh_sach_don_vi_nhan_tien.xlsx", "Đơn vị nhận tiền",
         ("Tên đơn vị nhận tiền", "Số tài khoản", "Ngân hàng", "Địa chỉ", "Mã số thuế"),
         (_PAYEE[0], _PAYEE[2], _PAYEE[3], _PAYEE[1], "4600100155"),
