@@ -167,3 +167,18 @@ def test_csv_as_excel_saves_it(ctx: AppContext, tmp_path: Path, encoding: str) -
     voucher = repo.get(result.voucher_id).voucher  # type: ignore[union-attr]
     assert voucher.lines[0].content == "Tiền điện" and voucher.lines[0].industry == "072"
     assert voucher.total == 1_234_000
+
+
+def test_payment_orders_take_one_line_per_row(ctx: AppContext, tmp_path: Path) -> None:
+    desk(ctx)
+    path = write_xlsx(tmp_path / "unc.xlsx", [
+        ("Số chứng từ", "Ngày", "Mẫu", "Nội dung", "Mã nguồn", "Số tiền", "Đơn vị nhận tiền",
+         "Tài khoản", "Ngân hàng"),
+        (46, "20/11/2026", "C4-02a/KB", "Hoàn trả tiền ăn tháng 10", "12", 2500000, *WATER),
+        (46, "20/11/2026", "C4-02a/KB", "Hoàn trả tiền ăn tháng 9", "12", "1.500.000", *WATER),
+    ])
+    (result,) = run(ctx, path).results
+    assert result.outcome is Outcome.STORED, result.reasons
+    repo, _ = ctx.repositories()
+    voucher = repo.get(result.voucher_id).voucher  # type: ignore[union-attr]
+    assert voucher.form == "C4-02a/KB" and voucher.total == 4_000_000

@@ -171,7 +171,13 @@ class DocumentBuilder:
         doc["payee"] = self._payee_of(header_value)
         spec = find_form(doc["form"])
         lines = self._lines(built, group, known)
-        if spec is not None and not spec.has_budget_lines:
+        if spec is not None and "budget_year" in spec.line_fields:
+            doc["lines"] = [  # C4-02a/KB: Nội dung | Mã nguồn NS | Niên độ NS | Số tiền
+                {"content": line["content"], "source": line["source"],
+                 "budget_year": doc["fiscal_year"], "amount": line["amount"]}
+                for line in lines
+            ]
+        elif spec is not None and not spec.has_budget_lines:
             self._single_amount(built, group, doc, lines)
         else:
             doc["lines"] = lines

@@ -14,7 +14,7 @@ from typing import Any
 from treasury_desktop.paths import resources_dir
 
 CODE_HEADERS = frozenset({
-    "Số chứng từ", "Mã NDKT", "Mã chương", "Mã ngành KT", "Mã nguồn", "Mã CTMT, DA",
+    "Số chứng từ", "Mã NDKT", "Mã chương", "Mã ngành KT", "Mã nguồn", "Mã nguồn NS", "Mã CTMT, DA",
     "Tài khoản", "Số tài khoản", "Mã số thuế", "Mã KBNN", "Mã ĐVQHNS", "Tài khoản đơn vị",
 })
 
@@ -43,9 +43,9 @@ TEMPLATES: tuple[Template, ...] = (
     ),
     Template(
         "C4-02a_KB_uy_nhiem_chi.xlsx", "C4-02a KB",
-        ("Số chứng từ", "Ngày", "Mẫu", "Nội dung", "Số tiền", "Đơn vị nhận tiền", "Địa chỉ",
-         "Tài khoản", "Ngân hàng"),
-        ("46", date(2026, 11, 20), "C4-02a/KB", "Hoàn trả tiền ăn bán trú tháng 10/2026",
+        ("Số chứng từ", "Ngày", "Mẫu", "Nội dung", "Mã nguồn NS", "Số tiền", "Đơn vị nhận tiền",
+         "Địa chỉ", "Tài khoản", "Ngân hàng"),
+        ("46", date(2026, 11, 20), "C4-02a/KB", "Hoàn trả tiền ăn bán trú tháng 10/2026", "00",
          2500000, *_PAYEE),
     ),
     Template(
