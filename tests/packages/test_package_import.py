@@ -227,3 +227,25 @@ def test_a_package_holding_dotdot_names_is_refused_whole(
     assert b.conn.execute("SELECT count(*) FROM vouchers").fetchone()[0] == 0
     assert b.conn.execute("SELECT count(*) FROM package_arrivals").fetchone()[0] == 0
     assert not (tmp_path.parent / ".bashrc").exists()
+
+
+def test_the_bang_ke_travels_inside_the_signed_bytes(
+    desks: tuple[DeskRig, DeskRig], example_document: dict[str, Any], tmp_path: Path,
+) -> None:
+    a, b = desks
+    statement = {"kind": "direct", "items": [
+        {"document_number": "HĐ 0001234", "document_date": "2026-11-02", "ndkt": "6501",
+         "content": "Tiền điện tháng 10/2026", "amount": 1_234_000},
+    ]}
+    [voucher_id] = a.drafts({**example_document, "statement": statement}, 1)
+    a.sign([voucher_id], CHIEF)
+    package = a.export([voucher_id], tmp_path / "p.tdpkg").path
+    signed = dict((i.filename, d) for i, d in read_members(package))[
+        f"vouchers/{voucher_id}/signed_bytes.json"]
+    assert json.loads(signed)["statement"]["items"][0]["document_number"] == "HĐ 0001234"
+    [item] = b.receive(package).items
+    assert item.outcome is ItemOutcome.IMPORTED
+    repo, _ = b.ctx.repositories(b.conn)
+    stored = repo.get(voucher_id)
+    assert stored is not None and stored.voucher.statement is not None
+    assert voucher_bytes(stored.voucher) == signed

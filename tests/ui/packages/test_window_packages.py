@@ -194,3 +194,23 @@ def test_a_watched_folder_picks_up_packages_as_they_arrive(
         assert names
         parts.watch_action.trigger()  # off
         assert parts.watch is None and not parts.timer.isActive()
+
+
+def test_the_watched_folder_is_watched_again_at_the_next_start(
+    qtbot: QtBot, desk: Desk, tmp_path: Path,
+) -> None:
+    watched = tmp_path / "shared"
+    watched.mkdir()
+    with open_window(qtbot, desk) as window:
+        window.packages.start_watching(watched)
+        _idle(qtbot, window)
+    with open_window(qtbot, desk) as window:
+        _idle(qtbot, window)
+        parts = window.packages
+        assert parts.watch is not None and parts.watch.folder == watched
+        assert parts.watch_action.isChecked() and parts.timer.isActive()
+        parts.stop_watching()
+        _idle(qtbot, window)
+    with open_window(qtbot, desk) as window:
+        _idle(qtbot, window)
+        assert window.packages.watch is None and not window.packages.watch_action.isChecked()
