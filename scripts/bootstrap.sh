@@ -8,6 +8,8 @@ cd "$(dirname "$0")/.."
 # DejaVu: Vietnamese glyphs; the rest: what Qt (offscreen or xcb) links against.
 DEB_PACKAGES=(softhsm2 opensc openssl fonts-dejavu-core libegl1 libgl1 libxkbcommon0 libfontconfig1
               libfreetype6 libx11-6 libxcb1 libdbus-1-3 libglib2.0-0)
+# Paper (#13): poppler-utils (pdftotext, pdffonts, pdftoppm, pdfsig) and zbar-tools read the PDFs back.
+DEB_PACKAGES+=(poppler-utils zbar-tools)
 if [ "${BOOTSTRAP_GUI:-0}" = "1" ]; then
   # A real window (xcb) needs these on top of what offscreen rendering needs (FACTS.md).
   DEB_PACKAGES+=(libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-image0 libxcb-render-util0

@@ -27,6 +27,12 @@ def database_path(base: Path) -> Path:
     return base / "treasury.sqlite3"
 
 
+def treasury_trust_dir(base: Path) -> Path:
+    """Certificates (PEM or DER) of the treasury roots whose receipts this desk accepts, added
+    by the support desk (or the demo); the shipped ones are in ``resources/trust/treasury``."""
+    return base / "trust" / "treasury"
+
+
 def resources_dir() -> Path:
     """The shipped resources: catalogues, forms, translations, the OpenAPI document."""
     raw = os.environ.get("TREASURY_DESKTOP_RESOURCES")

@@ -285,6 +285,17 @@ class TreasuryClient:
         raise_for_status(response, self.unit)
         return body_json(response, DocumentStatus.from_json)
 
+    def receipt(self, doc_id: str) -> dict[str, Any] | None:
+        """The treasury's signed receipt of a paid voucher (verified by the caller), or None
+        while there is none (not paid yet, or never received)."""
+        path = self._unit_path(f"documents/{quote(doc_id, safe='')}/receipt")
+        response = self._send("GET", path)
+        if response.status_code == 404 and _code(response) in ("receipt_not_found",
+                                                              "document_not_found"):
+            return None
+        raise_for_status(response, self.unit)
+        return body_json(response, _receipt_json)
+
     def changes(self, after: str | None = None, limit: int = 100) -> ChangesPage:
         """Status changes after ``after`` (from the start when None), oldest first."""
         params: dict[str, str | int] = {"limit": limit}
@@ -325,6 +336,12 @@ class TreasuryClient:
             return None
         raise_for_status(response, self.unit)
         return response
+
+
+def _receipt_json(data: Any) -> dict[str, Any]:
+    if not isinstance(data, dict) or not isinstance(data.get("receipt"), dict):
+        raise ValueError("not a receipt")
+    return data
 
 
 def _code(response: httpx.Response) -> str:

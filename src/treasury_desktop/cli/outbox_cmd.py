@@ -23,7 +23,7 @@ from treasury_desktop.outbox.timing import Backoff
 from treasury_desktop.sync.balances import BalanceBook
 from treasury_desktop.sync.catalogs import CatalogBook
 from treasury_desktop.sync.service import StatusSync, SyncSummary
-from treasury_desktop.usecases.submit import SubmitService, open_port
+from treasury_desktop.usecases.submit import SubmitService, open_port, receipt_chore
 from treasury_desktop.usecases.timestamping import stamp_before_queue
 
 RUN_GRACE = 3.0
@@ -152,6 +152,9 @@ def _sync(args: argparse.Namespace, ctx: AppContext) -> int:
         summary: SyncSummary = sync.pull()
         if summary.error is None:
             _refresh_reference_data(ctx, port, unit)
+            kept = receipt_chore(ctx, port).run(ctx.connect()).kept
+            if kept and not args.json:
+                print(text("sync.receipts_kept", args.lang, count=len(kept)))
     finally:
         sync.close()
         port.close()

@@ -16,7 +16,7 @@ from treasury_desktop.context import AppContext
 from treasury_desktop.domain.canonical import voucher_bytes
 from treasury_desktop.domain.money import format_vnd
 from treasury_desktop.domain.roles import SignerRole
-from treasury_desktop.i18n import ExpectedError, text
+from treasury_desktop.i18n import ExpectedError, Lang, text
 from treasury_desktop.signing.certificates import CertificateInfo
 from treasury_desktop.signing.errors import LoginCancelled, PinState
 from treasury_desktop.signing.executor import TokenExecutor
@@ -73,7 +73,9 @@ def _token_options(parser: argparse.ArgumentParser) -> None:
 
 
 @contextmanager
-def _modules(ctx: AppContext, explicit: str | None) -> Iterator[tuple[TokenExecutor, ModuleSet]]:
+def open_modules(
+    ctx: AppContext, explicit: str | None
+) -> Iterator[tuple[TokenExecutor, ModuleSet]]:
     _, profile = ctx.repositories()
     paths = module_paths(profile, explicit)
     with TokenExecutor() as executor:
@@ -88,7 +90,7 @@ def _modules(ctx: AppContext, explicit: str | None) -> Iterator[tuple[TokenExecu
 
 
 def _tokens(args: argparse.Namespace, ctx: AppContext) -> int:
-    with _modules(ctx, args.module) as (executor, modules):
+    with open_modules(ctx, args.module) as (executor, modules):
         views = executor.call(lambda: describe(modules.tokens(), datetime.now(UTC)))
         problems = list(modules.problems)
     if args.json:
@@ -193,7 +195,7 @@ def _signers_refresh(args: argparse.Namespace, ctx: AppContext) -> int:
 
 def _signers_add(args: argparse.Namespace, ctx: AppContext) -> int:
     role = SignerRole(args.role)
-    with _modules(ctx, args.module) as (executor, modules):
+    with open_modules(ctx, args.module) as (executor, modules):
         def pick() -> tuple[TokenInfo, CertificateInfo]:
             token = select_token(modules.tokens(), args.token)
             return token.info(), select_certificate(token.certificates(), args.cert)
@@ -222,12 +224,30 @@ def _read_pin(plan_text: str) -> str:
     return getpass.getpass("PIN: ")
 
 
+def pin_for(info: TokenInfo, summary: str, lang: Lang) -> str | None:
+    """The PIN for one login: None on a PIN pad, else TREASURY_PIN or a prompt without echo.
+
+    Never retried: a script must not spend the last tries with a PIN that already failed.
+    """
+    if info.protected_auth_path:
+        pad = text("signing.pin.pad_prompt", lang, token=info.label)
+        print(f"{summary}\n{pad}", file=sys.stderr)
+        return None
+    from_env = os.environ.get("TREASURY_PIN") is not None
+    if from_env and info.pin_state in (PinState.COUNT_LOW, PinState.FINAL_TRY):
+        raise ExpectedError("signing.pin.env_after_failure", token=info.label)
+    pin = _read_pin(summary)
+    if not pin:
+        raise ExpectedError("signing.pin.empty")
+    return pin
+
+
 def _sign(args: argparse.Namespace, ctx: AppContext) -> int:
     role = SignerRole(args.role)
     conn = ctx.connect()
     _, profile = ctx.repositories(conn)
     trust = open_desk_trust(ctx.data_dir, profile)
-    with _modules(ctx, args.module) as (executor, modules), closing(trust):
+    with open_modules(ctx, args.module) as (executor, modules), closing(trust):
         service = SigningService(conn, executor, modules, ctx.actor, catalog=ctx.catalog,
                                  trust=trust.checker, timestamper=trust.timestamper)
         plan = service.prepare(SigningRequest(tuple(args.ids), role, args.token, args.cert))
@@ -241,18 +261,7 @@ def _sign(args: argparse.Namespace, ctx: AppContext) -> int:
             total=format_vnd(plan.total),
             state=text(f"signing.pin_state.{plan.token_info.pin_state.value}", args.lang),
         )
-        pin: str | None = None
-        if plan.token_info.protected_auth_path:
-            pad = text("signing.pin.pad_prompt", args.lang, token=plan.token_info.label)
-            print(f"{summary}\n{pad}", file=sys.stderr)
-        else:
-            from_env = os.environ.get("TREASURY_PIN") is not None
-            if from_env and plan.token_info.pin_state in (PinState.COUNT_LOW, PinState.FINAL_TRY):
-                # A script must not spend the last tries with a PIN that already failed.
-                raise ExpectedError("signing.pin.env_after_failure", token=plan.token_info.label)
-            pin = _read_pin(summary)
-            if not pin:
-                raise ExpectedError("signing.pin.empty")
+        pin = pin_for(plan.token_info, summary, args.lang)
         try:
             result = service.execute(plan, pin)
         except LoginCancelled:

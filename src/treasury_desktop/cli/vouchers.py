@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from treasury_desktop.cli import excel_cmd
+from treasury_desktop.cli import excel_cmd, print_cmd
 from treasury_desktop.context import AppContext
 from treasury_desktop.domain.money import format_vnd
 from treasury_desktop.domain.voucher import to_document
@@ -40,6 +40,7 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     show.add_argument("id")
     show.add_argument("--json", action="store_true", help="the document as JSON")
     show.set_defaults(handler=_show)
+    print_cmd.register(sub)
 
 
 def drafting_service(ctx: AppContext) -> DraftingService:

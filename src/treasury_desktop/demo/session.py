@@ -19,6 +19,7 @@ from pathlib import Path
 from treasury_desktop.api.connection import Connection, save_connection
 from treasury_desktop.api.credentials import TOKEN_ENV
 from treasury_desktop.context import AppContext
+from treasury_desktop.demo.receipts import demo_receipt_signer
 from treasury_desktop.demo.seed import DEMO_UNIT, advance, seed_demo
 from treasury_desktop.domain.roles import SignerRole
 from treasury_desktop.domain.workflow import FINAL, VoucherState
@@ -113,6 +114,7 @@ def start_demo_treasury(ctx: AppContext, tokens: DemoTokens | None, folder: Path
             config = config.with_signer(
                 DEMO_UNIT.code, signer.certificate_der, signer.role, signer.holder_name
             )
+    config = config.with_receipt_signer(demo_receipt_signer(ctx.data_dir, folder))
     sandbox = start_sandbox(config, folder / "sandbox.sqlite3", speed=DEMO_SPEED, seed=7)
     _, profile = ctx.repositories()
     save_connection(profile, Connection(sandbox.url, DEMO_UNIT.code))

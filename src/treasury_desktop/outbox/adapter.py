@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import time
 from collections.abc import Sequence
+from typing import Any
 
 from treasury_desktop.api.client import TreasuryClient
 from treasury_desktop.api.errors import (
@@ -129,6 +130,14 @@ class ClientPort:
         return DocumentState(found.id, found.status.value,
                              tuple(_change(found.id, e) for e in found.history),
                              found.content_hash)
+
+    def receipt(self, unit: str, document_id: str) -> dict[str, Any] | None:
+        """The treasury's signed receipt of a paid voucher, or None while there is none."""
+        self._check_unit(unit)
+        try:
+            return self.client.receipt(document_id)
+        except ApiError as error:
+            raise translate(error) from error
 
     def changes(self, unit: str, after: str | None, limit: int) -> ChangesPage:
         """One page of the changes feed."""

@@ -33,6 +33,7 @@ from treasury_desktop.sandbox.clerk import Clerk, Clock, estimates_of
 from treasury_desktop.sandbox.config import SandboxConfig
 from treasury_desktop.sandbox.documents import Submissions, status_view
 from treasury_desktop.sandbox.faults import FaultMiddleware, FaultSpec
+from treasury_desktop.sandbox.receipts import receipt_of
 from treasury_desktop.sandbox.requests import (
     Refusal,
     authorized_unit,
@@ -56,6 +57,7 @@ CAPABILITIES = (
     "catalogs",
     "signers",
     "gzip-requests",
+    "receipts",
 )
 Handler = Callable[[Request], Awaitable[Response]]
 
@@ -150,6 +152,18 @@ async def get_document(request: Request) -> Response:
     if view is None:
         raise refuse(404, "document_not_found", "sandbox.error.document_not_found")
     return JSONResponse(view)
+
+
+async def get_receipt(request: Request) -> Response:
+    state = _state(request)
+    unit = authorized_unit(request, state.config)
+    doc_id = document_id(request)
+    if state.store.document(unit.code, doc_id) is None:
+        raise refuse(404, "document_not_found", "sandbox.error.document_not_found")
+    receipt = await run_in_threadpool(receipt_of, state.store, state.config, unit, doc_id)
+    if receipt is None:
+        raise refuse(404, "receipt_not_found", "sandbox.error.receipt_not_found")
+    return JSONResponse(receipt)
 
 
 async def changes(request: Request) -> Response:
@@ -284,6 +298,7 @@ def create_app(
         Route("/v1/health", _guarded(health), methods=["GET"]),
         Route(unit_path + "/documents/{id}", _guarded(put_document), methods=["PUT"]),
         Route(unit_path + "/documents/{id}", _guarded(get_document), methods=["GET"]),
+        Route(unit_path + "/documents/{id}/receipt", _guarded(get_receipt), methods=["GET"]),
         Route(unit_path + "/documents:batch", _guarded(post_batch), methods=["POST"]),
         Route(unit_path + "/changes", _guarded(changes), methods=["GET"]),
         Route(unit_path + "/balances", _guarded(balances), methods=["GET"]),

@@ -26,6 +26,7 @@ from treasury_desktop.sandbox.authority import (
     SandboxAuthority,
     authority_from_mapping,
 )
+from treasury_desktop.sandbox.receipts import ReceiptSigner
 
 
 class SandboxConfigError(ExpectedError):
@@ -117,6 +118,7 @@ class SandboxConfig:
     clerk: ClerkTiming = field(default_factory=ClerkTiming)
     max_body_bytes: int = 2_000_000
     authority: SandboxAuthority | None = None  # its own CA's OCSP, TSA and revocations
+    receipt_signer: ReceiptSigner | None = None  # signs receipts of paid vouchers (báo nợ)
 
     def unit(self, code: str) -> UnitConfig | None:
         """The unit with this code, if configured."""
@@ -131,6 +133,10 @@ class SandboxConfig:
             if any(hmac.compare_digest(given, t.encode()) for t in u.tokens)
         )
         return codes or None
+
+    def with_receipt_signer(self, signer: ReceiptSigner) -> SandboxConfig:
+        """A copy that issues receipts for paid vouchers, signed by ``signer``."""
+        return replace(self, receipt_signer=signer)
 
     def with_trusted_ca(self, der: bytes) -> SandboxConfig:
         """A copy that also trusts this CA certificate."""

@@ -82,14 +82,7 @@ class SignerAttributeV2(core.Sequence):  # type: ignore[misc]
 
 def role_attribute(role: SignerRole) -> cms.CMSAttribute:
     """The signed attribute that names the signer's role."""
-    value = SignerAttributeV2(
-        {
-            "claimed_attributes": [
-                {"type": ID_AT_ROLE, "values": [{"role_name": _RoleName("uri", role.value)}]}
-            ]
-        }
-    )
-    return cms.CMSAttribute({"type": SIGNER_ATTRIBUTES_V2, "values": [core.Any.load(value.dump())]})
+    return cms.CMSAttribute.load(_role_attribute_der(role))
 
 
 def role_of(signer_info: cms.SignerInfo) -> SignerRole | None:
@@ -163,7 +156,16 @@ def _signer_parts(certificate_der: bytes) -> _SignerParts:
 
 @lru_cache(maxsize=8)
 def _role_attribute_der(role: SignerRole) -> bytes:
-    return bytes(role_attribute(role).dump())
+    # Written as DER by hand: a library imported later (pyHanko, for PAdES) registers its own
+    # class for this attribute type in asn1crypto, which our value would not fit.
+    value = SignerAttributeV2(
+        {
+            "claimed_attributes": [
+                {"type": ID_AT_ROLE, "values": [{"role_name": _RoleName("uri", role.value)}]}
+            ]
+        }
+    )
+    return der.sequence(der.oid(SIGNER_ATTRIBUTES_V2), der.set_of([bytes(value.dump())]))
 
 
 @lru_cache(maxsize=8)

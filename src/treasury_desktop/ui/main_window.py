@@ -17,6 +17,7 @@ from treasury_desktop.ui.editor import VoucherEditor
 from treasury_desktop.ui.excel.window_hookup import WindowExcel
 from treasury_desktop.ui.folders import ORDER, FolderList
 from treasury_desktop.ui.packages.window_parts import WindowPackages
+from treasury_desktop.ui.printing.window_hookup import WindowPrinting
 from treasury_desktop.ui.session import Session
 from treasury_desktop.ui.signing.window_hookup import WindowSigning
 from treasury_desktop.ui.texts import t
@@ -71,6 +72,7 @@ class MainWindow(QMainWindow):
         self.excel = WindowExcel(self)  # Nhập từ Excel / Xuất danh sách ra Excel
         self.signing = WindowSigning(self)  # Ký (Kế toán trưởng) / Ký (Chủ tài khoản)
         self.packages = WindowPackages(self)  # Gửi ký / Nhận chứng từ / Nhận từ máy khác
+        self.printing = WindowPrinting(self)  # Xem trước khi in (Ctrl+P)
         self.state_label = QLabel()
         self.statusBar().addPermanentWidget(self.state_label)
         if demo:

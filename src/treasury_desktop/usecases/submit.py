@@ -32,7 +32,9 @@ from treasury_desktop.store.signatures import SignerRegistry
 from treasury_desktop.store.vouchers import SqliteVoucherRepository
 from treasury_desktop.sync.balances import BalanceBook
 from treasury_desktop.sync.catalogs import CatalogBook
+from treasury_desktop.sync.receipts import ReceiptFetcher
 from treasury_desktop.sync.service import StatusSync
+from treasury_desktop.usecases.printing import treasury_roots
 from treasury_desktop.usecases.signers import desk_unit, refresh_chore
 from treasury_desktop.usecases.signing import check_signatures
 
@@ -214,7 +216,13 @@ def open_delivery(ctx: AppContext, *, server: str | None = None, concurrency: in
         CatalogBook(conn, ctx.data_dir, _utc_now).refresh(port, year)
 
     sync.add_chore(refresh)
+    sync.add_chore(receipt_chore(ctx, port))  # the treasury's receipts of paid vouchers
     return Delivery(sender, sync, port, SenderLock(ctx.data_dir))
+
+
+def receipt_chore(ctx: AppContext, port: ClientPort) -> ReceiptFetcher:
+    """Fetch, verify and keep the receipts of paid vouchers (after each sync)."""
+    return ReceiptFetcher(port.receipt, lambda: treasury_roots(ctx.data_dir), _utc_now)
 
 
 def _utc_now() -> datetime:

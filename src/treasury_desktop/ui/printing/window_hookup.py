@@ -1,0 +1,71 @@
+"""The main window's «Xem trước khi in» (Ctrl+P): the selected vouchers (or the one in view)
+rendered by the core's renderer on the worker, then shown in :class:`PrintPreview`."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QObject
+from PySide6.QtGui import QAction, QImage, QKeySequence
+from PySide6.QtWidgets import QMenu
+
+from treasury_desktop.ui.texts import t
+
+if TYPE_CHECKING:
+    from treasury_desktop.ui.main_window import MainWindow
+    from treasury_desktop.ui.printing.preview import PrintPreview
+    from treasury_desktop.ui.session import Lane
+    from treasury_desktop.usecases.printing import PrintService
+
+SHORTCUT = "Ctrl+P"
+
+
+class WindowPrinting(QObject):
+    """The print action of one main window."""
+
+    def __init__(self, window: MainWindow) -> None:
+        super().__init__(window)
+        self._window = window
+        self._service: PrintService | None = None  # made and used on the worker thread
+        self.preview: PrintPreview | None = None
+        self.action = QAction(t("print.action"), window)
+        self.action.setObjectName("action_print")
+        self.action.setShortcut(QKeySequence(SHORTCUT))
+        shown = QKeySequence(SHORTCUT).toString(QKeySequence.SequenceFormat.NativeText)
+        self.action.setToolTip(f"{self.action.text()} ({shown})")
+        self.action.triggered.connect(self.open_preview)
+        window.addAction(self.action)
+        quit_action = window.action_map["quit"]  # «Chứng từ» menu, just above «Thoát»
+        for menu in window.menuBar().findChildren(QMenu):
+            if quit_action in menu.actions():
+                menu.insertAction(quit_action, self.action)
+                menu.insertSeparator(quit_action)
+
+    def open_preview(self) -> bool:
+        """Render the vouchers on the worker, then show the preview; False with none chosen."""
+        ids = self._window.signing.selected_ids()
+        if not ids:
+            return False
+        self._window.editing.flush()  # print what was typed, not the last autosave
+        self._window.session.run(lambda lane: self._render(lane, ids), self._show)
+        return True
+
+    def _render(self, _lane: Lane, ids: list[str]) -> tuple[bytes, list[QImage], str]:
+        from treasury_desktop.ui.printing.pages import page_images
+        from treasury_desktop.usecases.printing import PrintService, treasury_roots
+
+        if self._service is None:
+            ctx = self._window.session.ctx
+            self._service = PrintService(ctx.connect(), treasury_roots(ctx.data_dir))
+        pdf = self._service.pdf(ids)
+        numbers = "-".join(i[:8] for i in ids[:3])
+        return pdf, page_images(pdf, 96.0), f"chung-tu-{numbers}.pdf"
+
+    def _show(self, rendered: tuple[bytes, list[QImage], str]) -> None:
+        from treasury_desktop.ui.printing.preview import PrintPreview
+
+        pdf, pages, name = rendered
+        if self.preview is not None:
+            self.preview.deleteLater()
+        self.preview = PrintPreview(pdf, pages, name, self._window)
+        self.preview.open()
