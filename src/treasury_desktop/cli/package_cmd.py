@@ -75,11 +75,11 @@ def _export(args: argparse.Namespace, ctx: AppContext) -> int:
 
 
 def _sign_manifest(args: argparse.Namespace, ctx: AppContext, manifest: bytes) -> bytes:
-    from treasury_desktop.cli.signing_cmd import _modules, _read_pin
+    from treasury_desktop.cli.signing_cmd import _read_pin, open_modules
     from treasury_desktop.usecases.package_sender import ManifestSigner
 
     role = SignerRole(args.role)
-    with _modules(ctx, args.module) as (executor, modules):
+    with open_modules(ctx, args.module) as (executor, modules):
         signer = ManifestSigner(ctx.connect(), executor, modules, _now)
         plan = signer.prepare(role, args.token, args.cert)
         pin: str | None = None
