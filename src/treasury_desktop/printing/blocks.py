@@ -23,7 +23,11 @@ def draw_heading(c: Canvas, view: DocumentView) -> None:
     right = f"Số: {c.number_text}" + (f"      Năm NS: {year}" if year else "")
     c.text_at(LEFT + QR_SIZE, TOP + 5, WIDTH - QR_SIZE, 5, right, "R")
     c.y = TOP + QR_SIZE - 8
-    c.font(13, True)
+    size = 13.0  # a long title shrinks rather than run under the QR code
+    c.font(size, True)
+    while size > 9 and c.pdf.get_string_width(c.layout.title) > WIDTH - 2 * QR_SIZE - 4:
+        size -= 0.5
+        c.font(size, True)
     c.text_at(LEFT, c.y, WIDTH, 7, c.layout.title, "C")
     c.y += 7
     if c.layout.subtitle:
