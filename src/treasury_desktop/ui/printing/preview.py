@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import QRect, Qt
@@ -12,11 +13,13 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QFileDialog,
     QLabel,
+    QPushButton,
     QScrollArea,
     QVBoxLayout,
     QWidget,
 )
 
+from treasury_desktop.domain.roles import SIGNING_ORDER, SignerRole
 from treasury_desktop.ui.printing.pages import page_count, page_images
 from treasury_desktop.ui.texts import t
 
@@ -28,7 +31,8 @@ class PrintPreview(QDialog):
     """The pages of one PDF, as the printer will get them."""
 
     def __init__(self, pdf: bytes, pages: list[QImage], suggested_name: str,
-                 parent: QWidget | None = None) -> None:
+                 parent: QWidget | None = None,
+                 sign: Callable[[SignerRole, bytes], None] | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("printPreview")
         self.setWindowTitle(t("print.preview_title", count=len(pages)))
@@ -53,15 +57,32 @@ class PrintPreview(QDialog):
                                               QDialogButtonBox.ButtonRole.AcceptRole)
         self.save_button = buttons.addButton(t("print.save_pdf"),
                                              QDialogButtonBox.ButtonRole.ActionRole)
+        self.sign_buttons: dict[SignerRole, QPushButton] = {}
+        for role in SIGNING_ORDER if sign is not None else ():
+            button = buttons.addButton(t("print.sign_pdf", role=t(f"print.role.{role.value}")),
+                                       QDialogButtonBox.ButtonRole.ActionRole)
+            button.clicked.connect(lambda _=False, r=role: sign(r, self.pdf))  # type: ignore[misc]
+            self.sign_buttons[role] = button
+        self.signed_label = QLabel()
+        self.signed_label.setObjectName("pdfSignedNote")
+        self.signed_label.hide()
         close = buttons.addButton(t("print.close"), QDialogButtonBox.ButtonRole.RejectRole)
         self.print_button.clicked.connect(self.choose_printer)
         self.save_button.clicked.connect(self.choose_file)
         close.clicked.connect(self.reject)
         outer = QVBoxLayout(self)
         outer.addWidget(scroll)
+        outer.addWidget(self.signed_label)
         outer.addWidget(buttons)
         width = max((image.width() for image in pages), default=600)
         self.resize(width + 60, 900)
+
+    def set_signed(self, pdf: bytes, count: int) -> None:
+        """The PDF now carries ``count`` signatures (the pages look the same: they are
+        invisible PAdES signatures); «Lưu PDF…» saves this one."""
+        self.pdf = pdf
+        self.signed_label.setText(t("print.signed", count=count))
+        self.signed_label.show()
 
     def choose_printer(self) -> None:
         """Qt's print dialog, then the pages to the chosen printer."""

@@ -12,7 +12,9 @@ from PySide6.QtWidgets import QMenu
 from treasury_desktop.ui.texts import t
 
 if TYPE_CHECKING:
+    from treasury_desktop.domain.roles import SignerRole
     from treasury_desktop.ui.main_window import MainWindow
+    from treasury_desktop.ui.printing.pdf_sign_flow import PdfSignFlow
     from treasury_desktop.ui.printing.preview import PrintPreview
     from treasury_desktop.ui.session import Lane
     from treasury_desktop.usecases.printing import PrintService
@@ -28,6 +30,7 @@ class WindowPrinting(QObject):
         self._window = window
         self._service: PrintService | None = None  # made and used on the worker thread
         self.preview: PrintPreview | None = None
+        self.pdf_flow: PdfSignFlow | None = None
         self.action = QAction(t("print.action"), window)
         self.action.setObjectName("action_print")
         self.action.setShortcut(QKeySequence(SHORTCUT))
@@ -67,5 +70,22 @@ class WindowPrinting(QObject):
         pdf, pages, name = rendered
         if self.preview is not None:
             self.preview.deleteLater()
-        self.preview = PrintPreview(pdf, pages, name, self._window)
+        self.preview = PrintPreview(pdf, pages, name, self._window, sign=self.sign_pdf)
         self.preview.open()
+
+    def sign_pdf(self, role: SignerRole, pdf: bytes) -> None:
+        """«Ký PDF»: sign the previewed PDF on the token as ``role`` (PAdES)."""
+        from treasury_desktop.ui.printing.pdf_sign_flow import PdfSignFlow
+
+        if self.pdf_flow is None:
+            window = self._window
+            self.pdf_flow = PdfSignFlow(window.signing.runtime, window.session.worker,
+                                        window.session.ctx.connect, window.prompter, window)
+            self.pdf_flow.signed.connect(self._pdf_signed)
+        self.pdf_flow.start(role, pdf)
+
+    def _pdf_signed(self, pdf: bytes) -> None:
+        from treasury_desktop.usecases.pdf_signing import signed_fields
+
+        if self.preview is not None:
+            self.preview.set_signed(pdf, len(signed_fields(pdf)))
