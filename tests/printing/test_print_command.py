@@ -27,6 +27,7 @@ def signed_voucher(data_dir: Path, softhsm: Any, example_file: Path) -> str:
     """The example voucher, signed by both session tokens through the command line."""
     module = str(softhsm.config.module_path)
     voucher_id = run(data_dir, "voucher", "new", "--json", str(example_file)).stdout.strip()
+    assert run(data_dir, "trust", "add", str(softhsm.ca.cert_path)).returncode == 0
     for role, label, pin in (("chief-accountant", "KTT-RSA", softhsm.chief.user_pin),
                              ("account-holder", "CTK-EC", softhsm.holder.user_pin)):
         added = run(data_dir, "signers", "add", "--role", role, "--module", module,
