@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import re
 import subprocess
@@ -49,7 +50,7 @@ def test_signed_and_draft_vouchers_in_one_file(
     draft_file = tmp_path / "draft.json"
     del example_document["id"], example_document["total"], example_document["amount_in_words"]
     example_document["number"] = "126"
-    draft_file.write_text(__import__("json").dumps(example_document), encoding="utf-8")
+    draft_file.write_text(json.dumps(example_document), encoding="utf-8")
     draft_id = run(data_dir, "voucher", "new", "--json", str(draft_file)).stdout.strip()
 
     out = tmp_path / "both.pdf"
@@ -85,3 +86,38 @@ def test_an_unknown_voucher_is_a_plain_refusal(data_dir: Path, tmp_path: Path) -
                str(out))
     assert done.returncode == 1 and "Không tìm thấy chứng từ" in done.stderr
     assert "Traceback" not in done.stderr and not out.exists()
+
+
+def test_stored_payroll_and_statement_vouchers_print_their_parts(
+    data_dir: Path, tmp_path: Path, example_document: dict[str, Any],
+) -> None:
+    """Through the store and the document model: a C2-02b/NS payroll voucher (tests/data) and a
+    C2-02a/NS with its Bảng kê, printed into one file."""
+    payroll = Path(__file__).parents[1] / "data" / "payroll_c2_02b.json"
+    payroll_id = run(data_dir, "voucher", "new", "--json", str(payroll))
+    assert payroll_id.returncode == 0, payroll_id.stderr
+    example_document["statement"] = {"kind": "direct", "items": [
+        {"document_number": "HĐ 0012", "document_date": "2026-11-02", "ndkt": "6501",
+         "content": "Tiền điện tháng 10/2026", "quantity": 2, "unit_price": 617_000,
+         "amount": 1_234_000}]}
+    with_statement = tmp_path / "statement.json"
+    with_statement.write_text(json.dumps(example_document, ensure_ascii=False), encoding="utf-8")
+    statement_id = run(data_dir, "voucher", "new", "--json", str(with_statement))
+    assert statement_id.returncode == 0, statement_id.stderr
+    out = tmp_path / "stored.pdf"
+    done = run(data_dir, "voucher", "pdf", payroll_id.stdout.strip(),
+               statement_id.stdout.strip(), "--out", str(out))
+    assert done.returncode == 0, done.stderr
+    pages = page_count(out)  # the payroll voucher (1 or 2 pages), the C2-02a/NS, its Bảng kê
+    assert pages in (3, 4)
+    payroll_page = " ".join(pdftotext(out, first=1, last=1).split())
+    assert f"Trang 1/{pages - 2}" in payroll_page
+    assert "Ký hiệu: C2-02b/NS" in payroll_page and "Chia ra" in payroll_page
+    assert "Tổng cộng: 91.785.500 1.755.000 90.030.500" in payroll_page
+    assert "Tổng số tiền nộp thuế: 1.755.000" in payroll_page
+    assert "Mã số thuế: 4600123456" in payroll_page and "Kỳ thuế: 02/2026" in payroll_page
+    assert "Một triệu bảy trăm năm mươi lăm nghìn đồng chẵn./." in payroll_page
+    statement_page = " ".join(pdftotext(out, first=pages, last=pages).split())
+    assert "BẢNG KÊ NỘI DUNG THANH TOÁN/TẠM ỨNG" in statement_page
+    assert "0012" in statement_page and "02/11/2026" in statement_page
+    assert "617.000" in statement_page and "Tổng cộng: 1.234.000" in statement_page

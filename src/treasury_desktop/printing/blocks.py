@@ -82,15 +82,15 @@ def draw_fields(c: Canvas, block: Block, view: DocumentView) -> None:
             c.font(9.5, spec.bold)
             value = _field_text(spec, view) or "." * 10
             wrapped.append((spec, label, label_w, c.lines_of(value, max(width - label_w - 2, 20))))
-        height = max(len(w[3]) for w in wrapped) * 4.4 + 0.6
+        height = max(len(w[3]) for w in wrapped) * 4.2 + 0.5
         c.need(height)
         x = LEFT
         for spec, label, label_w, lines in wrapped:
             c.font(9.5)
-            c.text_at(x, c.y, label_w, 4.6, label)
+            c.text_at(x, c.y, label_w, 4.2, label)
             c.font(9.5, spec.bold)
             for i, line in enumerate(lines):
-                c.text_at(x + label_w, c.y + i * 4.4, width - label_w, 4.4, line)
+                c.text_at(x + label_w, c.y + i * 4.2, width - label_w, 4.2, line)
             x += width
         c.y += height
 
@@ -167,7 +167,7 @@ def _stamp_box(c: Canvas, x: float, y: float, w: float, stamp: Stamp) -> float:
 
 
 def signature_columns(c: Canvas, titles: list[tuple[str, str, Stamp | None]],
-                      bold_titles: bool = True, room: float = 20.0) -> None:
+                      bold_titles: bool = True, room: float = 18.0) -> None:
     """Signature blocks side by side: title, hint, then the stamp (or room to sign)."""
     width = WIDTH / max(len(titles), 1)
     c.font(7)
@@ -199,7 +199,7 @@ def draw_signatures(c: Canvas, block: Block) -> None:
 def draw_treasury_part(c: Canvas, block: Block) -> None:
     """PHẦN KBNN GHI: blank for the treasury, or filled from its receipt."""
     part = c.job.treasury
-    c.need(16 + (9 if block.accounts else 0) + (4.5 if part else 0) + 22)
+    c.need(14 + (9 if block.accounts else 0) + (4.5 if part else 0) + 20)
     c.y += 2
     if c.draw:
         c.pdf.set_dash_pattern(dash=1, gap=1)
@@ -230,7 +230,7 @@ def draw_treasury_part(c: Canvas, block: Block) -> None:
     officers = part.officers if part else ()
     titles = [(title, "", next((s for s in officers if s.role == title), None))
               for title in block.officers]
-    signature_columns(c, titles, bold_titles=False, room=12.0)
+    signature_columns(c, titles, bold_titles=False, room=10.0)
 
 
 def column_widths(columns: tuple[Column, ...]) -> list[float]:

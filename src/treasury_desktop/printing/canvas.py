@@ -19,7 +19,7 @@ from treasury_desktop.printing.job import PrintJob
 from treasury_desktop.printing.layout import FormLayout
 
 FONT = "DejaVuSerif"
-LEFT, RIGHT, TOP, BOTTOM = 15.0, 15.0, 10.0, 14.0
+LEFT, RIGHT, TOP, BOTTOM = 15.0, 15.0, 10.0, 12.0
 PAGE_W, PAGE_H = 210.0, 297.0
 WIDTH = PAGE_W - LEFT - RIGHT
 QR_SIZE = 24.0
@@ -120,10 +120,10 @@ class Canvas:
         pdf.set_font(FONT, "", 6)
         pdf.set_text_color(90, 90, 90)
         footer = f"Mã chứng từ: {self.job.voucher_id} · SHA-256: {self.job.content_hash}"
-        pdf.set_xy(LEFT, PAGE_H - BOTTOM + 4)
+        pdf.set_xy(LEFT, PAGE_H - BOTTOM + 2.5)
         pdf.cell(WIDTH - 22, 4, footer)
         pdf.set_font(FONT, "", 8)
-        pdf.set_xy(PAGE_W - RIGHT - 25, PAGE_H - BOTTOM + 4)
+        pdf.set_xy(PAGE_W - RIGHT - 25, PAGE_H - BOTTOM + 2.5)
         pdf.cell(25, 4, f"Trang {self.page}/{self.total_pages}", align=Align.R)
         pdf.set_text_color(0, 0, 0)
         if self.job.is_draft:

@@ -12,14 +12,14 @@ from treasury_desktop.printing.canvas import LEFT, Canvas
 from treasury_desktop.printing.layout import Block
 from treasury_desktop.printing.view import DocumentView
 
-ROW_LINE = 4.2
+ROW_LINE = 3.9
 HEAD_LINE = 3.5
 
 
 def _header(c: Canvas, block: Block, widths: list[float]) -> None:
     columns = block.columns
     grouped = any(col.group for col in columns)
-    c.font(7.5, True)
+    c.font(7, True)
     titles = [c.lines_of(col.title, w - 1.5) for col, w in zip(columns, widths, strict=True)]
     title_h = max(len(t) for t in titles) * HEAD_LINE + 1.5
     group_h = 4.5 if grouped else 0.0
@@ -91,7 +91,7 @@ def draw_table(c: Canvas, block: Block, view: DocumentView) -> None:
 
 def _row(c: Canvas, block: Block, widths: list[float], row: Mapping[str, Any],
          index: int) -> None:
-    c.font(8.5)
+    c.font(8)
     cells = [c.lines_of(cell_text(col, row, index) if index >= 0 else "", w - 1.5)
              for col, w in zip(block.columns, widths, strict=True)]
     height = max(len(lines) for lines in cells) * ROW_LINE + 1.2
