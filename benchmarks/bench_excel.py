@@ -92,14 +92,14 @@ def main(rows: int) -> None:
           f"{result['stored']:.0f}, refused {result['refused']:.0f}, peak "
           f"{result['peak_mb']:.0f} MB ({result['peak_mb'] - base['peak_mb']:+.0f} MB vs "
           f"{rows // 10} rows)")
-    from treasury_desktop.cli.excel_cmd import export_query
     from treasury_desktop.context import AppContext
     from treasury_desktop.store.records import VoucherQuery
+    from treasury_desktop.usecases.sheet_export import export_vouchers
 
     ctx = AppContext(work / "desk-big")
     repo, _ = ctx.repositories()
     start = time.perf_counter()
-    totals = export_query(ctx, repo, VoucherQuery(), str(work / "export.xlsx"), "vi", 2026)
+    totals = export_vouchers(repo, VoucherQuery(), work / "export.xlsx", "vi", ctx.catalog, 2026)
     print(f"export {totals.lines} lines of {totals.vouchers} vouchers: "
           f"{time.perf_counter() - start:.2f} s")
     ctx.close()
