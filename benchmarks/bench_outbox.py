@@ -35,12 +35,12 @@ from signed_desk import TOKEN, UNIT, make_kit  # noqa: E402
 from signed_vouchers import ACTOR, seed_signed, trust_test_signatures  # noqa: E402
 
 from treasury_desktop.api.client import Timeouts, TreasuryClient  # noqa: E402
+from treasury_desktop.api.port import ChangesPage, StatusChange  # noqa: E402
+from treasury_desktop.clock import Backoff, SystemClock  # noqa: E402
 from treasury_desktop.domain.workflow import VoucherState  # noqa: E402
 from treasury_desktop.outbox.adapter import ClientPort  # noqa: E402
 from treasury_desktop.outbox.model import ItemState  # noqa: E402
-from treasury_desktop.outbox.port import ChangesPage, StatusChange  # noqa: E402
 from treasury_desktop.outbox.sender import Sender  # noqa: E402
-from treasury_desktop.outbox.timing import Backoff, SystemClock  # noqa: E402
 from treasury_desktop.sandbox.server import running_sandbox  # noqa: E402
 from treasury_desktop.store.db import connect  # noqa: E402
 from treasury_desktop.sync.service import StatusSync  # noqa: E402

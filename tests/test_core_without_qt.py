@@ -28,7 +28,7 @@ def test_core_imports_with_pyside6_blocked() -> None:
             for info in pkgutil.walk_packages(package.__path__, package.__name__ + "."):
                 importlib.import_module(info.name)
                 imported.append(info.name)
-        for name in ("app", "context", "paths", "i18n", "demo.seed"):
+        for name in ("app", "context", "delivery", "clock", "paths", "i18n", "demo.seed"):
             importlib.import_module("treasury_desktop." + name)
         assert not any(m.startswith("PySide6") for m in sys.modules), "Qt leaked in"
         print(len(imported))

@@ -13,7 +13,7 @@ from treasury_desktop.api.client import TreasuryClient
 from treasury_desktop.api.errors import RequestRefused, TransientError
 from treasury_desktop.api.models import TreasuryStatus
 from treasury_desktop.api.responses import MAX_RETRY_AFTER, retry_after_seconds
-from treasury_desktop.outbox.timing import Backoff
+from treasury_desktop.clock import Backoff
 
 UNIT = "1171277"
 DOC_ID = "0193a9c6-5f1e-7c2a-9d7e-2b1c3d4e5f60"

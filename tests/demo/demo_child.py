@@ -5,13 +5,13 @@ from __future__ import annotations
 import json
 import os
 
+from treasury_desktop.delivery import open_delivery
 from treasury_desktop.demo.session import open_demo
 from treasury_desktop.domain.roles import SignerRole
 from treasury_desktop.settings import DEMO_SIGNERS
 from treasury_desktop.signing.executor import TokenExecutor
 from treasury_desktop.store.records import Folder, VoucherQuery
 from treasury_desktop.usecases.signing import SigningRequest, SigningService
-from treasury_desktop.usecases.submit import open_delivery
 from treasury_desktop.usecases.tokens import ModuleSet, module_paths
 
 with open_demo() as ctx:

@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 from signed_vouchers import ACTOR
 
+from treasury_desktop.clock import Backoff, FakeClock
 from treasury_desktop.outbox.fake import FakeTreasury
 from treasury_desktop.outbox.sender import Sender
-from treasury_desktop.outbox.timing import Backoff, FakeClock
 from treasury_desktop.store.db import connect
 
 

@@ -16,13 +16,14 @@ from signed_desk import TOKEN, UNIT, make_kit  # noqa: E402
 
 from treasury_desktop.api.connection import Connection, save_connection  # noqa: E402
 from treasury_desktop.context import AppContext  # noqa: E402
+from treasury_desktop.delivery import open_delivery  # noqa: E402
 from treasury_desktop.domain.workflow import VoucherState  # noqa: E402
 from treasury_desktop.i18n import ExpectedError  # noqa: E402
 from treasury_desktop.outbox.model import OutboxChange  # noqa: E402
 from treasury_desktop.sandbox.server import running_sandbox  # noqa: E402
 from treasury_desktop.sync.balances import BalanceBook  # noqa: E402
 from treasury_desktop.sync.feed import FinalNotice  # noqa: E402
-from treasury_desktop.usecases.submit import SubmitService, open_delivery  # noqa: E402
+from treasury_desktop.usecases.submit import SubmitService  # noqa: E402
 
 
 def test_background_delivery_and_notifications(

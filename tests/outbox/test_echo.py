@@ -9,9 +9,9 @@ import httpx
 import pytest
 
 from treasury_desktop.api.client import TreasuryClient
+from treasury_desktop.api.port import SubmitOutcome, TreasuryUnavailable
 from treasury_desktop.domain.canonical import canonical_bytes, content_hash
 from treasury_desktop.outbox.adapter import ClientPort
-from treasury_desktop.outbox.port import SubmitOutcome, TreasuryUnavailable
 
 
 def port_answering(held: str) -> ClientPort:

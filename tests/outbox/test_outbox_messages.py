@@ -5,10 +5,10 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from treasury_desktop.api.port import SubmitOutcome
 from treasury_desktop.domain.workflow import FINAL
 from treasury_desktop.i18n import all_keys
 from treasury_desktop.outbox.model import Connectivity, ItemState
-from treasury_desktop.outbox.port import SubmitOutcome
 from treasury_desktop.usecases.submit import QueueOutcome
 
 SRC = Path(__file__).parents[2] / "src" / "treasury_desktop"

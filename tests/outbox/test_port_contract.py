@@ -15,11 +15,11 @@ sys.path.insert(0, str(Path(__file__).parents[1] / "chaos"))
 from signed_desk import TOKEN, UNIT, SigningKit, make_kit  # noqa: E402
 
 from treasury_desktop.api.client import TreasuryClient  # noqa: E402
+from treasury_desktop.api.port import SubmitOutcome, TreasuryPort  # noqa: E402
 from treasury_desktop.domain.canonical import canonical_bytes  # noqa: E402
 from treasury_desktop.domain.voucher import from_document, to_document  # noqa: E402
 from treasury_desktop.outbox.adapter import ClientPort  # noqa: E402
 from treasury_desktop.outbox.fake import FakeTreasury  # noqa: E402
-from treasury_desktop.outbox.port import SubmitOutcome, TreasuryPort  # noqa: E402
 from treasury_desktop.sandbox.server import running_sandbox  # noqa: E402
 
 

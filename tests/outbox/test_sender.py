@@ -10,16 +10,16 @@ from datetime import timedelta
 
 from signed_vouchers import ACTOR, seed_signed, trust_test_signatures
 
+from treasury_desktop.api.port import ServerReason, SubmitOutcome
+from treasury_desktop.clock import FakeClock
 from treasury_desktop.domain.workflow import VoucherState
 from treasury_desktop.outbox import store
 from treasury_desktop.outbox.fake import FakeTreasury
 from treasury_desktop.outbox.model import Connectivity, ItemState, OutboxChange
-from treasury_desktop.outbox.port import ServerReason, SubmitOutcome
 from treasury_desktop.outbox.sender import Sender
-from treasury_desktop.outbox.timing import FakeClock
 from treasury_desktop.store.db import transaction
+from treasury_desktop.store.timeline import timeline
 from treasury_desktop.store.vouchers import SqliteVoucherRepository
-from treasury_desktop.sync.timeline import timeline
 from treasury_desktop.usecases.submit import SubmitService
 
 MakeSender = Callable[..., Sender]

@@ -30,11 +30,11 @@ from signed_vouchers import ACTOR, seed_signed, trust_test_signatures
 
 from treasury_desktop.api.client import Timeouts, TreasuryClient
 from treasury_desktop.api.errors import ConfigError, TransientError
+from treasury_desktop.clock import FakeClock
 from treasury_desktop.domain.workflow import VoucherState
 from treasury_desktop.outbox.adapter import ClientPort
 from treasury_desktop.outbox.model import ItemState
 from treasury_desktop.outbox.sender import Sender
-from treasury_desktop.outbox.timing import FakeClock
 from treasury_desktop.store.db import connect
 from treasury_desktop.store.vouchers import SqliteVoucherRepository
 from treasury_desktop.sync.service import StatusSync
@@ -248,7 +248,7 @@ def test_a_trickling_server_meets_the_overall_deadline(part: str) -> None:
 
 def test_a_run_with_a_timeout_returns_in_time_against_a_trickling_server(
         conn, make_sender: MakeSender, port_to) -> None:
-    from treasury_desktop.outbox.timing import SystemClock
+    from treasury_desktop.clock import SystemClock
     ids = seed_signed(conn, 2)
     SubmitService(conn, ACTOR, SystemClock().now, verify=trust_test_signatures).queue(ids)
 

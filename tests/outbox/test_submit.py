@@ -7,14 +7,14 @@ import sqlite3
 import pytest
 from signed_vouchers import ACTOR, seed_signed, trust_test_signatures
 
+from treasury_desktop.clock import FakeClock
 from treasury_desktop.domain.canonical import content_hash
 from treasury_desktop.domain.workflow import VoucherState
 from treasury_desktop.i18n import ExpectedError
 from treasury_desktop.outbox import store
 from treasury_desktop.outbox.model import ItemState
-from treasury_desktop.outbox.timing import FakeClock
+from treasury_desktop.store.timeline import timeline
 from treasury_desktop.store.vouchers import SqliteVoucherRepository
-from treasury_desktop.sync.timeline import timeline
 from treasury_desktop.usecases.submit import QueueOutcome, SubmitService
 
 

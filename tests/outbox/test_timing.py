@@ -7,7 +7,7 @@ import random
 from hypothesis import given
 from hypothesis import strategies as st
 
-from treasury_desktop.outbox.timing import Backoff
+from treasury_desktop.clock import Backoff
 
 
 @given(attempts=st.integers(1, 60), seed=st.integers(0, 2**32),

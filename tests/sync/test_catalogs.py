@@ -10,9 +10,9 @@ sys.path.insert(0, str(Path(__file__).parents[1] / "chaos"))
 from signed_desk import TOKEN, UNIT, make_kit  # noqa: E402
 
 from treasury_desktop.api.client import TreasuryClient  # noqa: E402
+from treasury_desktop.clock import FakeClock  # noqa: E402
 from treasury_desktop.domain.catalog import CatalogKind, load_catalog  # noqa: E402
 from treasury_desktop.outbox.adapter import ClientPort  # noqa: E402
-from treasury_desktop.outbox.timing import FakeClock  # noqa: E402
 from treasury_desktop.sandbox.server import running_sandbox  # noqa: E402
 from treasury_desktop.store.db import connect  # noqa: E402
 from treasury_desktop.sync.catalogs import CatalogBook  # noqa: E402

@@ -12,13 +12,13 @@ from pathlib import Path
 import pytest
 from signed_vouchers import ACTOR, seed_signed, trust_test_signatures
 
+from treasury_desktop.api.port import SubmitOutcome
+from treasury_desktop.clock import FakeClock
 from treasury_desktop.domain.canonical import canonical_bytes, content_hash
 from treasury_desktop.domain.workflow import VoucherState
 from treasury_desktop.outbox.fake import FakeTreasury
 from treasury_desktop.outbox.model import ItemState
-from treasury_desktop.outbox.port import SubmitOutcome
 from treasury_desktop.outbox.sender import Sender
-from treasury_desktop.outbox.timing import FakeClock
 from treasury_desktop.store.db import connect
 from treasury_desktop.store.vouchers import SqliteVoucherRepository
 from treasury_desktop.sync.service import StatusSync

@@ -18,12 +18,13 @@ import pytest
 from treasury_desktop import paths
 from treasury_desktop.api.client import TreasuryClient
 from treasury_desktop.api.connection import Connection, save_connection
+from treasury_desktop.api.port import TreasurySigner, TreasuryUnavailable
 from treasury_desktop.cli.main import main
 from treasury_desktop.context import AppContext
+from treasury_desktop.delivery import open_delivery
 from treasury_desktop.domain.roles import SignerRole
 from treasury_desktop.i18n import ExpectedError
 from treasury_desktop.outbox.fake import FakeTreasury
-from treasury_desktop.outbox.port import TreasurySigner, TreasuryUnavailable
 from treasury_desktop.sandbox.config import RegisteredSigner as SandboxSigner
 from treasury_desktop.sandbox.server import RunningSandbox
 from treasury_desktop.signing.certificates import CertificateInfo
@@ -47,7 +48,6 @@ from treasury_desktop.usecases.signers import (
     refresh_chore,
     refresh_from_treasury,
 )
-from treasury_desktop.usecases.submit import open_delivery
 
 CHIEF, HOLDER = SignerRole.CHIEF_ACCOUNTANT, SignerRole.ACCOUNT_HOLDER
 UNIT = "1171277"

@@ -53,13 +53,20 @@ def open_client(
     credentials: CredentialStore,
     *,
     server: str | None = None,
+    unit: str | None = None,
     environ: Mapping[str, str] | None = None,
     timeouts: Timeouts = DEFAULT_TIMEOUTS,
 ) -> TreasuryClient:
-    """A client for the saved connection (``server`` overrides its URL, e.g. ``--server``)."""
+    """A client for the saved connection (``server`` overrides its URL, e.g. ``--server``).
+
+    A desk never connected can still name a ``server``, with ``unit`` (the profile's unit).
+    This is the one function that builds the treasury client for the app.
+    """
     saved = load_connection(profile)
     if saved is None:
-        raise ConfigError("api.not_connected")
+        if not server or not unit:
+            raise ConfigError("api.not_connected")
+        saved = Connection(server, unit)
     if server and server != saved.server:
         # Never hand the connected server's credential or pinned CA to another address.
         saved = Connection(server, saved.unit)

@@ -12,18 +12,15 @@ import sys
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from treasury_desktop.api.port import TreasuryFailure
+from treasury_desktop.clock import Backoff
 from treasury_desktop.context import AppContext
+from treasury_desktop.delivery import Delivery, open_delivery, receipt_chore
 from treasury_desktop.i18n import ExpectedError, Message, text
-from treasury_desktop.outbox.adapter import ClientPort
 from treasury_desktop.outbox.model import ACTIVE, ItemState, OutboxItem
-from treasury_desktop.outbox.port import TreasuryFailure
-from treasury_desktop.outbox.runlock import SenderLock
 from treasury_desktop.outbox.sender import Sender
-from treasury_desktop.outbox.timing import Backoff
-from treasury_desktop.sync.balances import BalanceBook
-from treasury_desktop.sync.catalogs import CatalogBook
-from treasury_desktop.sync.service import StatusSync, SyncSummary
-from treasury_desktop.usecases.submit import SubmitService, open_port, receipt_chore
+from treasury_desktop.sync.service import SyncSummary
+from treasury_desktop.usecases.submit import SubmitService
 from treasury_desktop.usecases.timestamping import stamp_before_queue
 
 RUN_GRACE = 3.0
@@ -59,10 +56,6 @@ def _common(parser: argparse.ArgumentParser) -> None:
 
 def _now() -> datetime:
     return datetime.now(UTC)
-
-
-def _port(args: argparse.Namespace, ctx: AppContext) -> tuple[ClientPort, str]:
-    return open_port(ctx, args.server, getattr(args, "batch", 20))
 
 
 def _submit(args: argparse.Namespace, ctx: AppContext) -> int:
@@ -109,25 +102,22 @@ def _outbox(args: argparse.Namespace, ctx: AppContext) -> int:
 
 
 def _run(args: argparse.Namespace, ctx: AppContext) -> int:
-    port, unit = _port(args, ctx)
-    sync = StatusSync(ctx.connect, port, unit, actor=ctx.actor)
-    sender = Sender(ctx.connect, port, actor=ctx.actor, concurrency=args.concurrency,
-                    backoff=Backoff(cap=args.backoff_cap), after_delivery=sync.request)
+    delivery = open_delivery(ctx, server=args.server, concurrency=args.concurrency,
+                             batch_size=args.batch, backoff=Backoff(cap=args.backoff_cap))
+    sender, sync = delivery.sender, delivery.sync
     try:
-        with SenderLock(ctx.data_dir):
+        with delivery.lock:
             sender.send_now()  # an explicit run lifts a pause and hurries waiting items
             stop_at = _now() + timedelta(seconds=args.timeout) if args.timeout else None
             if args.timeout:  # requests in flight at the end are cut too, not waited on
-                port.finish_within(args.timeout + RUN_GRACE)
+                delivery.port.finish_within(args.timeout + RUN_GRACE)
             summary = sender.run(until_empty=args.until_empty, stop_at=stop_at)
             synced = sync.pull()
             left = sender.status()
     except KeyboardInterrupt:  # Ctrl-C: the items stay queued, nothing is lost
         return 130
     finally:
-        sender.close()
-        sync.close()
-        port.close()
+        delivery.close()
     counts = {s.value: summary.count(s) for s in ItemState}
     if args.json:
         print(json.dumps({"attempts": counts, "paused": _render(summary.paused_reason, args),
@@ -146,18 +136,16 @@ def _run(args: argparse.Namespace, ctx: AppContext) -> int:
 
 
 def _sync(args: argparse.Namespace, ctx: AppContext) -> int:
-    port, unit = _port(args, ctx)
-    sync = StatusSync(ctx.connect, port, unit, actor=ctx.actor)
+    delivery = open_delivery(ctx, server=args.server)
     try:
-        summary: SyncSummary = sync.pull()
+        summary: SyncSummary = delivery.sync.pull()
         if summary.error is None:
-            _refresh_reference_data(ctx, port, unit)
-            kept = receipt_chore(ctx, port).run(ctx.connect()).kept
+            _refresh_reference_data(delivery)
+            kept = receipt_chore(ctx, delivery.port).run(delivery.sync.connection()).kept
             if kept and not args.json:
                 print(text("sync.receipts_kept", args.lang, count=len(kept)))
     finally:
-        sync.close()
-        port.close()
+        delivery.close()
     if args.json:
         for notice in summary.finals:
             print(json.dumps({"id": notice.voucher_id, "status": notice.status.value,
@@ -173,13 +161,10 @@ def _sync(args: argparse.Namespace, ctx: AppContext) -> int:
     return 0
 
 
-def _refresh_reference_data(ctx: AppContext, port: ClientPort, unit: str) -> None:
+def _refresh_reference_data(delivery: Delivery) -> None:
     """Balances and catalogues of this fiscal year, for offline use (best effort)."""
-    year = ctx.clock().year
-    conn = ctx.connect()
     try:
-        BalanceBook(conn, _now).refresh(port, unit, year)
-        CatalogBook(conn, ctx.data_dir, _now).refresh(port, year)
+        delivery.refresh_reference(delivery.sync.connection())
     except (TreasuryFailure, ExpectedError) as error:  # a convenience: say so, do not fail
         print(str(error), file=sys.stderr)
 

@@ -170,8 +170,8 @@ def _source_key(source: str) -> str:
 
 
 def _signers_refresh(args: argparse.Namespace, ctx: AppContext) -> int:
-    from treasury_desktop.outbox.port import TreasuryFailure
-    from treasury_desktop.usecases.submit import open_port
+    from treasury_desktop.api.port import TreasuryFailure
+    from treasury_desktop.delivery import open_port
 
     port, unit = open_port(ctx, args.server)
     try:

@@ -71,8 +71,8 @@ def _remove(args: argparse.Namespace, ctx: AppContext) -> int:
 
 
 def _refresh(args: argparse.Namespace, ctx: AppContext) -> int:
-    from treasury_desktop.outbox.port import TreasuryFailure
-    from treasury_desktop.usecases.submit import open_port
+    from treasury_desktop.api.port import TreasuryFailure
+    from treasury_desktop.delivery import open_port
 
     port, _unit = open_port(ctx, args.server)
     try:

@@ -16,9 +16,7 @@ from treasury_desktop.api.errors import (
 )
 from treasury_desktop.api.models import StatusEvent, SubmitResult
 from treasury_desktop.api.models import SubmitOutcome as ApiOutcome
-from treasury_desktop.domain.canonical import content_hash
-from treasury_desktop.i18n import Message, text
-from treasury_desktop.outbox.port import (
+from treasury_desktop.api.port import (
     BudgetBalance,
     ChangesPage,
     DocumentState,
@@ -33,6 +31,8 @@ from treasury_desktop.outbox.port import (
     TreasurySigner,
     TreasuryUnavailable,
 )
+from treasury_desktop.domain.canonical import content_hash
+from treasury_desktop.i18n import Message, text
 
 _OUTCOMES = {o: SubmitOutcome(o.value) for o in ApiOutcome}
 

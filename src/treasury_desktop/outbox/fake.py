@@ -14,7 +14,7 @@ import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
-from treasury_desktop.outbox.port import (
+from treasury_desktop.api.port import (
     BudgetBalance,
     ChangesPage,
     DocumentState,

@@ -6,8 +6,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
 
+from treasury_desktop.api.port import ServerReason, SubmitOutcome
 from treasury_desktop.i18n import Message
-from treasury_desktop.outbox.port import ServerReason, SubmitOutcome
 
 
 class ItemState(StrEnum):

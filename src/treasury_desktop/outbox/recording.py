@@ -7,15 +7,15 @@ import sqlite3
 from collections.abc import Callable
 from datetime import datetime, timedelta
 
-from treasury_desktop.i18n import Message
-from treasury_desktop.outbox import store
-from treasury_desktop.outbox.model import AttemptResult, ItemState
-from treasury_desktop.outbox.port import (
+from treasury_desktop.api.port import (
     SubmitAnswer,
     TreasuryAuthRefused,
     TreasuryMisconfigured,
     TreasuryUnavailable,
 )
+from treasury_desktop.i18n import Message
+from treasury_desktop.outbox import store
+from treasury_desktop.outbox.model import AttemptResult, ItemState
 from treasury_desktop.store.records import Actor
 from treasury_desktop.store.vouchers import SqliteVoucherRepository
 

@@ -15,6 +15,13 @@ from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from datetime import datetime, timedelta
 
+from treasury_desktop.api.port import (
+    BatchPort,
+    SubmitAnswer,
+    TreasuryPort,
+    TreasuryUnavailable,
+)
+from treasury_desktop.clock import BackgroundLoop, Backoff, Clock, SystemClock
 from treasury_desktop.i18n import Message
 from treasury_desktop.outbox import store
 from treasury_desktop.outbox.model import (
@@ -26,14 +33,7 @@ from treasury_desktop.outbox.model import (
     OutboxStatus,
     RunSummary,
 )
-from treasury_desktop.outbox.port import (
-    BatchPort,
-    SubmitAnswer,
-    TreasuryPort,
-    TreasuryUnavailable,
-)
 from treasury_desktop.outbox.recording import batches, record_answer
-from treasury_desktop.outbox.timing import BackgroundLoop, Backoff, Clock, SystemClock
 from treasury_desktop.store.db import transaction
 from treasury_desktop.store.records import Actor
 from treasury_desktop.store.vouchers import SqliteVoucherRepository

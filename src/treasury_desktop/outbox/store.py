@@ -11,14 +11,14 @@ import sqlite3
 from dataclasses import dataclass
 from datetime import datetime
 
+from treasury_desktop.api.port import ServerReason, SubmitOutcome
+from treasury_desktop.clock import iso, parse_iso
 from treasury_desktop.domain.workflow import VoucherState, can_move
 from treasury_desktop.i18n import Message
 from treasury_desktop.outbox.model import ItemState, OutboxItem
-from treasury_desktop.outbox.port import ServerReason, SubmitOutcome
-from treasury_desktop.outbox.timing import iso, parse_iso
 from treasury_desktop.store.records import Actor
+from treasury_desktop.store.timeline import add_event
 from treasury_desktop.store.vouchers import SqliteVoucherRepository
-from treasury_desktop.sync.timeline import add_event
 
 
 @dataclass(frozen=True)

@@ -13,12 +13,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
+from treasury_desktop.api.port import BudgetBalance, TreasuryPort
+from treasury_desktop.clock import iso
 from treasury_desktop.domain.money import format_vnd
 from treasury_desktop.domain.voucher import Voucher
 from treasury_desktop.domain.workflow import VoucherState
 from treasury_desktop.i18n import Lang, Message, text
-from treasury_desktop.outbox.port import BudgetBalance, TreasuryPort
-from treasury_desktop.outbox.timing import iso
 from treasury_desktop.store.db import transaction
 
 BudgetKey = tuple[str, str, str]  # chapter, industry, source

@@ -16,6 +16,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from treasury_desktop.api.port import TreasuryPort
+from treasury_desktop.clock import iso
 from treasury_desktop.domain.catalog import (
     CatalogError,
     CatalogKind,
@@ -23,8 +25,6 @@ from treasury_desktop.domain.catalog import (
     load_catalog,
     load_catalog_file,
 )
-from treasury_desktop.outbox.port import TreasuryPort
-from treasury_desktop.outbox.timing import iso
 from treasury_desktop.store.db import transaction
 
 

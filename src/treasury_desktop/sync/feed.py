@@ -14,13 +14,13 @@ import sqlite3
 from dataclasses import dataclass
 from datetime import datetime
 
+from treasury_desktop.api.port import ChangesPage, SubmitOutcome
+from treasury_desktop.clock import iso
 from treasury_desktop.domain.workflow import FINAL, SENT_ELSEWHERE, VoucherState, can_move
-from treasury_desktop.outbox.port import ChangesPage, SubmitOutcome
 from treasury_desktop.outbox.store import mark_delivered_in
-from treasury_desktop.outbox.timing import iso
 from treasury_desktop.store.records import Actor
+from treasury_desktop.store.timeline import EventSource, add_event
 from treasury_desktop.store.vouchers import SqliteVoucherRepository
-from treasury_desktop.sync.timeline import EventSource, add_event
 
 
 @dataclass(frozen=True)

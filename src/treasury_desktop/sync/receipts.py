@@ -14,8 +14,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from treasury_desktop.api.port import TreasuryFailure
 from treasury_desktop.i18n import Message
-from treasury_desktop.outbox.port import TreasuryFailure
 from treasury_desktop.signing.receipt import ReceiptInvalid, verify_receipt
 from treasury_desktop.store.receipts import ReceiptStore
 

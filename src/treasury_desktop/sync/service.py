@@ -11,14 +11,14 @@ import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from treasury_desktop.i18n import Message
-from treasury_desktop.outbox.port import (
+from treasury_desktop.api.port import (
     TreasuryAuthRefused,
     TreasuryFailure,
     TreasuryPort,
     TreasuryUnavailable,
 )
-from treasury_desktop.outbox.timing import BackgroundLoop, Clock, SystemClock
+from treasury_desktop.clock import BackgroundLoop, Clock, SystemClock
+from treasury_desktop.i18n import Message
 from treasury_desktop.store.db import transaction
 from treasury_desktop.store.records import Actor
 from treasury_desktop.sync.feed import FinalNotice, apply_page_in, read_cursor
@@ -141,6 +141,10 @@ class StatusSync:
                 notify(finals)
             except Exception:
                 log.exception("final-status notification failed")
+
+    def connection(self) -> sqlite3.Connection:
+        """The sync's own connection, for work done on the thread that runs the sync."""
+        return self._db()
 
     def _db(self) -> sqlite3.Connection:
         # One connection, used by whichever single thread runs the sync (pull or the loop).

@@ -94,9 +94,17 @@ class MainWindow(QMainWindow):
 
     # -- actions ----------------------------------------------------------------------------
 
+    def host(self) -> QMainWindow:
+        """The Qt window itself (the shell's host, for the window's features)."""
+        return self
+
     def refresh(self) -> None:
         """List and counts again (F5); the list first, it is what the eye waits for."""
         self.list_pane.refresh()
+        self.refresh_counts()
+
+    def refresh_counts(self) -> None:
+        """The folder counts again, from the worker."""
         self.session.folder_counts(self.folders.set_counts)
 
     def focus_search(self) -> None:

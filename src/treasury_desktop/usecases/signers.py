@@ -20,10 +20,10 @@ from typing import Protocol
 
 from treasury_desktop.api.client import TreasuryClient
 from treasury_desktop.api.connection import load_connection
+from treasury_desktop.api.port import TreasuryFailure, TreasurySigner
+from treasury_desktop.clock import iso
 from treasury_desktop.domain.roles import SignerRole
 from treasury_desktop.i18n import ExpectedError, Message, text
-from treasury_desktop.outbox.port import TreasuryFailure, TreasurySigner
-from treasury_desktop.outbox.timing import iso
 from treasury_desktop.signing.certificates import CertificateInfo, sha256_hex, vn_date
 from treasury_desktop.signing.token import TokenInfo
 from treasury_desktop.store.db import transaction

@@ -9,10 +9,10 @@ from dataclasses import dataclass
 from treasury_desktop.domain.voucher import Voucher
 from treasury_desktop.domain.workflow import VoucherState
 from treasury_desktop.i18n import ExpectedError, Message
+from treasury_desktop.store.timeline import TimelineEvent, timeline
 from treasury_desktop.store.vouchers import SqliteVoucherRepository
 from treasury_desktop.sync.balances import BalanceBook, EstimateWarning
 from treasury_desktop.sync.feed import FinalNotice
-from treasury_desktop.sync.timeline import TimelineEvent, timeline
 from treasury_desktop.usecases.drafting import DraftingService
 
 REFUSED_STATES = frozenset({VoucherState.REJECTED, VoucherState.RETURNED})

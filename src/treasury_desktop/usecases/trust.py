@@ -15,8 +15,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Protocol
 
+from treasury_desktop.api.port import Fetched
 from treasury_desktop.i18n import ExpectedError
-from treasury_desktop.outbox.port import Fetched
 from treasury_desktop.paths import resources_dir
 from treasury_desktop.settings import TSA_URL
 from treasury_desktop.signing.certificates import sha256_hex
@@ -73,7 +73,7 @@ TRUSTED_CA_CATALOG = "trusted_ca"
 
 
 class CatalogSource(Protocol):
-    """The part of the treasury API that serves catalogues (outbox.port's ClientPort)."""
+    """The part of the treasury API that serves catalogues (outbox.adapter's ClientPort)."""
 
     def catalog(self, name: str, year: int, etag: str | None) -> Fetched:
         """A catalogue with ETag."""

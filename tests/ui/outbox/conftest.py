@@ -11,8 +11,8 @@ from pytestqt.qtbot import QtBot
 from signed_desk import SigningKit, make_kit
 from ui_harness import Desk
 
+from treasury_desktop.clock import Backoff
 from treasury_desktop.outbox.sender import Sender
-from treasury_desktop.outbox.timing import Backoff
 from treasury_desktop.ui.outbox.bridge import OutboxBridge
 from treasury_desktop.ui.session import Session
 

@@ -24,10 +24,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "chaos"))  # signed
 
 from signed_vouchers import ACTOR, seed_signed  # noqa: E402
 
+from treasury_desktop.api.port import SubmitAnswer  # noqa: E402
 from treasury_desktop.domain.roles import SignerRole  # noqa: E402
 from treasury_desktop.outbox.fake import FakeTreasury  # noqa: E402
 from treasury_desktop.outbox.model import OutboxItem  # noqa: E402
-from treasury_desktop.outbox.port import SubmitAnswer  # noqa: E402
 from treasury_desktop.outbox.sender import Sender  # noqa: E402
 from treasury_desktop.signing.certificates import CertificateInfo  # noqa: E402
 from treasury_desktop.store.records import Actor  # noqa: E402

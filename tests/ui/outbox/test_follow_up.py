@@ -10,15 +10,15 @@ from outbox_rig import ACTOR, Rig
 from pytestqt.qtbot import QtBot
 from ui_harness import UNIT, voucher
 
+from treasury_desktop.api.port import BudgetBalance
 from treasury_desktop.domain.voucher import Voucher
 from treasury_desktop.domain.workflow import VoucherState
 from treasury_desktop.outbox.fake import FakeTreasury
 from treasury_desktop.outbox.model import ItemState
-from treasury_desktop.outbox.port import BudgetBalance
+from treasury_desktop.store.timeline import TimelineEvent
 from treasury_desktop.sync.balances import BalanceBook
 from treasury_desktop.sync.feed import FinalNotice
 from treasury_desktop.sync.service import StatusSync
-from treasury_desktop.sync.timeline import TimelineEvent
 from treasury_desktop.ui.outbox.bridge import OutboxBridge
 from treasury_desktop.ui.outbox.estimate_warning import EstimateCheck, EstimateWarningLabel
 from treasury_desktop.ui.outbox.formatting import moment

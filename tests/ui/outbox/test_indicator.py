@@ -8,9 +8,9 @@ from pathlib import Path
 from outbox_rig import Rig
 from pytestqt.qtbot import QtBot
 
+from treasury_desktop.api.port import TreasuryAuthRefused, TreasuryUnavailable
 from treasury_desktop.i18n import Message, set_language
 from treasury_desktop.outbox.model import Connectivity, ItemState, OutboxStatus
-from treasury_desktop.outbox.port import TreasuryAuthRefused, TreasuryUnavailable
 from treasury_desktop.ui.outbox.outbox_view import OutboxView
 from treasury_desktop.ui.outbox.status_indicator import OutboxIndicator
 

@@ -7,8 +7,8 @@ import re
 from outbox_rig import Rig
 from pytestqt.qtbot import QtBot
 
+from treasury_desktop.api.port import ServerReason, TreasuryUnavailable
 from treasury_desktop.outbox.model import ItemState
-from treasury_desktop.outbox.port import ServerReason, TreasuryUnavailable
 from treasury_desktop.ui.outbox.formatting import moment
 from treasury_desktop.ui.outbox.outbox_model import COLUMNS
 from treasury_desktop.ui.outbox.outbox_view import OutboxView

@@ -15,18 +15,18 @@ from ui_harness import Desk, open_window
 
 from treasury_desktop.api.connection import Connection, save_connection
 from treasury_desktop.api.credentials import TOKEN_ENV
+from treasury_desktop.api.port import TreasuryUnavailable
+from treasury_desktop.clock import Backoff
 from treasury_desktop.context import AppContext
+from treasury_desktop.delivery import Delivery
 from treasury_desktop.domain.roles import SignerRole
 from treasury_desktop.outbox.model import ItemState
-from treasury_desktop.outbox.port import TreasuryUnavailable
 from treasury_desktop.outbox.runlock import SenderLock
 from treasury_desktop.outbox.sender import Sender
-from treasury_desktop.outbox.timing import Backoff
 from treasury_desktop.sandbox.server import running_sandbox
 from treasury_desktop.sync.service import StatusSync
 from treasury_desktop.ui.main_window import MainWindow
 from treasury_desktop.ui.outbox.runtime import OutboxRuntime
-from treasury_desktop.usecases.submit import Delivery
 
 
 def queue(desk: Desk, count: int, kit: SigningKit | None = None) -> list[str]:
@@ -147,7 +147,8 @@ def test_the_network_coming_back_wakes_the_sender(
         sender = Sender(ctx.connect, treasury, actor=ACTOR, rng=random.Random(7),
                         backoff=Backoff(base=3600.0, cap=3600.0))
         sync = StatusSync(ctx.connect, treasury, UNIT, actor=ACTOR, period=3600)
-        return Delivery(sender, sync, treasury, SenderLock(ctx.data_dir))  # type: ignore[arg-type]
+        return Delivery(sender, sync, treasury,  # type: ignore[arg-type]
+                        SenderLock(ctx.data_dir), lambda _conn: None)
 
     (voucher,) = queue(desk, 1)
     treasury.failing[voucher] = TreasuryUnavailable("network unreachable", offline=True)

@@ -16,10 +16,10 @@ from PySide6.QtWidgets import QApplication, QWidget
 from pytestqt.qtbot import QtBot
 from ui_harness import UNIT, open_voucher, open_window, settle, voucher
 
+from treasury_desktop.api.port import BudgetBalance, ServerReason
 from treasury_desktop.domain.workflow import VoucherState
 from treasury_desktop.outbox.fake import FakeTreasury
 from treasury_desktop.outbox.model import ItemState
-from treasury_desktop.outbox.port import BudgetBalance, ServerReason
 from treasury_desktop.store.records import Folder
 from treasury_desktop.sync.balances import BalanceBook
 from treasury_desktop.sync.feed import FinalNotice

@@ -18,11 +18,11 @@ from pytestqt.qtbot import QtBot
 from signing_harness import FAKE_PIN, Borrowed, Heartbeat, register, shot
 from ui_harness import UNIT, Desk, FakePrompter, open_window, settle
 
+from treasury_desktop.api.port import TreasurySigner
 from treasury_desktop.context import AppContext
 from treasury_desktop.domain.roles import SignerRole
 from treasury_desktop.i18n import set_language
 from treasury_desktop.outbox.fake import FakeTreasury
-from treasury_desktop.outbox.port import TreasurySigner
 from treasury_desktop.signing.certificates import CertificateInfo
 from treasury_desktop.signing.executor import TokenExecutor
 from treasury_desktop.signing.fake_token import FakeSlots, FakeToken

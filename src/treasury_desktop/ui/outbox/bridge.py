@@ -21,10 +21,10 @@ from treasury_desktop.domain.workflow import VoucherState
 from treasury_desktop.i18n import Message, text
 from treasury_desktop.outbox.model import ACTIVE, ItemState, OutboxChange, OutboxItem, OutboxStatus
 from treasury_desktop.outbox.sender import Sender
+from treasury_desktop.store.timeline import TimelineEvent
 from treasury_desktop.sync.balances import BalanceBook, EstimateWarning
 from treasury_desktop.sync.feed import FinalNotice
 from treasury_desktop.sync.service import StatusSync
-from treasury_desktop.sync.timeline import TimelineEvent
 from treasury_desktop.ui.session import Lane, Session
 from treasury_desktop.usecases.submit import QueueResult, SubmitService
 from treasury_desktop.usecases.sync_status import CopiedDraft, StatusService

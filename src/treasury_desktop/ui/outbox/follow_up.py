@@ -10,7 +10,7 @@ from PySide6.QtWidgets import QFrame, QHBoxLayout, QPushButton, QVBoxLayout, QWi
 
 from treasury_desktop.domain.workflow import VoucherState
 from treasury_desktop.i18n import text
-from treasury_desktop.sync.timeline import TimelineEvent
+from treasury_desktop.store.timeline import TimelineEvent
 from treasury_desktop.ui.outbox.bridge import OutboxBridge
 from treasury_desktop.ui.outbox.estimate_warning import EstimateWarningLabel
 from treasury_desktop.ui.outbox.timeline_view import TimelineView

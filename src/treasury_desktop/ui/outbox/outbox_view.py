@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 
 from treasury_desktop.i18n import text
 from treasury_desktop.outbox.model import ItemState, OutboxItem, OutboxStatus
-from treasury_desktop.sync.timeline import TimelineEvent
+from treasury_desktop.store.timeline import TimelineEvent
 from treasury_desktop.ui.outbox.bridge import (
     SHOWN_BY_DEFAULT,
     OutboxBridge,

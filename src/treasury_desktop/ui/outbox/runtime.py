@@ -16,12 +16,12 @@ from collections.abc import Callable
 from PySide6.QtNetwork import QNetworkInformation
 
 from treasury_desktop.context import AppContext
+from treasury_desktop.delivery import Delivery, open_delivery
 from treasury_desktop.i18n import ExpectedError, text
 from treasury_desktop.outbox.sender import Sender
-from treasury_desktop.ui.main_window import MainWindow
 from treasury_desktop.ui.outbox.window_parts import OutboxWindowParts
 from treasury_desktop.ui.session import Lane
-from treasury_desktop.usecases.submit import Delivery, open_delivery
+from treasury_desktop.ui.shell import WindowShell
 
 log = logging.getLogger(__name__)
 OpenDelivery = Callable[[AppContext], Delivery]
@@ -38,7 +38,7 @@ class OutboxRuntime:
     starts nothing. :meth:`close` before the session.
     """
 
-    def __init__(self, window: MainWindow, *, send: bool = True, use_tray: bool | None = None,
+    def __init__(self, window: WindowShell, *, send: bool = True, use_tray: bool | None = None,
                  open_delivery: OpenDelivery = open_delivery) -> None:
         self._ctx = window.session.ctx
         self._open = open_delivery

@@ -12,7 +12,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QGridLayout, QLabel, QVBoxLayout, QWidget
 
 from treasury_desktop.i18n import text
-from treasury_desktop.sync.timeline import EventSource, TimelineEvent
+from treasury_desktop.store.timeline import EventSource, TimelineEvent
 from treasury_desktop.ui.outbox.formatting import moment, status_colour, status_words
 
 REASON_COLOUR = "#b42318"

@@ -23,13 +23,13 @@ from treasury_desktop.outbox.model import OutboxChange, OutboxStatus
 from treasury_desktop.outbox.sender import Sender
 from treasury_desktop.sync.feed import FinalNotice
 from treasury_desktop.sync.service import StatusSync
-from treasury_desktop.ui.main_window import MainWindow
 from treasury_desktop.ui.outbox.bridge import OutboxBridge, RefusedCopy
 from treasury_desktop.ui.outbox.estimate_warning import EstimateCheck
 from treasury_desktop.ui.outbox.follow_up import FollowUpPanel
 from treasury_desktop.ui.outbox.notifier import Notifier
 from treasury_desktop.ui.outbox.outbox_view import OutboxView
 from treasury_desktop.ui.outbox.status_indicator import OutboxIndicator
+from treasury_desktop.ui.shell import WindowShell
 from treasury_desktop.usecases.submit import QueueOutcome, QueueResult
 from treasury_desktop.usecases.sync_status import REFUSED_STATES
 
@@ -42,11 +42,12 @@ _DRAFTING = frozenset({VoucherState.DRAFT, VoucherState.SIGNED_CHIEF,
 class OutboxWindowParts(QObject):
     """The outbox's pieces in ``window``, wired to ``sender`` (and ``sync`` when given)."""
 
-    def __init__(self, window: MainWindow, sender: Sender, sync: StatusSync | None = None, *,
+    def __init__(self, shell: WindowShell, sender: Sender, sync: StatusSync | None = None, *,
                  use_tray: bool | None = None) -> None:
+        window = shell.host()
         super().__init__(window)
-        self.window = window
-        self.bridge = OutboxBridge(sender, window.session, sync=sync, parent=self)
+        self.window = shell
+        self.bridge = OutboxBridge(sender, shell.session, sync=sync, parent=self)
         self.notes: dict[str, str] = {}  # draft id -> the refusal note shown beside it
 
         self.view = OutboxView(self.bridge)
@@ -65,14 +66,14 @@ class OutboxWindowParts(QObject):
         window.statusBar().addPermanentWidget(self.indicator)
 
         self.panel = FollowUpPanel(self.bridge)
-        editor_layout = window.editor.layout()
+        editor_layout = shell.editor.layout()
         if editor_layout is not None:
             editor_layout.addWidget(self.panel)
-        self.estimates = EstimateCheck(self.panel.estimate, window.editor.voucher,
+        self.estimates = EstimateCheck(self.panel.estimate, shell.editor.voucher,
                                        self.bridge.over_estimate, self)
 
         self.actions = self._add_actions(window)
-        self._route_copy(window)
+        self._route_copy(shell)
         self._list_timer = QTimer(self)
         self._list_timer.setSingleShot(True)
         self._list_timer.setInterval(LIST_REFRESH_MS)
@@ -89,11 +90,11 @@ class OutboxWindowParts(QObject):
         self.view.draft_copied.connect(self._copied)
         self.panel.copy_requested.connect(lambda vid: self.bridge.copy_refused(vid, self._copied))
         self.notifier.activated.connect(self.open_voucher)
-        window.editing.opened.connect(self._opened)
-        window.editing.saved.connect(lambda _result: self._queue_allowed())
-        window.editor.edited.connect(self._edited)
-        if window.editing.voucher_id is not None:  # a voucher was opened before we came
-            self._opened(window.editing.voucher_id)
+        shell.editing.opened.connect(self._opened)
+        shell.editing.saved.connect(lambda _result: self._queue_allowed())
+        shell.editor.edited.connect(self._edited)
+        if shell.editing.voucher_id is not None:  # a voucher was opened before we came
+            self._opened(shell.editing.voucher_id)
         self.bridge.refresh()
 
     def _add_actions(self, window: QMainWindow) -> dict[str, QAction]:
@@ -123,7 +124,7 @@ class OutboxWindowParts(QObject):
         made["queue"].setEnabled(False)
         return made
 
-    def _route_copy(self, window: MainWindow) -> None:
+    def _route_copy(self, window: WindowShell) -> None:
         copy = window.action_map.get("copy")
         if copy is None:
             return
@@ -171,7 +172,7 @@ class OutboxWindowParts(QObject):
     def _refresh_list(self) -> None:
         window = self.window
         window.list_pane.refresh(keep_id=window.editing.voucher_id)
-        window.session.folder_counts(window.folders.set_counts)
+        window.refresh_counts()
 
     def _opened(self, voucher_id: str) -> None:
         status = self.window.editing.status
@@ -217,7 +218,7 @@ class OutboxWindowParts(QObject):
         window = self.window
         for result in results:
             if result.outcome is QueueOutcome.QUEUED:
-                window.statusBar().showMessage(text("outbox_ui.queued"), 8000)
+                window.host().statusBar().showMessage(text("outbox_ui.queued"), 8000)
             elif not result.ok:
                 window.prompter.inform(text("outbox_ui.queue_failed"), result.message.render())
             if result.voucher_id == window.editing.voucher_id:
@@ -228,7 +229,7 @@ class OutboxWindowParts(QObject):
         self.notes[copy.draft_id] = copy.note()
         self.window.editing.open(copy.draft_id)
         self.window.list_pane.refresh(keep_id=copy.draft_id)
-        self.window.session.folder_counts(self.window.folders.set_counts)
+        self.window.refresh_counts()
 
     def close(self) -> None:
         """Stop listening to the sender and the sync (before they are closed)."""

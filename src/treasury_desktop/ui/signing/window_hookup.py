@@ -20,12 +20,12 @@ from PySide6.QtWidgets import QToolBar
 
 from treasury_desktop.domain.roles import SIGNING_ORDER, SignerRole
 from treasury_desktop.i18n import text
+from treasury_desktop.ui.shell import WindowShell
 from treasury_desktop.ui.texts import t
 
 if TYPE_CHECKING:
     # PKCS#11, CMS and the dialogs load at the first signing, not with the window: they cost
     # a third of the cold start (benchmarks/bench_ui.py).
-    from treasury_desktop.ui.main_window import MainWindow
     from treasury_desktop.ui.signing.report import SigningOutcome
     from treasury_desktop.ui.signing.runtime import TokenRuntime, WatchableSource
     from treasury_desktop.ui.signing.sign_flow import SignFlow
@@ -45,10 +45,11 @@ class WindowSigning(QObject):
     """The signing actions of one main window and the flow behind them."""
 
     def __init__(
-        self, window: MainWindow, load: Callable[[], WatchableSource] | None = None
+        self, shell: WindowShell, load: Callable[[], WatchableSource] | None = None
     ) -> None:
+        window = shell.host()
         super().__init__(window)
-        self._window = window
+        self._window = shell
         self.load = load  # where tokens come from; None: the PKCS#11 modules (tests: fakes)
         self._runtime: TokenRuntime | None = None
         self._flow: SignFlow | None = None
@@ -103,9 +104,9 @@ class WindowSigning(QObject):
             deps = SigningDeps(self.runtime, session.worker.submit, ctx.connect, ctx.actor,
                                self._window.prompter, catalog=ctx.catalog,
                                trust=partial(_desk_trust, ctx.data_dir))
-            self._flow = SignFlow(deps, self._window)
+            self._flow = SignFlow(deps, self._window.host())
             self._flow.finished.connect(self._finished)
-            self._flow.asking.connect(self._window.statusBar().clearMessage)
+            self._flow.asking.connect(self._window.host().statusBar().clearMessage)
         return self._flow
 
     def show_signers(self) -> SignersDialog:
@@ -117,7 +118,7 @@ class WindowSigning(QObject):
             ctx = session.ctx
             deps = SignersDeps(lambda: self.runtime, session.worker.submit, ctx.connect,
                                ctx.actor, self._window.prompter)
-            dialog = SignersDialog(deps, self._window)
+            dialog = SignersDialog(deps, self._window.host())
             dialog.finished.connect(self._signers_closed)
             self.signers_dialog = dialog
             dialog.reload()
@@ -133,7 +134,7 @@ class WindowSigning(QObject):
             from treasury_desktop.usecases.trust import open_trust_store
 
             store = open_trust_store(self._window.session.ctx.data_dir)
-            self.trust_dialog = TrustDialog(store, self._window.prompter, self._window)
+            self.trust_dialog = TrustDialog(store, self._window.prompter, self._window.host())
             self.trust_dialog.finished.connect(self._trust_closed)
             self.trust_dialog.open()
         self.trust_dialog.raise_()
@@ -165,14 +166,14 @@ class WindowSigning(QObject):
         self._window.editing.flush()  # sign what is on screen, saved first on the same lane
         started = self.flow.start(role, self.selected_ids())
         if started:
-            self._window.statusBar().showMessage(t("signing.flow.preparing"), 10_000)
+            self._window.host().statusBar().showMessage(t("signing.flow.preparing"), 10_000)
         return started
 
     def _finished(self, outcome: SigningOutcome | None) -> None:
-        self._window.statusBar().clearMessage()
+        self._window.host().statusBar().clearMessage()
         if outcome is None:
             return
-        self._window.statusBar().showMessage(t(
+        self._window.host().statusBar().showMessage(t(
             "signing.flow.done", signed=len(outcome.signed), total=outcome.total,
             role=text(f"role.{outcome.role.value}")), 10_000)
         if not outcome.signed:
@@ -192,7 +193,7 @@ class WindowSigning(QObject):
             self._runtime = None
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
-        if watched is self._window and event.type() is QEvent.Type.Close:
+        if watched is self._window.host() and event.type() is QEvent.Type.Close:
             self.close()
         return False
 
