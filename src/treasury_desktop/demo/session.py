@@ -22,7 +22,7 @@ from treasury_desktop.context import AppContext
 from treasury_desktop.demo.receipts import demo_receipt_signer
 from treasury_desktop.demo.seed import DEMO_UNIT, advance, seed_demo
 from treasury_desktop.domain.roles import SignerRole
-from treasury_desktop.domain.workflow import FINAL, VoucherState
+from treasury_desktop.domain.workflow import FINAL, ON_THE_WAY, VoucherState
 from treasury_desktop.i18n import Lang
 from treasury_desktop.sandbox.config import default_config
 from treasury_desktop.sandbox.server import RunningSandbox, start_sandbox
@@ -92,16 +92,13 @@ def sign_demo_vouchers(
             executor.call(modules.close)
     # Vouchers on their way go into the real outbox (the window sends them to the sandbox);
     # those the treasury finished with are history from before the demo began.
-    on_the_way = [i for i, state in planned if state in _ON_THE_WAY]
+    on_the_way = [i for i, state in planned if state in ON_THE_WAY]
     SubmitService(conn, Actor("demo", "accountant"), lambda: datetime.now(UTC)).queue(on_the_way)
     for voucher_id, state in planned:
         if state in FINAL:
             advance(repo, voucher_id, state, after=VoucherState.SIGNED_HOLDER)
 
 
-_ON_THE_WAY = frozenset({
-    VoucherState.QUEUED, VoucherState.SENT, VoucherState.RECEIVED, VoucherState.CHECKING,
-})
 
 
 def start_demo_treasury(ctx: AppContext, tokens: DemoTokens | None, folder: Path) -> RunningSandbox:
@@ -123,7 +120,7 @@ def start_demo_treasury(ctx: AppContext, tokens: DemoTokens | None, folder: Path
 
 def _at_least(state: VoucherState, minimum: VoucherState) -> bool:
     order = list(VoucherState)
-    if state in (VoucherState.REJECTED, VoucherState.RETURNED, VoucherState.PAID):
+    if state in FINAL:
         return True
     return order.index(state) >= order.index(minimum)
 

@@ -48,13 +48,41 @@ ALLOWED: dict[VoucherState, frozenset[VoucherState]] = {
     VoucherState.RETURNED: frozenset(),
 }
 
+# -- the groupings of states: each spelled once, here ----------------------------------------
+
 EDITABLE = frozenset({VoucherState.DRAFT, VoucherState.SIGNED_CHIEF, VoucherState.SIGNED_HOLDER})
 """States whose content may still change (a signed one loses its signatures on edit)."""
 
-SENT_ELSEWHERE = frozenset({VoucherState.SIGNED_CHIEF, VoucherState.SIGNED_HOLDER})
+SIGNED = frozenset({VoucherState.SIGNED_CHIEF, VoucherState.SIGNED_HOLDER})
+"""Signed by one or both signers, not yet queued."""
+
+SENT_ELSEWHERE = SIGNED
 """Signed states in which the treasury may report on a voucher that another desk queued."""
 
-FINAL = frozenset({VoucherState.PAID, VoucherState.REJECTED, VoucherState.RETURNED})
+AWAITING_SIGNATURE = frozenset({VoucherState.DRAFT, VoucherState.SIGNED_CHIEF})
+"""A signature is still missing (the folder "Chờ ký", when the draft is complete)."""
+
+AWAITING_DELIVERY = frozenset({VoucherState.SIGNED_HOLDER, VoucherState.QUEUED})
+"""Both signatures, not yet with the treasury (the folder "Chờ gửi")."""
+
+ON_THE_WAY = frozenset({
+    VoucherState.QUEUED, VoucherState.SENT, VoucherState.RECEIVED, VoucherState.CHECKING,
+})
+"""Queued or with the treasury, no final word yet: its money is spoken for."""
+
+WITH_TREASURY = frozenset({
+    VoucherState.SENT, VoucherState.RECEIVED, VoucherState.CHECKING, VoucherState.PAID,
+})
+"""Delivered and not refused (the folder "Đã gửi")."""
+
+REFUSED = frozenset({VoucherState.REJECTED, VoucherState.RETURNED})
+"""The treasury said no: rejected for good, or returned to be completed."""
+
+FINAL = frozenset({VoucherState.PAID}) | REFUSED
+"""The treasury's final word."""
+
+FOLLOWED = ON_THE_WAY | FINAL
+"""Left the desk: queued, with the treasury or finished (has a timeline)."""
 
 
 def can_move(current: VoucherState, target: VoucherState) -> bool:

@@ -7,7 +7,12 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from treasury_desktop.domain.voucher import Voucher
-from treasury_desktop.domain.workflow import VoucherState
+from treasury_desktop.domain.workflow import (
+    AWAITING_DELIVERY,
+    AWAITING_SIGNATURE,
+    WITH_TREASURY,
+    VoucherState,
+)
 
 
 @dataclass(frozen=True)
@@ -65,6 +70,20 @@ class Folder(StrEnum):
     TO_SEND = "to_send"  # Chờ gửi: both signatures, or in the outbox
     SENT = "sent"  # Đã gửi: with the treasury, or paid
     REFUSED = "refused"  # Bị từ chối: rejected or returned
+
+
+def folder_of(status: VoucherState, problems: int) -> Folder:
+    """The folder a voucher is in (the SQLite column ``vouchers.folder`` computes the same;
+    the repository contract test holds the two together)."""
+    if status is VoucherState.DRAFT and problems > 0:
+        return Folder.DRAFTS
+    if status in AWAITING_SIGNATURE:
+        return Folder.TO_SIGN
+    if status in AWAITING_DELIVERY:
+        return Folder.TO_SEND
+    if status in WITH_TREASURY:
+        return Folder.SENT
+    return Folder.REFUSED
 
 
 class SortKey(StrEnum):

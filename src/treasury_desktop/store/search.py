@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from treasury_desktop.domain.voucher import Voucher
 from treasury_desktop.store.records import Folder, SortKey, VoucherQuery
 
 _ORDER_SQL: dict[SortKey, str] = {
@@ -29,11 +30,18 @@ def fold(text: str) -> str:
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 
-def fts_query(text: str, folder: Folder = Folder.ALL) -> str | None:
-    """A safe FTS5 query: every word must match as a prefix; '1.234' finds 1234000.
+def list_content(voucher: Voucher) -> str:
+    """The content the list shows: the lines' contents, else the voucher's own."""
+    return " · ".join(line.content for line in voucher.lines) or voucher.content
 
-    User text is never passed to MATCH as syntax: each word is quoted.
-    """
+
+def search_words(voucher: Voucher) -> str:
+    """What a search looks in: payee, content, number and amount (folded when stored)."""
+    return f"{voucher.payee.name} {list_content(voucher)} {voucher.number} {voucher.total}"
+
+
+def search_terms(text: str) -> list[str]:
+    """The words of a search, folded; '1.234' becomes 1234 (each must start a word)."""
     terms: list[str] = []
     for raw in _WORD.findall(fold(text)):
         word = raw.strip(".,")
@@ -41,7 +49,16 @@ def fts_query(text: str, folder: Folder = Folder.ALL) -> str | None:
             continue
         if re.fullmatch(r"[\d.,]+", word):
             word = word.replace(".", "").replace(",", "")
-        terms.append('search_text : "' + word.replace('"', "") + '"*')
+        terms.append(word.replace('"', ""))
+    return terms
+
+
+def fts_query(text: str, folder: Folder = Folder.ALL) -> str | None:
+    """A safe FTS5 query: every word must match as a prefix; '1.234' finds 1234000.
+
+    User text is never passed to MATCH as syntax: each word is quoted.
+    """
+    terms = [f'search_text : "{word}"*' for word in search_terms(text)]
     if not terms:
         return None
     if folder is not Folder.ALL:

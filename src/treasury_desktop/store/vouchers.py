@@ -6,8 +6,8 @@ import json
 import sqlite3
 from collections.abc import Iterator, Sequence
 from dataclasses import replace
-from datetime import UTC, datetime
 
+from treasury_desktop.clock import Clock, SystemClock, iso
 from treasury_desktop.domain.canonical import voucher_hash
 from treasury_desktop.domain.voucher import Payee, Voucher, from_document, to_document
 from treasury_desktop.domain.workflow import EDITABLE, VoucherState, move
@@ -26,17 +26,15 @@ from treasury_desktop.store.search import (
     BROAD_MATCH,
     fold,
     fts_query,
+    list_content,
     number_key,
     order_clause,
     order_index,
+    search_words,
     where_clause,
 )
 
 _ROW_COLUMNS = "id, form, number, date, payee, content, total, status, problems, status_reason"
-
-
-def _now() -> str:
-    return datetime.now(UTC).isoformat(timespec="milliseconds")
 
 
 class SignaturesWouldBeDropped(ExpectedError):
@@ -50,8 +48,12 @@ class SignaturesWouldBeDropped(ExpectedError):
 class SqliteVoucherRepository:
     """Vouchers in the local SQLite file. Each public method is one transaction."""
 
-    def __init__(self, conn: sqlite3.Connection) -> None:
+    def __init__(self, conn: sqlite3.Connection, clock: Clock | None = None) -> None:
         self._conn = conn
+        self._clock = clock or SystemClock()
+
+    def _now(self) -> str:
+        return iso(self._clock.now())
 
     # -- writing -----------------------------------------------------------------------------
 
@@ -102,7 +104,7 @@ class SqliteVoucherRepository:
     ) -> StoredVoucher:
         """The same, inside a transaction the caller holds (a voucher from another desk)."""
         digest = voucher_hash(voucher)
-        now = _now()
+        now = self._now()
         if conn.execute("SELECT 1 FROM vouchers WHERE id = ?", (voucher.id,)).fetchone():
             raise ExpectedError("store.duplicate_id", id=voucher.id)
         conn.execute(
@@ -128,7 +130,7 @@ class SqliteVoucherRepository:
         ``drop_signatures``; then its signatures go, it returns to draft, and the audit says so.
         """
         digest = voucher_hash(voucher)
-        now = _now()
+        now = self._now()
         with transaction(self._conn) as conn:
             row = conn.execute(
                 "SELECT status, content_hash, problems FROM vouchers WHERE id = ?", (voucher.id,)
@@ -188,7 +190,7 @@ class SqliteVoucherRepository:
         move(current, target)
         conn.execute(
             "UPDATE vouchers SET status = ?, status_reason = ?, updated_at = ? WHERE id = ?",
-            (target.value, reason, _now(), voucher_id),
+            (target.value, reason, self._now(), voucher_id),
         )
         append_audit(
             conn, actor, voucher_id, "status",
@@ -354,15 +356,13 @@ class SqliteVoucherRepository:
 
     @staticmethod
     def _search_columns(voucher: Voucher) -> tuple[str, str, int, str]:
-        content = " · ".join(line.content for line in voucher.lines) or voucher.content
-        words = f"{voucher.payee.name} {content} {voucher.number} {voucher.total}"
-        return voucher.payee.name, content, voucher.total, fold(words)
+        return voucher.payee.name, list_content(voucher), voucher.total, fold(search_words(voucher))
 
     @staticmethod
     def _remember_payee(conn: sqlite3.Connection, payee: Payee, now: str) -> None:
         if not payee.name.strip():
             return
-        key = f"{payee.name.strip().casefold()}|{payee.account or payee.id_number}"
+        key = payee_key(payee)
         details = json.dumps({k: v for k, v in vars(payee).items() if v}, ensure_ascii=False)
         conn.execute(
             "INSERT INTO payees (key, name, details, uses, last_used) VALUES (?,?,?,1,?)"
@@ -375,6 +375,11 @@ class SqliteVoucherRepository:
 def _text_only(query: VoucherQuery) -> VoucherQuery:
     """The query without the filters that the full-text count does not cover."""
     return replace(query, fiscal_year=None, date_from="", date_to="")
+
+
+def payee_key(payee: Payee) -> str:
+    """One payee per name and account (or id number), whatever the case of the name."""
+    return f"{payee.name.strip().casefold()}|{payee.account or payee.id_number}"
 
 
 def _json(voucher: Voucher) -> str:

@@ -17,13 +17,12 @@ from treasury_desktop.api.port import BudgetBalance, TreasuryPort
 from treasury_desktop.clock import iso
 from treasury_desktop.domain.money import format_vnd
 from treasury_desktop.domain.voucher import Voucher
-from treasury_desktop.domain.workflow import VoucherState
+from treasury_desktop.domain.workflow import ON_THE_WAY
 from treasury_desktop.i18n import Lang, Message, text
 from treasury_desktop.store.db import transaction
 
 BudgetKey = tuple[str, str, str]  # chapter, industry, source
-_ON_THE_WAY = (VoucherState.QUEUED, VoucherState.SENT, VoucherState.RECEIVED,
-               VoucherState.CHECKING)
+_ON_THE_WAY = tuple(sorted(ON_THE_WAY))  # a fixed order for the SQL parameters
 
 
 @dataclass(frozen=True)

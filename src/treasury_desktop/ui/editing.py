@@ -10,7 +10,7 @@ from PySide6.QtCore import QObject, QTimer, Signal
 from treasury_desktop.domain.money import MAX_AMOUNT
 from treasury_desktop.domain.problems import Problem
 from treasury_desktop.domain.voucher import Voucher
-from treasury_desktop.domain.workflow import EDITABLE, VoucherState
+from treasury_desktop.domain.workflow import EDITABLE, SIGNED, VoucherState
 from treasury_desktop.store.records import StoredVoucher
 from treasury_desktop.store.vouchers import SignaturesWouldBeDropped
 from treasury_desktop.ui.dialogs import Prompter
@@ -21,7 +21,6 @@ from treasury_desktop.ui.worker import Outcome
 from treasury_desktop.usecases.drafting import SaveResult
 
 AUTOSAVE_MS = 400
-_SIGNED = frozenset({VoucherState.SIGNED_CHIEF, VoucherState.SIGNED_HOLDER})
 
 
 class EditingController(QObject):
@@ -174,7 +173,7 @@ class EditingController(QObject):
         banner = ""
         if read_only:
             banner = t("editor.read_only")
-        elif stored.status in _SIGNED:
+        elif stored.status in SIGNED:
             banner = t("editor.signed")
         self._editor.load(stored.voucher, read_only=read_only, banner=banner)
         self._editor.show_problems(problems)

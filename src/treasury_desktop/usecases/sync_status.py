@@ -7,15 +7,13 @@ import sqlite3
 from dataclasses import dataclass
 
 from treasury_desktop.domain.voucher import Voucher
-from treasury_desktop.domain.workflow import VoucherState
+from treasury_desktop.domain.workflow import REFUSED, VoucherState
 from treasury_desktop.i18n import ExpectedError, Message
 from treasury_desktop.store.timeline import TimelineEvent, timeline
 from treasury_desktop.store.vouchers import SqliteVoucherRepository
 from treasury_desktop.sync.balances import BalanceBook, EstimateWarning
 from treasury_desktop.sync.feed import FinalNotice
 from treasury_desktop.usecases.drafting import DraftingService
-
-REFUSED_STATES = frozenset({VoucherState.REJECTED, VoucherState.RETURNED})
 
 
 @dataclass(frozen=True)
@@ -52,7 +50,7 @@ class StatusService:
         """A new draft (new id, today's date, unsigned) from a rejected or returned voucher,
         with the treasury's reason to show beside it. The draft is saved."""
         stored = self._drafting.open(voucher_id)
-        if stored.status not in REFUSED_STATES:
+        if stored.status not in REFUSED:
             raise ExpectedError("sync.copy_not_refused", status=stored.status.value)
         draft = self._drafting.copy_as_new(voucher_id)
         self._drafting.save(draft)

@@ -8,18 +8,12 @@ from collections.abc import Iterable
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QPushButton, QVBoxLayout, QWidget
 
-from treasury_desktop.domain.workflow import VoucherState
+from treasury_desktop.domain.workflow import FOLLOWED, REFUSED, VoucherState
 from treasury_desktop.i18n import text
 from treasury_desktop.store.timeline import TimelineEvent
 from treasury_desktop.ui.outbox.bridge import OutboxBridge
 from treasury_desktop.ui.outbox.estimate_warning import EstimateWarningLabel
 from treasury_desktop.ui.outbox.timeline_view import TimelineView
-from treasury_desktop.usecases.sync_status import REFUSED_STATES
-
-FOLLOWED = frozenset({
-    VoucherState.QUEUED, VoucherState.SENT, VoucherState.RECEIVED, VoucherState.CHECKING,
-    VoucherState.PAID, VoucherState.REJECTED, VoucherState.RETURNED,
-})
 
 
 class FollowUpPanel(QWidget):
@@ -61,7 +55,7 @@ class FollowUpPanel(QWidget):
         """The editor now shows ``voucher_id`` in ``status`` (None: a new, unsaved draft)."""
         self.voucher_id, self.status = voucher_id, status
         followed = voucher_id is not None and status in FOLLOWED
-        self.copy_button.setVisible(status in REFUSED_STATES)
+        self.copy_button.setVisible(status in REFUSED)
         if not followed:
             self.box.hide()
             self.timeline.set_events(())

@@ -17,7 +17,7 @@ from PySide6.QtCore import QObject, Qt, QTimer
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QDockWidget, QMainWindow, QToolBar
 
-from treasury_desktop.domain.workflow import VoucherState
+from treasury_desktop.domain.workflow import EDITABLE, REFUSED, VoucherState
 from treasury_desktop.i18n import text
 from treasury_desktop.outbox.model import OutboxChange, OutboxStatus
 from treasury_desktop.outbox.sender import Sender
@@ -31,12 +31,9 @@ from treasury_desktop.ui.outbox.outbox_view import OutboxView
 from treasury_desktop.ui.outbox.status_indicator import OutboxIndicator
 from treasury_desktop.ui.shell import WindowShell
 from treasury_desktop.usecases.submit import QueueOutcome, QueueResult
-from treasury_desktop.usecases.sync_status import REFUSED_STATES
 
 SHORTCUTS = {"queue": "Ctrl+Return", "show": "Ctrl+7", "send_now": "F9", "pause": "Shift+F9"}
 LIST_REFRESH_MS = 1500  # statuses moved: the list and the counts follow, not at every commit
-_DRAFTING = frozenset({VoucherState.DRAFT, VoucherState.SIGNED_CHIEF,
-                       VoucherState.SIGNED_HOLDER})
 
 
 class OutboxWindowParts(QObject):
@@ -134,7 +131,7 @@ class OutboxWindowParts(QObject):
     def copy_shown(self) -> None:
         """Ctrl+D: a refused voucher is copied with its reason; any other as the window does."""
         editing = self.window.editing
-        if editing.voucher_id is not None and editing.status in REFUSED_STATES:
+        if editing.voucher_id is not None and editing.status in REFUSED:
             self.bridge.copy_refused(editing.voucher_id, self._copied)
         else:
             editing.copy_as_new()
@@ -181,7 +178,7 @@ class OutboxWindowParts(QObject):
         note = self.notes.get(voucher_id)
         if note and status in (None, VoucherState.DRAFT):  # a signed one keeps its own banner
             self.window.editor.set_read_only(self.window.editor.read_only, note)
-        if status is None or status in _DRAFTING:
+        if status is None or status in EDITABLE:
             self.estimates.check_now()
 
     def _queue_allowed(self) -> None:
