@@ -22,12 +22,12 @@ def _gui(ctx: AppContext, *, screenshot: Path | None, demo: bool) -> int:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """``treasury-desktop``: the GUI with no command, else the command line."""
-    args = build_parser().parse_args(argv)
+    args = build_parser(argv).parse_args(argv)
     set_language(args.lang)
     if getattr(args, "handler", None) is not None:
         return run_command(args)
     if getattr(args, "command", None):
-        build_parser().print_usage(sys.stderr)
+        build_parser(argv).print_usage(sys.stderr)
         return 2
     screenshot = Path(args.screenshot).resolve() if args.screenshot else None
     try:

@@ -11,21 +11,20 @@ import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 
-from treasury_desktop.api.connection import open_client
-from treasury_desktop.api.credentials import KeyringCredentialStore
+from treasury_desktop.api.connection import load_connection
+from treasury_desktop.api.errors import ConfigError
 from treasury_desktop.clock import Backoff
 from treasury_desktop.context import AppContext
-from treasury_desktop.outbox.adapter import ClientPort
-from treasury_desktop.outbox.runlock import SenderLock
-from treasury_desktop.outbox.sender import Sender
 from treasury_desktop.store.profile import ProfileStore
-from treasury_desktop.sync.balances import BalanceBook
-from treasury_desktop.sync.catalogs import CatalogBook
-from treasury_desktop.sync.receipts import ReceiptFetcher
-from treasury_desktop.sync.service import StatusSync
-from treasury_desktop.usecases.printing import treasury_roots
-from treasury_desktop.usecases.signers import refresh_chore
+
+if TYPE_CHECKING:
+    from treasury_desktop.outbox.adapter import ClientPort
+    from treasury_desktop.outbox.runlock import SenderLock
+    from treasury_desktop.outbox.sender import Sender
+    from treasury_desktop.sync.receipts import ReceiptFetcher
+    from treasury_desktop.sync.service import StatusSync
 
 CLOSE_GRACE = 3.0
 """Seconds a request in flight may still take when the window closes (its item is kept)."""
@@ -73,6 +72,9 @@ class ReferenceRefresh:
 
     def __call__(self, conn: sqlite3.Connection) -> None:
         """Refresh both over ``conn``; treasury failures are raised to the caller."""
+        from treasury_desktop.sync.balances import BalanceBook
+        from treasury_desktop.sync.catalogs import CatalogBook
+
         year = self.ctx.clock().year
         BalanceBook(conn, _utc_now).refresh(self.port, self.unit, year)
         CatalogBook(conn, self.ctx.data_dir, _utc_now).refresh(self.port, year)
@@ -84,6 +86,14 @@ def open_port(ctx: AppContext, server: str | None = None,
     the credential from TREASURY_API_TOKEN or the keyring."""
     profile = ProfileStore(ctx.connect())
     unit = profile.unit()
+    if server is None and load_connection(profile) is None:
+        # Not connected: said before the client (httpx, the keyring) is even loaded, so a
+        # window on a desk never connected starts as fast as it can.
+        raise ConfigError("api.not_connected")
+    from treasury_desktop.api.connection import open_client
+    from treasury_desktop.api.credentials import KeyringCredentialStore
+    from treasury_desktop.outbox.adapter import ClientPort
+
     client = open_client(profile, KeyringCredentialStore(), server=server,
                          unit=unit.code if unit is not None else None)
     return ClientPort(client, batch_size=batch_size), client.unit
@@ -94,6 +104,11 @@ def open_delivery(ctx: AppContext, *, server: str | None = None, concurrency: in
                   backoff: Backoff | None = None) -> Delivery:
     """Wire the sender and the sync over one client for this data folder (not started)."""
     port, unit = open_port(ctx, server, batch_size)
+    from treasury_desktop.outbox.runlock import SenderLock
+    from treasury_desktop.outbox.sender import Sender
+    from treasury_desktop.sync.service import StatusSync
+    from treasury_desktop.usecases.signers import refresh_chore
+
     sync = StatusSync(ctx.connect, port, unit, actor=ctx.actor, period=sync_period)
     sync.add_chore(refresh_chore(port, unit, ctx.actor))  # first: it raises nothing
     sender = Sender(ctx.connect, port, actor=ctx.actor, concurrency=concurrency,
@@ -106,6 +121,9 @@ def open_delivery(ctx: AppContext, *, server: str | None = None, concurrency: in
 
 def receipt_chore(ctx: AppContext, port: ClientPort) -> ReceiptFetcher:
     """Fetch, verify and keep the receipts of paid vouchers (after each sync)."""
+    from treasury_desktop.sync.receipts import ReceiptFetcher
+    from treasury_desktop.usecases.printing import treasury_roots
+
     return ReceiptFetcher(port.receipt, lambda: treasury_roots(ctx.data_dir), _utc_now)
 
 

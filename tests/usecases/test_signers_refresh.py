@@ -24,6 +24,7 @@ from treasury_desktop.context import AppContext
 from treasury_desktop.delivery import open_delivery
 from treasury_desktop.domain.roles import SignerRole
 from treasury_desktop.i18n import ExpectedError
+from treasury_desktop.outbox.adapter import ClientPort
 from treasury_desktop.outbox.fake import FakeTreasury
 from treasury_desktop.sandbox.config import RegisteredSigner as SandboxSigner
 from treasury_desktop.sandbox.server import RunningSandbox
@@ -221,7 +222,8 @@ def test_listing_warns_about_desk_certificates_the_register_lacks(
 def test_refresh_over_the_sandbox_follows_an_election(
     conn: sqlite3.Connection, world: Any, sandbox: RunningSandbox, client: TreasuryClient,
 ) -> None:
-    done = refresh_from_treasury(conn, client, UNIT, ACTOR)
+    port = ClientPort(client)  # not closed: the client stays the fixture's
+    done = refresh_from_treasury(conn, port, UNIT, ACTOR)
     assert {(s.cert_sha256, s.role) for s in done.added} == {
         (CertificateInfo.from_der(world.chief.der).sha256, CHIEF),
         (CertificateInfo.from_der(world.holder.der).sha256, HOLDER)}
@@ -232,7 +234,7 @@ def test_refresh_over_the_sandbox_follows_an_election(
     elected = (SandboxSigner(world.outsider.der, CHIEF), SandboxSigner(world.holder.der, HOLDER))
     state.config = replace(state.config, units=tuple(
         replace(u, signers=elected) if u.code == UNIT else u for u in state.config.units))
-    after = refresh_from_treasury(conn, client, UNIT, ACTOR)
+    after = refresh_from_treasury(conn, port, UNIT, ACTOR)
     assert [s.holder_name for s in after.added] == ["Lê Văn Hùng"]
     assert [s.holder_name for s in after.removed] == ["Nguyễn Thị Lan"]
     assert sorted(s.holder_name for s in SignerRegistry(conn).all()) == [

@@ -5,11 +5,13 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
-from treasury_desktop.api.client import DEFAULT_TIMEOUTS, Timeouts, TreasuryClient
-from treasury_desktop.api.credentials import CredentialStore, resolve_token
 from treasury_desktop.api.errors import ConfigError
+
+if TYPE_CHECKING:  # httpx and the keyring load with the first client, not with the window
+    from treasury_desktop.api.client import Timeouts, TreasuryClient
+    from treasury_desktop.api.credentials import CredentialStore
 
 PROFILE_KEY = "connection"
 
@@ -55,7 +57,7 @@ def open_client(
     server: str | None = None,
     unit: str | None = None,
     environ: Mapping[str, str] | None = None,
-    timeouts: Timeouts = DEFAULT_TIMEOUTS,
+    timeouts: Timeouts | None = None,
 ) -> TreasuryClient:
     """A client for the saved connection (``server`` overrides its URL, e.g. ``--server``).
 
@@ -70,6 +72,11 @@ def open_client(
     if server and server != saved.server:
         # Never hand the connected server's credential or pinned CA to another address.
         saved = Connection(server, saved.unit)
+    from treasury_desktop.api.credentials import resolve_token
+
     token = resolve_token(credentials, saved.server, saved.unit, environ)
     bundle = Path(saved.ca_bundle) if saved.ca_bundle else None
-    return TreasuryClient(saved.server, saved.unit, token, ca_bundle=bundle, timeouts=timeouts)
+    from treasury_desktop.api.client import DEFAULT_TIMEOUTS, TreasuryClient
+
+    return TreasuryClient(saved.server, saved.unit, token, ca_bundle=bundle,
+                          timeouts=timeouts or DEFAULT_TIMEOUTS)

@@ -7,6 +7,7 @@ Exit codes: 0 ok, 1 an expected failure with a plain message, 2 bad usage.
 from __future__ import annotations
 
 import argparse
+import importlib
 import sys
 from collections.abc import Sequence
 from types import ModuleType
@@ -14,26 +15,33 @@ from types import ModuleType
 from treasury_desktop.context import AppContext, open_context
 from treasury_desktop.i18n import ExpectedError, set_language
 
-
-def _command_modules() -> list[ModuleType]:
-    from treasury_desktop.cli import (
-        connect,
-        outbox_cmd,
-        package_cmd,
-        sandbox_cmd,
-        signing_cmd,
-        tax_cmd,
-        trust_cmd,
-        vouchers,
-    )
-
-    return [
-        vouchers, signing_cmd, connect, sandbox_cmd, outbox_cmd, package_cmd, trust_cmd, tax_cmd,
-    ]
+# Each command word and the module that registers it. A module is imported only when its
+# command is on the command line (or for --help): opening the window imports none of them.
+# tests/cli/test_lazy_commands.py holds this table to what the modules register.
+COMMANDS: dict[str, str] = {
+    "voucher": "vouchers",
+    "tokens": "signing_cmd", "signers": "signing_cmd", "sign": "signing_cmd",
+    "export": "signing_cmd",
+    "connect": "connect",
+    "sandbox": "sandbox_cmd",
+    "submit": "outbox_cmd", "outbox": "outbox_cmd", "sync": "outbox_cmd",
+    "package": "package_cmd",
+    "trust": "trust_cmd",
+    "tax-settings": "tax_cmd",
+}
 
 
-def build_parser() -> argparse.ArgumentParser:
-    """The whole command line: global options, the GUI flags, and every command."""
+def _command_modules(argv: Sequence[str] | None = None) -> list[ModuleType]:
+    """The command modules ``argv`` (default: the process's) names; all of them for help."""
+    words = list(sys.argv[1:] if argv is None else argv)
+    everything = "-h" in words or "--help" in words
+    names = dict.fromkeys(m for word, m in COMMANDS.items() if everything or word in words)
+    return [importlib.import_module(f"treasury_desktop.cli.{name}") for name in names]
+
+
+def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
+    """The command line: global options, the GUI flags, and the commands ``argv`` names
+    (default: the process's arguments); the others are listed by name only."""
     parser = argparse.ArgumentParser(
         prog="treasury-desktop",
         description="Chứng từ Kho bạc: lập, ký số và gửi chứng từ thanh toán.",
@@ -43,8 +51,10 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--demo", action="store_true", help="open on demo data with a sandbox")
     parser.add_argument("--screenshot", metavar="FILE", help="render the main window to a PNG")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for module in _command_modules():
+    for module in _command_modules(argv):
         module.register(commands)
+    for word in COMMANDS.keys() - commands.choices.keys():
+        commands.add_parser(word)  # named, not loaded: ``treasury-desktop bogus`` still lists it
     return parser
 
 
@@ -65,9 +75,9 @@ def run_command(args: argparse.Namespace) -> int:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point for the command line (the GUI is chosen in app.py)."""
-    args = build_parser().parse_args(argv)
+    args = build_parser(argv).parse_args(argv)
     set_language(args.lang)
     if getattr(args, "handler", None) is None:
-        build_parser().print_usage(sys.stderr)
+        build_parser(argv).print_usage(sys.stderr)
         return 2
     return run_command(args)

@@ -18,7 +18,6 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Protocol
 
-from treasury_desktop.api.client import TreasuryClient
 from treasury_desktop.api.connection import load_connection
 from treasury_desktop.api.port import TreasuryFailure, TreasurySigner
 from treasury_desktop.clock import iso
@@ -111,7 +110,7 @@ def _cache_key(unit: str) -> str:
 
 
 def refresh_from_treasury(
-    conn: sqlite3.Connection, source: SignerSource | TreasuryClient, unit: str, actor: Actor,
+    conn: sqlite3.Connection, source: SignerSource, unit: str, actor: Actor,
     clock: Callable[[], datetime] = _now,
 ) -> RegisterRefresh:
     """Make the ``treasury`` rows equal to the treasury's register of ``unit``.
@@ -119,10 +118,6 @@ def refresh_from_treasury(
     Raises :class:`TreasuryFailure` when the register cannot be fetched; nothing changes then.
     Each addition and removal is audit-logged by the registry.
     """
-    if isinstance(source, TreasuryClient):
-        from treasury_desktop.outbox.adapter import ClientPort
-
-        source = ClientPort(source)  # not closed: the client stays the caller's
     entries = source.signers(unit)
     wanted: dict[SignerKey, RegisteredSigner] = {}
     refused: list[str] = []

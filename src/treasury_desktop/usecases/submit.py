@@ -23,8 +23,6 @@ from treasury_desktop.store.db import transaction
 from treasury_desktop.store.records import Actor
 from treasury_desktop.store.signatures import SignerRegistry
 from treasury_desktop.store.vouchers import SqliteVoucherRepository
-from treasury_desktop.usecases.signers import desk_unit
-from treasury_desktop.usecases.signing import check_signatures
 
 
 class QueueOutcome(StrEnum):
@@ -62,6 +60,8 @@ def verify_before_queue(
 ) -> None:
     """Both signatures intact over exactly these bytes, chief accountant then account holder,
     by certificates registered for their roles and valid when they signed."""
+    from treasury_desktop.usecases.signing import check_signatures  # CMS: at the first queue
+
     check_signatures(
         SignerRegistry(conn), document, cms_der, now,
         {SignerRole.CHIEF_ACCOUNTANT, SignerRole.ACCOUNT_HOLDER}, number,
@@ -111,6 +111,8 @@ class SubmitService:
         if signature is None:
             return _result(voucher_id, QueueOutcome.NOT_SIGNED, status=status.value)
         voucher = from_document(json.loads(row["document"]))
+        from treasury_desktop.usecases.signers import desk_unit  # the register: not at start
+
         unit_of_desk = desk_unit(conn)
         if unit_of_desk is not None and voucher.unit.code != unit_of_desk:
             return _result(voucher_id, QueueOutcome.OTHER_UNIT, unit=voucher.unit.code,

@@ -12,19 +12,28 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from PySide6.QtNetwork import QNetworkInformation
 
 from treasury_desktop.context import AppContext
-from treasury_desktop.delivery import Delivery, open_delivery
 from treasury_desktop.i18n import ExpectedError, text
 from treasury_desktop.outbox.sender import Sender
 from treasury_desktop.ui.outbox.window_parts import OutboxWindowParts
 from treasury_desktop.ui.session import Lane
 from treasury_desktop.ui.shell import WindowShell
 
+if TYPE_CHECKING:  # the client (httpx, keyring) loads on the worker, after the first paint
+    from treasury_desktop.delivery import Delivery
+
 log = logging.getLogger(__name__)
-OpenDelivery = Callable[[AppContext], Delivery]
+OpenDelivery = Callable[[AppContext], "Delivery"]
+
+
+def _open_delivery(ctx: AppContext) -> Delivery:
+    from treasury_desktop.delivery import open_delivery
+
+    return open_delivery(ctx)
 
 
 class _NoTreasury:
@@ -39,7 +48,7 @@ class OutboxRuntime:
     """
 
     def __init__(self, window: WindowShell, *, send: bool = True, use_tray: bool | None = None,
-                 open_delivery: OpenDelivery = open_delivery) -> None:
+                 open_delivery: OpenDelivery = _open_delivery) -> None:
         self._ctx = window.session.ctx
         self._open = open_delivery
         self._opening = False
