@@ -56,6 +56,7 @@ class StatusSync:
         self._page_size = page_size
         self._period = period
         self._notify: list[Notify] = []
+        self._synced: list[Callable[[SyncSummary], None]] = []
         self._chores: list[Callable[[sqlite3.Connection], None]] = []
         self._loop = BackgroundLoop("status-sync")
         self._wake, self._stop = self._loop.wake, self._loop.stop
@@ -70,6 +71,11 @@ class StatusSync:
     def on_final(self, notify: Notify) -> None:
         """Call ``notify`` with the vouchers that became paid, rejected or returned."""
         self._notify.append(notify)
+
+    def on_synced(self, notify: Callable[[SyncSummary], None]) -> None:
+        """Call ``notify`` with the summary of each catch-up that applied or moved something
+        (on the thread that ran it): the window follows statuses without polling."""
+        self._synced.append(notify)
 
     def pull(self) -> SyncSummary:
         """Read every page after the cursor, applying each in one transaction.
@@ -105,6 +111,12 @@ class StatusSync:
             if not page.changes or not advanced or not page.has_more:
                 break
         self.last = summary
+        if summary.applied or summary.moved:
+            for notify in list(self._synced):
+                try:
+                    notify(summary)
+                except Exception:
+                    log.exception("sync notification failed")
         return summary
 
     # -- background ----------------------------------------------------------------------------

@@ -147,3 +147,15 @@ def test_with_a_tray_the_notice_goes_to_the_tray(qtbot: QtBot) -> None:
     notifier.tray.messageClicked.emit()
     assert opened == ["id-r"]
     notifier.close_tray()
+
+
+def test_a_move_short_of_final_reaches_the_window_as_an_event(
+    qtbot: QtBot, rig: Rig, synced: tuple[OutboxBridge, StatusSync]
+) -> None:
+    bridge, sync = synced
+    (voucher,) = deliver(rig, 1)
+    rig.treasury.advance(UNIT.code, voucher, "checking", "Chuyên viên đang kiểm soát")
+    with qtbot.waitSignal(bridge.synced, timeout=5000) as caught:
+        sync.start()  # the sync's own thread publishes; the bridge never polls it
+    summary = caught.args[0]
+    assert summary.moved >= 1 and summary.error is None

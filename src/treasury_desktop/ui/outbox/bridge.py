@@ -24,7 +24,7 @@ from treasury_desktop.outbox.sender import Sender
 from treasury_desktop.store.timeline import TimelineEvent
 from treasury_desktop.sync.balances import BalanceBook, EstimateWarning
 from treasury_desktop.sync.feed import FinalNotice
-from treasury_desktop.sync.service import StatusSync
+from treasury_desktop.sync.service import StatusSync, SyncSummary
 from treasury_desktop.ui.session import Lane, Session
 from treasury_desktop.usecases.submit import QueueResult, SubmitService
 from treasury_desktop.usecases.sync_status import CopiedDraft, StatusService
@@ -32,7 +32,6 @@ from treasury_desktop.usecases.timestamping import stamp_before_queue
 
 T = TypeVar("T")
 REFRESH_MS = 250  # changes arrive after every commit; the view is re-read at most this often
-SYNC_LOOK_MS = 3000  # the sync tells only final words; other moves are noticed this often
 SHOWN_BY_DEFAULT = ACTIVE | {ItemState.REFUSED}
 
 
@@ -110,11 +109,6 @@ class OutboxBridge(QObject):
         self._timer.setSingleShot(True)
         self._timer.setInterval(REFRESH_MS)
         self._timer.timeout.connect(self.refresh)
-        self._last_sync: object = None
-        self._sync_look = QTimer(self)
-        self._sync_look.setInterval(SYNC_LOOK_MS)
-        self._sync_look.timeout.connect(self._look_at_sync)
-        self._sync_look.start()
         self.changed.connect(self._on_changed)
         self._unsubscribe = sender.subscribe(self._from_sender)
         self._sync_listened: set[int] = set()
@@ -133,15 +127,7 @@ class OutboxBridge(QObject):
         if sync is not None and id(sync) not in self._sync_listened:
             self._sync_listened.add(id(sync))
             sync.on_final(lambda notices: self._from_sync(sync, notices))
-
-    def _look_at_sync(self) -> None:
-        # ``last`` is replaced (never changed in place) after each catch-up: reading the
-        # reference from the GUI thread is safe, and costs nothing when nothing happened.
-        last = self._sync.last if self._sync is not None else None
-        if last is not None and last is not self._last_sync:
-            self._last_sync = last
-            if last.moved or last.applied:
-                self.synced.emit(last)
+            sync.on_synced(lambda summary: self._from_synced(sync, summary))
 
     def set_detached(self, detached: tuple[str, Message] | None) -> None:
         """Say why this window does not send (or that it sends again: None)."""
@@ -157,6 +143,10 @@ class OutboxBridge(QObject):
     def _from_sync(self, sync: StatusSync, notices: tuple[FinalNotice, ...]) -> None:
         if not self._closed and sync is self._sync:
             self.finals.emit(tuple(notices))
+
+    def _from_synced(self, sync: StatusSync, summary: SyncSummary) -> None:
+        if not self._closed and sync is self._sync:
+            self.synced.emit(summary)  # queued to the GUI thread: no polling
 
     def _on_changed(self, change: OutboxChange) -> None:
         self._set_status(change.status)  # the indicator needs no query: the change carries it
@@ -307,5 +297,4 @@ class OutboxBridge(QObject):
             return
         self._closed = True
         self._timer.stop()
-        self._sync_look.stop()
         self._unsubscribe()
