@@ -25,7 +25,7 @@ from treasury_desktop.store.profile import ProfileStore
 from treasury_desktop.store.vouchers import SqliteVoucherRepository
 from treasury_desktop.sync.balances import BalanceBook
 from treasury_desktop.sync.feed import FinalNotice, apply_page_in
-from treasury_desktop.sync.service import StatusSync
+from treasury_desktop.sync.service import StatusSync, SyncSummary
 from treasury_desktop.usecases.drafting import DraftingService
 from treasury_desktop.usecases.submit import SubmitService
 from treasury_desktop.usecases.sync_status import StatusService, notification
@@ -93,6 +93,24 @@ def test_feed_moves_vouchers_and_builds_timelines(conn: sqlite3.Connection, db_p
         assert "Thiếu hợp đồng." in notification(finals[-1]).render("vi")
         again = sync.pull()  # nothing new
         assert again.applied == 0 and again.cursor == summary.cursor
+    finally:
+        sync.close()
+
+
+def test_each_catch_up_that_moved_something_is_published(
+    conn: sqlite3.Connection, db_path: Path
+) -> None:
+    clock, treasury = FakeClock(), FakeTreasury()
+    (voucher,) = sent(conn, db_path, clock, treasury, 1)
+    published: list[SyncSummary] = []
+    sync = StatusSync(lambda: connect(db_path), treasury, UNIT, actor=ACTOR, clock=clock)
+    sync.on_synced(published.append)
+    try:
+        treasury.advance(UNIT, voucher, "checking", "Chờ giao diện TABMIS")  # not final
+        first = sync.pull()
+        assert published == [first] and first.moved >= 1
+        sync.pull()  # nothing new: nothing published
+        assert published == [first]
     finally:
         sync.close()
 
