@@ -23,9 +23,6 @@ import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-sys.path.insert(0, str(HERE))
-
-from seed_100k import seed  # noqa: E402
 
 BARE = """
 import sys
@@ -99,7 +96,10 @@ def run(sizes: list[int], runs: int, busy: bool) -> None:
         for count in sizes:
             folder = work / f"data-{count}"
             folder.mkdir()
-            seed(folder, count)
+            # Seeded in another process: Linux carries a process's peak RSS across fork and
+            # exec, so a child of a big parent would report the parent's peak as its own.
+            subprocess.run([sys.executable, str(HERE / "seed_100k.py"), str(folder), str(count)],
+                           check=True, stdout=subprocess.DEVNULL)
             shot = work / "shot.png"
             timed(app_command(folder, shot))  # warm the page cache and .pyc files once
             timed([sys.executable, str(bare_script), str(count), str(shot)])
