@@ -123,10 +123,10 @@ def health(capabilities: tuple[str, ...] = ("documents", "changes")) -> dict[str
 
 
 def echo(document: dict[str, Any], *, digest: str | None = None, unit: str = UNIT,
-         doc_id: str | None = None) -> dict[str, Any]:
+         voucher_id: str | None = None) -> dict[str, Any]:
     """What a PUT's 201 names: by default exactly the document that was sent."""
     return {
-        "id": doc_id or document["id"], "unit": unit, "status": "received",
+        "id": voucher_id or document["id"], "unit": unit, "status": "received",
         "content_hash": content_hash(canonical_bytes(document)) if digest is None else digest,
         "received_at": "2026-11-20T08:00:00+00:00", "updated_at": "2026-11-20T08:00:00+00:00",
         "detail": "KBNN tiếp nhận", "reason": None, "reference": "r", "dossier": "d",

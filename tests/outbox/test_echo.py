@@ -16,9 +16,9 @@ from treasury_desktop.outbox.adapter import ClientPort
 
 def port_answering(held: str) -> ClientPort:
     def answer(request: httpx.Request) -> httpx.Response:
-        doc_id = request.url.path.rsplit("/", 1)[-1]
+        voucher_id = request.url.path.rsplit("/", 1)[-1]
         return httpx.Response(201, json={
-            "id": doc_id, "unit": "1171277", "status": "received", "content_hash": held,
+            "id": voucher_id, "unit": "1171277", "status": "received", "content_hash": held,
             "received_at": "2026-11-20T08:00:00+00:00",
             "updated_at": "2026-11-20T08:00:00+00:00", "detail": "", "reason": None,
             "reference": "r", "dossier": "d", "history": [],

@@ -47,14 +47,14 @@ def signed(kit: SigningKit, number: int) -> tuple[str, bytes, bytes]:
 
 def test_submit_is_idempotent_and_refuses_other_content(port: TreasuryPort,
                                                         kit: SigningKit) -> None:
-    doc_id, data, cms = signed(kit, 1)
-    assert port.submit(UNIT, doc_id, data, cms).outcome is SubmitOutcome.CREATED
-    again = port.submit(UNIT, doc_id, data, cms)
+    voucher_id, data, cms = signed(kit, 1)
+    assert port.submit(UNIT, voucher_id, data, cms).outcome is SubmitOutcome.CREATED
+    again = port.submit(UNIT, voucher_id, data, cms)
     assert again.outcome is SubmitOutcome.REPLAYED and again.delivered
     other = json.loads(data)
     other["number"] = "2"
     other_bytes = canonical_bytes(other)
-    conflict = port.submit(UNIT, doc_id, other_bytes, kit.sign(other_bytes))
+    conflict = port.submit(UNIT, voucher_id, other_bytes, kit.sign(other_bytes))
     assert conflict.outcome is SubmitOutcome.CONFLICT and conflict.reasons
     assert conflict.reasons[0].message
 
@@ -63,15 +63,15 @@ def test_status_and_changes_feed(port: TreasuryPort, kit: SigningKit) -> None:
     assert port.get_status(UNIT, "0193a9c6-0000-7000-8000-000000000000") is None
     ids = []
     for n in range(3):
-        doc_id, data, cms = signed(kit, n + 10)
-        port.submit(UNIT, doc_id, data, cms)
-        ids.append(doc_id)
+        voucher_id, data, cms = signed(kit, n + 10)
+        port.submit(UNIT, voucher_id, data, cms)
+        ids.append(voucher_id)
     state = port.get_status(UNIT, ids[0])
     assert state is not None and state.status == "received" and state.history
     first = port.changes(UNIT, None, 2)
-    assert [c.document_id for c in first.changes] == ids[:2] and first.has_more
+    assert [c.voucher_id for c in first.changes] == ids[:2] and first.has_more
     rest = port.changes(UNIT, first.next_cursor, 2)
-    assert [c.document_id for c in rest.changes] == ids[2:] and not rest.has_more
+    assert [c.voucher_id for c in rest.changes] == ids[2:] and not rest.has_more
     assert port.changes(UNIT, rest.next_cursor, 2).changes == ()
 
 

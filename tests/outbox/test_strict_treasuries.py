@@ -164,7 +164,7 @@ def test_an_echo_that_is_not_this_voucher_is_not_a_delivery(
     def lie(request: Request, conn_: socket.socket) -> None:
         document = request.json()["document"]
         body = {"empty hash": echo(document, digest=""),
-                "other id": echo(document, doc_id="0193a9c6-5f1e-7c2a-9d7e-2b1c3d4e5f60"),
+                "other id": echo(document, voucher_id="0193a9c6-5f1e-7c2a-9d7e-2b1c3d4e5f60"),
                 "other unit": echo(document, unit="1000001")}[wrong]
         send_json(conn_, 200, body)
 

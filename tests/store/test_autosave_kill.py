@@ -29,15 +29,15 @@ def _run_and_kill(folder: Path, after_saves: int, extra_delay: float) -> list[tu
             line = proc.stdout.readline()
             if not line:
                 raise AssertionError("child stopped early: " + proc.stderr.read())
-            vid, seq = line.split()
-            reported.append((vid, int(seq)))
+            voucher_id, seq = line.split()
+            reported.append((voucher_id, int(seq)))
         time.sleep(extra_delay)  # kill somewhere inside a later save
         os.kill(proc.pid, signal.SIGKILL)
         proc.wait(timeout=10)
         # Saves that returned before the kill may still sit in the pipe.
         for line in proc.stdout.read().splitlines():
-            vid, seq = line.split()
-            reported.append((vid, int(seq)))
+            voucher_id, seq = line.split()
+            reported.append((voucher_id, int(seq)))
     finally:
         if proc.poll() is None:
             proc.kill()
@@ -59,11 +59,11 @@ def test_every_returned_save_survives_sigkill(tmp_path: Path) -> None:
             assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
             repo = SqliteVoucherRepository(conn)
             last_seq: dict[str, int] = {}
-            for vid, seq in reported:
-                last_seq[vid] = seq
-            for vid, seq in last_seq.items():
-                stored = repo.get(vid)
-                assert stored is not None, f"save {seq} of {vid} was lost"
+            for voucher_id, seq in reported:
+                last_seq[voucher_id] = seq
+            for voucher_id, seq in last_seq.items():
+                stored = repo.get(voucher_id)
+                assert stored is not None, f"save {seq} of {voucher_id} was lost"
                 assert int(stored.voucher.number) >= seq
         finally:
             conn.close()

@@ -53,15 +53,15 @@ def queued_bytes(conn: sqlite3.Connection, voucher_id: str) -> bytes:
 def test_another_desks_document_under_the_same_id_is_never_settled_as_ours(
         conn: sqlite3.Connection, db_path: Path) -> None:
     clock, treasury = FakeClock(), FakeTreasury()
-    [vid] = seed_signed(conn, 1)
-    SubmitService(conn, ACTOR, clock.now, verify=trust_test_signatures).queue([vid])
-    ours = queued_bytes(conn, vid)
+    [voucher_id] = seed_signed(conn, 1)
+    SubmitService(conn, ACTOR, clock.now, verify=trust_test_signatures).queue([voucher_id])
+    ours = queued_bytes(conn, voucher_id)
     theirs_doc = json.loads(ours)
     theirs_doc["number"] = "777"  # desk A: the same id, other content, delivered and paid
     theirs = canonical_bytes(theirs_doc)
-    assert treasury.submit(UNIT, vid, theirs, b"cms").outcome is SubmitOutcome.CREATED
-    treasury.advance(UNIT, vid, "checking")
-    treasury.advance(UNIT, vid, "paid")
+    assert treasury.submit(UNIT, voucher_id, theirs, b"cms").outcome is SubmitOutcome.CREATED
+    treasury.advance(UNIT, voucher_id, "checking")
+    treasury.advance(UNIT, voucher_id, "paid")
 
     sync = StatusSync(lambda: connect(db_path), treasury, UNIT, actor=ACTOR, clock=clock)
     try:
@@ -69,7 +69,7 @@ def test_another_desks_document_under_the_same_id_is_never_settled_as_ours(
     finally:
         sync.close()
     assert summary.error is None and summary.unknown == 3 and summary.moved == 0
-    assert status(conn, vid) is VoucherState.QUEUED  # not paid: the treasury holds another text
+    assert status(conn, voucher_id) is VoucherState.QUEUED  # not paid: the treasury holds another text
 
     sender = Sender(lambda: connect(db_path), treasury, actor=ACTOR, clock=clock)
     try:
@@ -77,23 +77,23 @@ def test_another_desks_document_under_the_same_id_is_never_settled_as_ours(
     finally:
         sender.close()
     assert [r.outcome for r in run.results] == [SubmitOutcome.CONFLICT]  # the PUT decides
-    assert status(conn, vid) is VoucherState.REJECTED
+    assert status(conn, voucher_id) is VoucherState.REJECTED
     assert content_hash(ours) != content_hash(theirs)
 
 
 def test_the_feed_still_settles_a_queued_voucher_the_treasury_holds_exactly(
         conn: sqlite3.Connection, db_path: Path) -> None:
     clock, treasury = FakeClock(), FakeTreasury()
-    [vid] = seed_signed(conn, 1)
-    SubmitService(conn, ACTOR, clock.now, verify=trust_test_signatures).queue([vid])
+    [voucher_id] = seed_signed(conn, 1)
+    SubmitService(conn, ACTOR, clock.now, verify=trust_test_signatures).queue([voucher_id])
     # The answer to our PUT was lost, but the treasury stored these very bytes.
-    treasury.submit(UNIT, vid, queued_bytes(conn, vid), b"cms")
-    treasury.advance(UNIT, vid, "paid")
+    treasury.submit(UNIT, voucher_id, queued_bytes(conn, voucher_id), b"cms")
+    treasury.advance(UNIT, voucher_id, "paid")
     sync = StatusSync(lambda: connect(db_path), treasury, UNIT, actor=ACTOR, clock=clock)
     try:
         sync.pull()
     finally:
         sync.close()
-    assert status(conn, vid) is VoucherState.PAID
-    state = conn.execute("SELECT state FROM outbox WHERE voucher_id = ?", (vid,)).fetchone()[0]
+    assert status(conn, voucher_id) is VoucherState.PAID
+    state = conn.execute("SELECT state FROM outbox WHERE voucher_id = ?", (voucher_id,)).fetchone()[0]
     assert state == ItemState.DELIVERED.value

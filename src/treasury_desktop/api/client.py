@@ -50,7 +50,7 @@ from treasury_desktop.api.models import (
 from treasury_desktop.api.responses import body_json, raise_for_status, transport_error
 
 _UNIT = re.compile(r"^[0-9]{7}$")
-_DOCUMENT_ID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
+_VOUCHER_ID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
 _LOOPBACK_NAMES = ("localhost",)
 GZIP_CAPABILITY = "gzip-requests"
 MAX_ANSWER = 16 * 1024 * 1024
@@ -243,8 +243,8 @@ class TreasuryClient:
 
     def submit(self, document: Mapping[str, Any], signature: bytes) -> SubmitResult:
         """PUT a signed voucher (idempotent: resend the same bytes after any TransientError)."""
-        doc_id = _document_id(document)
-        path = self._unit_path(f"documents/{doc_id}")
+        voucher_id = _voucher_id(document)
+        path = self._unit_path(f"documents/{voucher_id}")
         response = self._send_json("PUT", path, _envelope(document, signature))
         if response.status_code in (200, 201, 409, 422):
             code = response.status_code
@@ -260,7 +260,7 @@ class TreasuryClient:
         """Several vouchers in one POST, when health() lists ``documents-batch``; one result
         per item, in the items' order (paired by id, not by position), each exactly what its
         own PUT would have answered."""
-        ids = [_document_id(document) for document, _ in items]
+        ids = [_voucher_id(document) for document, _ in items]
         path = self._unit_path("documents:batch")
         response = self._send_json("POST", path, {"items": [_envelope(d, s) for d, s in items]})
         raise_for_status(response, self.unit, mutating=True)
@@ -277,9 +277,9 @@ class TreasuryClient:
 
         return body_json(response, read, mutating=True)
 
-    def document_status(self, doc_id: str) -> DocumentStatus | None:
+    def document_status(self, voucher_id: str) -> DocumentStatus | None:
         """The voucher's status and history, or None when the treasury never received it."""
-        response = self._send("GET", self._unit_path(f"documents/{quote(doc_id, safe='')}"))
+        response = self._send("GET", self._unit_path(f"documents/{quote(voucher_id, safe='')}"))
         if response.status_code == 404 and _code(response) == "document_not_found":
             return None
         raise_for_status(response, self.unit)
@@ -352,11 +352,11 @@ def _code(response: httpx.Response) -> str:
     return str(data.get("code", "")) if isinstance(data, dict) else ""
 
 
-def _document_id(document: Mapping[str, Any]) -> str:
-    doc_id = str(document.get("id", ""))
-    if not _DOCUMENT_ID.match(doc_id):
-        raise ValueError(f"a voucher id is a lowercase UUID, not {doc_id!r}")
-    return doc_id
+def _voucher_id(document: Mapping[str, Any]) -> str:
+    voucher_id = str(document.get("id", ""))
+    if not _VOUCHER_ID.match(voucher_id):
+        raise ValueError(f"a voucher id is a lowercase UUID, not {voucher_id!r}")
+    return voucher_id
 
 
 def _envelope(document: Mapping[str, Any], signature: bytes) -> dict[str, Any]:

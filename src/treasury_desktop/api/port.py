@@ -58,7 +58,7 @@ class SubmitAnswer:
 class StatusChange:
     """One entry of the changes feed (or of a document's history)."""
 
-    document_id: str
+    voucher_id: str
     status: str
     at: str
     detail: str = ""
@@ -79,7 +79,7 @@ class ChangesPage:
 class DocumentState:
     """A document's current status and history; ``None`` from ``get_status`` when unknown."""
 
-    document_id: str
+    voucher_id: str
     status: str
     history: tuple[StatusChange, ...] = ()
     content_hash: str = ""  # of the document the treasury holds under this id
@@ -161,12 +161,12 @@ class TreasuryPort(Protocol):
     threads at once (one pooled connection underneath)."""
 
     def submit(
-        self, unit: str, document_id: str, document: bytes, signature: bytes
+        self, unit: str, voucher_id: str, document: bytes, signature: bytes
     ) -> SubmitAnswer:
         """PUT the signed bytes and the CMS (DER)."""
         ...
 
-    def get_status(self, unit: str, document_id: str) -> DocumentState | None:
+    def get_status(self, unit: str, voucher_id: str) -> DocumentState | None:
         """The document's status, or None when the server does not have it."""
         ...
 

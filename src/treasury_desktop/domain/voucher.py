@@ -360,17 +360,17 @@ def from_document(data: Any, *, assign_id: bool = False) -> Voucher:
     """
     r = _Reader()
     top = r.obj(data, "", _TOP_FIELDS)
-    vid = r.string(top, "id", "")
-    if not vid:
+    voucher_id = r.string(top, "id", "")
+    if not voucher_id:
         if assign_id:
-            vid = new_voucher_id()
+            voucher_id = new_voucher_id()
         else:
             r.problems.append(Problem("id", "shape.required"))
     else:
         try:
             # One spelling per id (lower case, hyphens): the id names the document on the
             # treasury's side too, and {…}, urn:uuid: or upper-case forms would not match there.
-            vid = str(uuid.UUID(vid))
+            voucher_id = str(uuid.UUID(voucher_id))
         except ValueError:
             r.problems.append(Problem("id", "shape.uuid"))
     unit = r.obj(top.get("unit", {}), "unit", _UNIT_FIELDS)
@@ -396,7 +396,7 @@ def from_document(data: Any, *, assign_id: bool = False) -> Voucher:
             )
         )
     voucher = Voucher(
-        id=vid,
+        id=voucher_id,
         form=form,
         fiscal_year=r.integer(top, "fiscal_year", "", default=0),
         number=r.string(top, "number", ""),

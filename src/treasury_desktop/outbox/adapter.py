@@ -71,7 +71,7 @@ class ClientPort:
         self._ask_again = 0.0
 
     def submit(
-        self, unit: str, document_id: str, document: bytes, signature: bytes
+        self, unit: str, voucher_id: str, document: bytes, signature: bytes
     ) -> SubmitAnswer:
         """PUT the captured bytes. The client sends the parsed document; the treasury hashes
         its JCS form, which is exactly these bytes again."""
@@ -81,7 +81,7 @@ class ClientPort:
             result = self.client.submit(json.loads(document), signature)
         except ApiError as error:
             raise translate(error) from error
-        _check_echo(result, unit, document_id, document)
+        _check_echo(result, unit, voucher_id, document)
         return _answer(result, document)
 
     def batch_limit(self, unit: str) -> int:
@@ -113,16 +113,16 @@ class ClientPort:
                                       message=error.message) from error
         except ApiError as error:
             raise translate(error) from error
-        for result, (document_id, document, _) in zip(results, items, strict=True):
-            _check_echo(result, unit, document_id, document)
+        for result, (voucher_id, document, _) in zip(results, items, strict=True):
+            _check_echo(result, unit, voucher_id, document)
         return [_answer(result, document) for result, (_, document, _) in
                 zip(results, items, strict=True)]
 
-    def get_status(self, unit: str, document_id: str) -> DocumentState | None:
+    def get_status(self, unit: str, voucher_id: str) -> DocumentState | None:
         """GET the document's status and history."""
         self._check_unit(unit)
         try:
-            found = self.client.document_status(document_id)
+            found = self.client.document_status(voucher_id)
         except ApiError as error:
             raise translate(error) from error
         if found is None:
@@ -211,23 +211,23 @@ class ClientPort:
             raise TreasuryMisconfigured(f"unit {unit} is not this desk's unit {self.client.unit}")
 
 
-def _change(document_id: str, event: StatusEvent) -> StatusChange:
-    return StatusChange(document_id, event.status.value, event.at.isoformat(), event.detail,
+def _change(voucher_id: str, event: StatusEvent) -> StatusChange:
+    return StatusChange(voucher_id, event.status.value, event.at.isoformat(), event.detail,
                         event.reason or "")
 
 
-def _check_echo(result: SubmitResult, unit: str, document_id: str, document: bytes) -> None:
+def _check_echo(result: SubmitResult, unit: str, voucher_id: str, document: bytes) -> None:
     """A 200/201 names what the treasury holds: its id, unit and content hash must be exactly
     this voucher's signed bytes, or the item is not delivered (tried again later, never settled
     on a wrong word). 409 and 422 carry no document and are final as they are."""
     if result.outcome not in (ApiOutcome.CREATED, ApiOutcome.REPLAYED):
         return
     held = result.document
-    if (held is None or held.id != document_id or held.unit != unit
+    if (held is None or held.id != voucher_id or held.unit != unit
             or not held.content_hash or held.content_hash != content_hash(document)):
         named = held.content_hash[:12] if held is not None else "nothing"
         raise TreasuryUnavailable(
-            f"the treasury acknowledged {named}, not the signed bytes of {document_id}",
+            f"the treasury acknowledged {named}, not the signed bytes of {voucher_id}",
             message=Message("delivery.echo_wrong"),
         )
 

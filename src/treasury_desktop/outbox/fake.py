@@ -70,7 +70,7 @@ class FakeTreasury:
         return None
 
     def submit(
-        self, unit: str, document_id: str, document: bytes, signature: bytes
+        self, unit: str, voucher_id: str, document: bytes, signature: bytes
     ) -> SubmitAnswer:
         """PUT: 201, 200 for the same bytes, 409 for other bytes, 422 for ``refuse`` ids."""
         with self._lock:
@@ -91,7 +91,7 @@ class FakeTreasury:
                 raise TreasuryAuthRefused("401 Unauthorized")
             if fault == "config":
                 raise TreasuryMisconfigured("404 unit unknown")
-            answer = self._store(unit, document_id, document)
+            answer = self._store(unit, voucher_id, document)
             if fault == "reset_after":
                 raise TreasuryUnavailable("connection reset after the request", offline=True)
             return answer
@@ -99,15 +99,15 @@ class FakeTreasury:
             with self._lock:
                 self.in_flight -= 1
 
-    def _store(self, unit: str, document_id: str, document: bytes) -> SubmitAnswer:
-        if document_id in self.refuse:
-            return SubmitAnswer(SubmitOutcome.INVALID, self.refuse[document_id])
+    def _store(self, unit: str, voucher_id: str, document: bytes) -> SubmitAnswer:
+        if voucher_id in self.refuse:
+            return SubmitAnswer(SubmitOutcome.INVALID, self.refuse[voucher_id])
         digest = hashlib.sha256(document).hexdigest()
         with self._lock:
-            known = self.documents.get((unit, document_id))
+            known = self.documents.get((unit, voucher_id))
             if known is None:
-                self.documents[(unit, document_id)] = digest
-                self._add(unit, document_id, "received", "KBNN tiếp nhận")
+                self.documents[(unit, voucher_id)] = digest
+                self._add(unit, voucher_id, "received", "KBNN tiếp nhận")
                 return SubmitAnswer(SubmitOutcome.CREATED, status="received")
             if known == digest:
                 return SubmitAnswer(SubmitOutcome.REPLAYED, status="received")
@@ -115,25 +115,25 @@ class FakeTreasury:
         reason = ServerReason("conflict", "id", "Mã chứng từ đã dùng cho nội dung khác.")
         return SubmitAnswer(SubmitOutcome.CONFLICT, (reason,))
 
-    def _add(self, unit: str, document_id: str, status: str, detail: str, reason: str = "") -> None:
+    def _add(self, unit: str, voucher_id: str, status: str, detail: str, reason: str = "") -> None:
         at = f"2026-11-20T08:00:{len(self.events) % 60:02d}.{len(self.events):06d}+00:00"
-        digest = self.documents.get((unit, document_id), "")
-        self.events.append((unit, StatusChange(document_id, status, at, detail, reason, digest)))
+        digest = self.documents.get((unit, voucher_id), "")
+        self.events.append((unit, StatusChange(voucher_id, status, at, detail, reason, digest)))
 
-    def advance(self, unit: str, document_id: str, status: str, detail: str = "",
+    def advance(self, unit: str, voucher_id: str, status: str, detail: str = "",
                 reason: str = "") -> None:
         """The clerk moves a document on (written to the changes feed)."""
         with self._lock:
-            self._add(unit, document_id, status, detail or status, reason)
+            self._add(unit, voucher_id, status, detail or status, reason)
 
-    def get_status(self, unit: str, document_id: str) -> DocumentState | None:
+    def get_status(self, unit: str, voucher_id: str) -> DocumentState | None:
         """The document's history from the feed."""
         with self._lock:
-            if (unit, document_id) not in self.documents:
+            if (unit, voucher_id) not in self.documents:
                 return None
-            history = tuple(c for u, c in self.events if u == unit and c.document_id == document_id)
-        return DocumentState(document_id, history[-1].status, history,
-                             self.documents[(unit, document_id)])
+            history = tuple(c for u, c in self.events if u == unit and c.voucher_id == voucher_id)
+        return DocumentState(voucher_id, history[-1].status, history,
+                             self.documents[(unit, voucher_id)])
 
     def changes(self, unit: str, after: str | None, limit: int) -> ChangesPage:
         """The feed: the cursor is the index of the last event read."""
@@ -185,7 +185,7 @@ class FakeTreasury:
             raise TreasuryUnavailable("503", retry_after=self.retry_after, maybe_committed=False)
         if fault == "auth":
             raise TreasuryAuthRefused("401 Unauthorized")
-        answers = [self._store(unit, doc_id, document) for doc_id, document, _ in items]
+        answers = [self._store(unit, voucher_id, document) for voucher_id, document, _ in items]
         if fault == "reset_after":
             raise TreasuryUnavailable("connection reset after the request", offline=True)
         return answers

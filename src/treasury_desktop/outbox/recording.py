@@ -35,21 +35,21 @@ def record_answer(
     whole outbox pauses and the item goes back without charging the attempt. Anything else
     (5xx, 429, timeouts, a broken or foreign answer): retry after the backoff.
     """
-    vid = item.voucher_id
+    voucher_id = item.voucher_id
     if isinstance(answer, SubmitAnswer):
         if answer.delivered:
-            store.mark_delivered_in(conn, repo, actor, vid, answer.outcome, now)
-            return AttemptResult(vid, ItemState.DELIVERED, answer.outcome), False
-        store.mark_refused_in(conn, repo, actor, vid, answer.outcome, answer.reasons, now)
-        return AttemptResult(vid, ItemState.REFUSED, answer.outcome), False
+            store.mark_delivered_in(conn, repo, actor, voucher_id, answer.outcome, now)
+            return AttemptResult(voucher_id, ItemState.DELIVERED, answer.outcome), False
+        store.mark_refused_in(conn, repo, actor, voucher_id, answer.outcome, answer.reasons, now)
+        return AttemptResult(voucher_id, ItemState.REFUSED, answer.outcome), False
     if isinstance(answer, TreasuryAuthRefused | TreasuryMisconfigured):
         kind = "auth" if isinstance(answer, TreasuryAuthRefused) else "config"
         # The client's own sentence already says what happened and what to do: used as it is,
         # never wrapped in a second sentence that says it again.
         reason = answer.message or Message(f"outbox.paused.{kind}", {"detail": answer.detail})
         store.set_pause_in(conn, reason, now)
-        store.release_in(conn, vid, reason, now)
-        return AttemptResult(vid, ItemState.PENDING, error=reason), None
+        store.release_in(conn, voucher_id, reason, now)
+        return AttemptResult(voucher_id, ItemState.PENDING, error=reason), None
     offline: bool | None = None
     if isinstance(answer, TreasuryUnavailable):
         offline = answer.offline
@@ -58,11 +58,11 @@ def record_answer(
             {"detail": answer.detail})
         wait, maybe = delay(answer.retry_after), answer.maybe_committed
     else:
-        log.error("unexpected failure sending %s", vid, exc_info=answer)
+        log.error("unexpected failure sending %s", voucher_id, exc_info=answer)
         error = Message("outbox.retry.unexpected", {"detail": repr(answer)})
         wait, maybe = delay(None), True
-    store.schedule_retry_in(conn, vid, now + timedelta(seconds=wait), error, maybe, now)
-    return AttemptResult(vid, ItemState.PENDING, error=error), offline
+    store.schedule_retry_in(conn, voucher_id, now + timedelta(seconds=wait), error, maybe, now)
+    return AttemptResult(voucher_id, ItemState.PENDING, error=error), offline
 
 
 def batches(claimed: list[store.Claimed], size: int) -> list[tuple[store.Claimed, ...]]:

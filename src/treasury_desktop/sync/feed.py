@@ -75,7 +75,7 @@ def apply_page_in(
     """
     repo = SqliteVoucherRepository(conn)
     applied = unknown = 0
-    seen: dict[str, _Voucher | None] = dict.fromkeys(c.document_id for c in page.changes)
+    seen: dict[str, _Voucher | None] = dict.fromkeys(c.voucher_id for c in page.changes)
     known: set[tuple[str, str, str, str]] = set()  # treasury events already on timelines
     for chunk in _chunks(list(seen), 500):
         marks = ",".join("?" * len(chunk))
@@ -90,8 +90,8 @@ def apply_page_in(
             (EventSource.TREASURY.value, *chunk)))
     events: list[tuple[str, str, str, str, str, str]] = []
     for change in page.changes:
-        vid = change.document_id
-        voucher = seen[vid]
+        voucher_id = change.voucher_id
+        voucher = seen[voucher_id]
         if voucher is None or (change.content_hash and change.content_hash != voucher.digest):
             unknown += 1  # made on another desk, or another document under the same id
             continue
@@ -101,14 +101,14 @@ def apply_page_in(
                 continue
             # The treasury holds exactly these bytes: settle the outbox item first, which
             # also puts "sent" before the treasury's steps on the timeline.
-            mark_delivered_in(conn, repo, actor, vid, SubmitOutcome.REPLAYED, now)
+            mark_delivered_in(conn, repo, actor, voucher_id, SubmitOutcome.REPLAYED, now)
             voucher.status = VoucherState.SENT
         elif voucher.status in SENT_ELSEWHERE:
             # Queued and sent by another desk (countersigning by package): the treasury has it.
-            repo.set_status_in(conn, vid, VoucherState.SENT, actor=actor)
-            add_event(conn, vid, VoucherState.SENT.value, iso(now), detail="elsewhere")
+            repo.set_status_in(conn, voucher_id, VoucherState.SENT, actor=actor)
+            add_event(conn, voucher_id, VoucherState.SENT.value, iso(now), detail="elsewhere")
             voucher.status = VoucherState.SENT
-        key = (vid, change.status, change.at, change.detail)
+        key = (voucher_id, change.status, change.at, change.detail)
         if key in known:
             continue  # seen before: applying a page twice changes nothing
         known.add(key)
@@ -126,13 +126,13 @@ def apply_page_in(
         " VALUES (?,?,?,?,?,?)", events)
     finals: list[FinalNotice] = []
     moved = 0
-    for vid, voucher in seen.items():
+    for voucher_id, voucher in seen.items():
         if voucher is None or voucher.moved_to is None:
             continue
-        repo.set_status_in(conn, vid, voucher.moved_to, actor=actor, reason=voucher.reason)
+        repo.set_status_in(conn, voucher_id, voucher.moved_to, actor=actor, reason=voucher.reason)
         moved += 1
         if voucher.moved_to in FINAL:
-            finals.append(FinalNotice(vid, voucher.number, voucher.moved_to, voucher.reason))
+            finals.append(FinalNotice(voucher_id, voucher.number, voucher.moved_to, voucher.reason))
     conn.execute(
         "INSERT INTO sync_cursor (unit, cursor, synced_at) VALUES (?, ?, ?)"
         " ON CONFLICT (unit) DO UPDATE SET cursor = excluded.cursor,"

@@ -73,13 +73,13 @@ class ScriptedTreasury(FakeTreasury):
         self.gate.set()
         self.failing: dict[str, BaseException] = {}
 
-    def submit(self, unit: str, document_id: str, document: bytes,
+    def submit(self, unit: str, voucher_id: str, document: bytes,
                signature: bytes) -> SubmitAnswer:
         self.gate.wait(10)
-        error = self.failing.get(document_id)
+        error = self.failing.get(voucher_id)
         if error is not None:
             raise error
-        return super().submit(unit, document_id, document, signature)
+        return super().submit(unit, voucher_id, document, signature)
 
 
 @dataclass

@@ -78,8 +78,9 @@ def test_feed_moves_timelines_and_notifies_paid_rejected_returned(
     view = TimelineView()
     qtbot.addWidget(view)
     got: dict[str, list[TimelineEvent]] = {}
-    for vid in (paid, rejected, returned):
-        bridge.timeline(vid, lambda events, vid=vid: got.__setitem__(vid, events))
+    for voucher_id in (paid, rejected, returned):
+        bridge.timeline(voucher_id,
+                        lambda events, voucher_id=voucher_id: got.__setitem__(voucher_id, events))
     qtbot.waitUntil(lambda: len(got) == 3)
 
     view.set_events(got[paid])

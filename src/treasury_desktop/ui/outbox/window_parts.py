@@ -85,7 +85,8 @@ class OutboxWindowParts(QObject):
         self.indicator.clicked.connect(self.show_outbox)
         self.view.open_requested.connect(self.open_voucher)
         self.view.draft_copied.connect(self._copied)
-        self.panel.copy_requested.connect(lambda vid: self.bridge.copy_refused(vid, self._copied))
+        self.panel.copy_requested.connect(
+            lambda voucher_id: self.bridge.copy_refused(voucher_id, self._copied))
         self.notifier.activated.connect(self.open_voucher)
         shell.editing.opened.connect(self._opened)
         shell.editing.saved.connect(lambda _result: self._queue_allowed())
