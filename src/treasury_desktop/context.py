@@ -7,6 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from treasury_desktop import paths
 from treasury_desktop.domain.catalog import BudgetCatalog, load_catalog
@@ -15,6 +16,9 @@ from treasury_desktop.store.db import connect
 from treasury_desktop.store.profile import ProfileStore
 from treasury_desktop.store.records import Actor
 from treasury_desktop.store.vouchers import SqliteVoucherRepository
+
+if TYPE_CHECKING:
+    from treasury_desktop.usecases.drafting import DraftingService
 
 
 def _today() -> date:
@@ -52,6 +56,13 @@ class AppContext:
         """The voucher repository and profile over ``conn`` (a new connection by default)."""
         conn = conn or self.connect()
         return SqliteVoucherRepository(conn), ProfileStore(conn)
+
+    def drafting(self, conn: sqlite3.Connection | None = None) -> DraftingService:
+        """The drafting use case over ``conn`` (a new connection by default)."""
+        from treasury_desktop.usecases.drafting import DraftingService
+
+        repo, profile = self.repositories(conn)
+        return DraftingService(repo, profile, self.catalog, self.actor, self.clock)
 
     def close(self) -> None:
         """Close every connection this context opened."""

@@ -101,7 +101,8 @@ def _sign_manifest(args: argparse.Namespace, ctx: AppContext, manifest: bytes) -
 
 
 def _import(args: argparse.Namespace, ctx: AppContext) -> int:
-    result = importer_for(ctx, ctx.connect(), _now).import_file(Path(args.file))
+    conn = ctx.connect()
+    result = importer_for(conn, ctx.drafting(conn), ctx.actor, _now).import_file(Path(args.file))
     if args.json:
         print(json.dumps(import_json(result, args.lang), ensure_ascii=False))
     else:

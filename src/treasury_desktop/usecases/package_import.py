@@ -25,7 +25,6 @@ from datetime import datetime
 from enum import StrEnum
 from pathlib import Path
 
-from treasury_desktop.context import AppContext
 from treasury_desktop.domain.canonical import content_hash, voucher_bytes
 from treasury_desktop.domain.roles import SIGNING_ORDER, SignerRole
 from treasury_desktop.domain.voucher import DocumentShapeError, Voucher, from_document
@@ -286,13 +285,12 @@ class PackageImporter:
                                      actor=self._actor, reason=f"«{desk.name}»")
 
 
-def importer_for(ctx: AppContext, conn: sqlite3.Connection,
+def importer_for(conn: sqlite3.Connection, drafting: DraftingService, actor: Actor,
                  now: Callable[[], datetime]) -> PackageImporter:
-    """The import use case over ``conn``, validating new vouchers with the desk's catalogue."""
-    repo, profile = ctx.repositories(conn)
-    drafting = DraftingService(repo, profile, ctx.catalog, ctx.actor, ctx.clock)
+    """The import use case over ``conn``, validating new vouchers as ``drafting`` does (with
+    the desk's catalogue)."""
 
     def problems(voucher: Voucher) -> int:
         return len(drafting.check(voucher))
 
-    return PackageImporter(conn, ctx.actor, now, problems)
+    return PackageImporter(conn, actor, now, problems)

@@ -123,7 +123,8 @@ class WindowPackages(QObject):
         """On the worker: the import use case, validating with this desk's catalogue."""
         from treasury_desktop.usecases.package_import import importer_for
 
-        return importer_for(self.window.session.ctx, self._on_worker(), _utc_now)
+        ctx, conn = self.window.session.ctx, self._on_worker()
+        return importer_for(conn, ctx.drafting(conn), ctx.actor, _utc_now)
 
     def _failed(self, outcome: Outcome[Any]) -> bool:
         if outcome.error is None:
