@@ -69,7 +69,8 @@ def test_another_desks_document_under_the_same_id_is_never_settled_as_ours(
     finally:
         sync.close()
     assert summary.error is None and summary.unknown == 3 and summary.moved == 0
-    assert status(conn, voucher_id) is VoucherState.QUEUED  # not paid: the treasury holds another text
+    # not paid: the treasury holds another text
+    assert status(conn, voucher_id) is VoucherState.QUEUED
 
     sender = Sender(lambda: connect(db_path), treasury, actor=ACTOR, clock=clock)
     try:
@@ -95,5 +96,6 @@ def test_the_feed_still_settles_a_queued_voucher_the_treasury_holds_exactly(
     finally:
         sync.close()
     assert status(conn, voucher_id) is VoucherState.PAID
-    state = conn.execute("SELECT state FROM outbox WHERE voucher_id = ?", (voucher_id,)).fetchone()[0]
+    state = conn.execute("SELECT state FROM outbox WHERE voucher_id = ?",
+                         (voucher_id,)).fetchone()[0]
     assert state == ItemState.DELIVERED.value
