@@ -285,10 +285,10 @@ class TreasuryClient:
         raise_for_status(response, self.unit)
         return body_json(response, DocumentStatus.from_json)
 
-    def receipt(self, doc_id: str) -> dict[str, Any] | None:
+    def receipt(self, voucher_id: str) -> dict[str, Any] | None:
         """The treasury's signed receipt of a paid voucher (verified by the caller), or None
         while there is none (not paid yet, or never received)."""
-        path = self._unit_path(f"documents/{quote(doc_id, safe='')}/receipt")
+        path = self._unit_path(f"documents/{quote(voucher_id, safe='')}/receipt")
         response = self._send("GET", path)
         if response.status_code == 404 and _code(response) in ("receipt_not_found",
                                                               "document_not_found"):

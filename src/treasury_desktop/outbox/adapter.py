@@ -131,11 +131,11 @@ class ClientPort:
                              tuple(_change(found.id, e) for e in found.history),
                              found.content_hash)
 
-    def receipt(self, unit: str, document_id: str) -> dict[str, Any] | None:
+    def receipt(self, unit: str, voucher_id: str) -> dict[str, Any] | None:
         """The treasury's signed receipt of a paid voucher, or None while there is none."""
         self._check_unit(unit)
         try:
-            return self.client.receipt(document_id)
+            return self.client.receipt(voucher_id)
         except ApiError as error:
             raise translate(error) from error
 
