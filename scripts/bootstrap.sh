@@ -5,8 +5,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 # softhsm2 + opensc: a real PKCS#11 token for tests and the demo; openssl: the independent CMS check;
-# DejaVu: Vietnamese glyphs; the rest: what Qt (offscreen or xcb) links against.
-DEB_PACKAGES=(softhsm2 opensc openssl fonts-dejavu-core libegl1 libgl1 libxkbcommon0 libfontconfig1
+# DejaVu: Vietnamese glyphs; desktop-file-utils: checks the .deb's menu entry; the rest: what Qt
+# (offscreen or xcb) links against.
+DEB_PACKAGES=(softhsm2 opensc openssl fonts-dejavu-core desktop-file-utils libegl1 libgl1 libxkbcommon0 libfontconfig1
               libfreetype6 libx11-6 libxcb1 libdbus-1-3 libglib2.0-0)
 # Paper (#13): poppler-utils (pdftotext, pdffonts, pdftoppm, pdfsig) and zbar-tools read the PDFs back.
 DEB_PACKAGES+=(poppler-utils zbar-tools)

@@ -54,6 +54,12 @@ TSA_URL: Setting[str] = Setting(
     "RFC 3161 time-stamping server for signature timestamps (CAdES-T); empty: none.",
 )
 
+BACKUP_FOLDER: Setting[str] = Setting(
+    "backup_folder", str, "",
+    "Folder for the daily database backups (empty: 'backups' in the data folder). A USB drive "
+    "or another disk is safer than the data folder's own disk.",
+)
+
 ALL: tuple[Setting[Any], ...] = (
-    LANGUAGE, PKCS11_MODULES, DEMO_SIGNERS, CERT_EXPIRY_WARNING_DAYS, TSA_URL,
+    LANGUAGE, PKCS11_MODULES, DEMO_SIGNERS, CERT_EXPIRY_WARNING_DAYS, TSA_URL, BACKUP_FOLDER,
 )

@@ -28,6 +28,7 @@ COMMANDS: dict[str, str] = {
     "package": "package_cmd",
     "trust": "trust_cmd",
     "tax-settings": "tax_cmd",
+    "backup": "backup_cmd",
 }
 
 
@@ -37,6 +38,19 @@ def _command_modules(argv: Sequence[str] | None = None) -> list[ModuleType]:
     everything = "-h" in words or "--help" in words
     names = dict.fromkeys(m for word, m in COMMANDS.items() if everything or word in words)
     return [importlib.import_module(f"treasury_desktop.cli.{name}") for name in names]
+
+
+class _PrintVersion(argparse.Action):
+    """``--version``: the version is looked up only when asked, keeping it off the start."""
+
+    def __init__(self, option_strings: Sequence[str], dest: str, **kwargs: object) -> None:
+        super().__init__(option_strings, dest, nargs=0, help="show the version and exit")
+
+    def __call__(self, parser: argparse.ArgumentParser, *_args: object, **_kw: object) -> None:
+        from treasury_desktop.version import app_version
+
+        print(f"treasury-desktop {app_version()}")
+        parser.exit()
 
 
 def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
@@ -50,6 +64,7 @@ def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
     parser.add_argument("--lang", choices=("vi", "en"), default="vi", help="interface language")
     parser.add_argument("--demo", action="store_true", help="open on demo data with a sandbox")
     parser.add_argument("--screenshot", metavar="FILE", help="render the main window to a PNG")
+    parser.add_argument("--version", action=_PrintVersion)
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     for module in _command_modules(argv):
         module.register(commands)
