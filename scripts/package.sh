@@ -92,7 +92,7 @@ Description: Chứng từ Kho bạc — draft, token-sign and send State Treasur
  Drafts payment vouchers offline, signs them with PKCS#11 USB tokens and delivers them to
  the State Treasury through a durable outbox.
 CONTROL
-  dpkg-deb --root-owner-group -Zxz -z9 --build "$root" "$DEB" >/dev/null
+  dpkg-deb --root-owner-group -Zxz -z9 -Sextreme --build "$root" "$DEB" >/dev/null
 }
 
 smoke() {

@@ -44,6 +44,12 @@ def example_file(tmp_path: Path, example_document: dict[str, Any]) -> Path:
     return path
 
 
+@pytest.fixture(autouse=True)
+def _private_desk_config(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Never read or write the real user's config file (data folder, language choices)."""
+    monkeypatch.setenv("TREASURY_DESKTOP_CONFIG", str(tmp_path / "desk-config.json"))
+
+
 @pytest.fixture
 def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """A private data folder, also set as TREASURY_DESKTOP_HOME for child processes."""

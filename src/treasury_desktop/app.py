@@ -15,9 +15,29 @@ from treasury_desktop.i18n import ExpectedError, set_language
 
 
 def _gui(ctx: AppContext, *, screenshot: Path | None, demo: bool) -> int:
+    from treasury_desktop.logs import setup_logging
     from treasury_desktop.ui.launch import run_gui
 
+    setup_logging(ctx.data_dir)
+    if not demo:
+        _finish_restore(ctx)
     return run_gui(ctx, screenshot=screenshot, demo=demo)
+
+
+def _finish_restore(ctx: AppContext) -> None:
+    """A restore chosen in the settings happens here, before any connection is opened."""
+    import logging
+    from datetime import datetime
+
+    from treasury_desktop.usecases.backups import apply_pending_restore
+
+    try:
+        aside = apply_pending_restore(ctx.data_dir, ctx.database_path, datetime.now())
+    except ExpectedError as error:  # the current data stays; the window still opens
+        logging.getLogger(__name__).warning("restore not done: %s", error.message.render("en"))
+        return
+    if aside is not None:
+        logging.getLogger(__name__).info("restored a backup; the old data is in %s", aside)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -34,6 +34,7 @@ from treasury_desktop.api.exchange import (
     BadEncoding,
     bounded_transport,
     deadline,
+    environment_proxy,
     read_bounded,
 )
 from treasury_desktop.api.models import (
@@ -129,6 +130,7 @@ class TreasuryClient:
         gzip_above: int = 1024,
         transport: httpx.BaseTransport | None = None,
         max_answer: int = MAX_ANSWER,
+        proxy: str | None = None,
     ) -> None:
         if not _UNIT.match(unit):
             raise ConfigError("api.bad_unit", unit=unit)
@@ -154,7 +156,9 @@ class TreasuryClient:
                 "Accept-Encoding": "gzip",
                 "User-Agent": f"treasury-desktop/{__version__}",
             },
-            transport=transport or bounded_transport(verify, limits),
+            # The office's proxy from the settings, else the environment's (HTTPS_PROXY …).
+            transport=transport
+            or bounded_transport(verify, limits, proxy or environment_proxy(self.server_url)),
             follow_redirects=False,
         )
 

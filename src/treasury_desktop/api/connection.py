@@ -31,6 +31,7 @@ class Connection:
     server: str
     unit: str
     ca_bundle: str | None = None
+    proxy: str | None = None  # http://host:port of the office's proxy, from the settings
 
 
 def load_connection(profile: Profile) -> Connection | None:
@@ -39,7 +40,11 @@ def load_connection(profile: Profile) -> Connection | None:
     if not isinstance(data, Mapping) or not data.get("server") or not data.get("unit"):
         return None
     bundle = data.get("ca_bundle")
-    return Connection(str(data["server"]), str(data["unit"]), str(bundle) if bundle else None)
+    proxy = data.get("proxy")
+    return Connection(
+        str(data["server"]), str(data["unit"]), str(bundle) if bundle else None,
+        str(proxy) if proxy else None,
+    )
 
 
 def save_connection(profile: Profile, connection: Connection) -> None:
@@ -47,6 +52,8 @@ def save_connection(profile: Profile, connection: Connection) -> None:
     value: dict[str, str] = {"server": connection.server, "unit": connection.unit}
     if connection.ca_bundle:
         value["ca_bundle"] = connection.ca_bundle
+    if connection.proxy:
+        value["proxy"] = connection.proxy
     profile.set(PROFILE_KEY, value)
 
 
@@ -71,7 +78,7 @@ def open_client(
         saved = Connection(server, unit)
     if server and server != saved.server:
         # Never hand the connected server's credential or pinned CA to another address.
-        saved = Connection(server, saved.unit)
+        saved = Connection(server, saved.unit, proxy=saved.proxy)
     from treasury_desktop.api.credentials import resolve_token
 
     token = resolve_token(credentials, saved.server, saved.unit, environ)
@@ -79,4 +86,4 @@ def open_client(
     from treasury_desktop.api.client import DEFAULT_TIMEOUTS, TreasuryClient
 
     return TreasuryClient(saved.server, saved.unit, token, ca_bundle=bundle,
-                          timeouts=timeouts or DEFAULT_TIMEOUTS)
+                          timeouts=timeouts or DEFAULT_TIMEOUTS, proxy=saved.proxy)

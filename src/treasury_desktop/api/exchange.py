@@ -14,9 +14,11 @@ from __future__ import annotations
 import contextlib
 import threading
 import time
+import urllib.request
 import zlib
 from collections.abc import Iterable, Iterator
 from typing import Any
+from urllib.parse import urlsplit
 
 import httpcore
 import httpx
@@ -93,9 +95,23 @@ class DeadlineBackend(httpcore.NetworkBackend):
         self._inner.sleep(seconds)
 
 
-def bounded_transport(verify: Any, limits: httpx.Limits) -> httpx.HTTPTransport:
-    """httpx's HTTP/1.1 + HTTP/2 transport on the deadline backend."""
-    transport = httpx.HTTPTransport(verify=verify, http2=True, limits=limits)
+def environment_proxy(url: str) -> str | None:
+    """The proxy the environment names for ``url`` (HTTPS_PROXY, NO_PROXY …), if any.
+
+    httpx reads these only for transports it makes itself; ours is made here.
+    """
+    parts = urlsplit(url)
+    proxies = urllib.request.getproxies()
+    if not proxies or not parts.hostname or urllib.request.proxy_bypass(parts.hostname):
+        return None
+    return proxies.get(parts.scheme) or proxies.get("all")
+
+
+def bounded_transport(
+    verify: Any, limits: httpx.Limits, proxy: str | None = None
+) -> httpx.HTTPTransport:
+    """httpx's HTTP/1.1 + HTTP/2 transport on the deadline backend (through ``proxy``)."""
+    transport = httpx.HTTPTransport(verify=verify, http2=True, limits=limits, proxy=proxy)
     pool = getattr(transport, "_pool", None)
     if pool is not None and hasattr(pool, "_network_backend"):
         pool._network_backend = DeadlineBackend()  # httpx offers no public hook for it

@@ -12,11 +12,10 @@ import os
 import sys
 from pathlib import Path
 
-from treasury_desktop.api.client import TreasuryClient
-from treasury_desktop.api.connection import Connection, save_connection
-from treasury_desktop.api.credentials import TOKEN_ENV, KeyringCredentialStore
+from treasury_desktop.api.credentials import TOKEN_ENV
 from treasury_desktop.context import AppContext
 from treasury_desktop.i18n import ExpectedError, text
+from treasury_desktop.usecases.desk_connect import connect_desk
 
 
 def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -52,13 +51,10 @@ def run(args: argparse.Namespace, ctx: AppContext) -> int:
     if not token:
         raise ExpectedError("api.connect.empty_token")
     bundle = str(Path(args.ca_bundle).resolve()) if args.ca_bundle else None
-    with TreasuryClient(args.server, args.unit, token, ca_bundle=bundle) as client:
-        signers = client.signers()
-        server = client.server_url
-    if not from_env:
-        KeyringCredentialStore().set(server, args.unit, token)
     _, profile = ctx.repositories()
-    save_connection(profile, Connection(server, args.unit, bundle))
+    server, signers = connect_desk(
+        profile, args.server, args.unit, token, ca_bundle=bundle, store_credential=not from_env
+    )
     key = "api.connect.done_env" if from_env else "api.connect.done"
-    print(text(key, args.lang, unit=args.unit, server=server, signers=len(signers), env=TOKEN_ENV))
+    print(text(key, args.lang, unit=args.unit, server=server, signers=signers, env=TOKEN_ENV))
     return 0

@@ -14,6 +14,8 @@ from types import ModuleType
 
 from treasury_desktop.context import AppContext, open_context
 from treasury_desktop.i18n import ExpectedError, set_language
+from treasury_desktop.logs import setup_logging
+from treasury_desktop.paths import configured_language
 
 # Each command word and the module that registers it. A module is imported only when its
 # command is on the command line (or for --help): opening the window imports none of them.
@@ -61,7 +63,10 @@ def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
         description="Chứng từ Kho bạc: lập, ký số và gửi chứng từ thanh toán.",
     )
     parser.add_argument("--data-dir", help="data folder (default: per-user; TREASURY_DESKTOP_HOME)")
-    parser.add_argument("--lang", choices=("vi", "en"), default="vi", help="interface language")
+    parser.add_argument(
+        "--lang", choices=("vi", "en"), default=configured_language(),
+        help="interface language (default: the one chosen in the settings, else vi)",
+    )
     parser.add_argument("--demo", action="store_true", help="open on demo data with a sandbox")
     parser.add_argument("--screenshot", metavar="FILE", help="render the main window to a PNG")
     parser.add_argument("--version", action=_PrintVersion)
@@ -78,6 +83,7 @@ def run_command(args: argparse.Namespace) -> int:
     ctx: AppContext | None = None
     try:
         ctx = open_context(args.data_dir, lang=args.lang)
+        setup_logging(ctx.data_dir)
         result: int = args.handler(args, ctx)
         return result
     except ExpectedError as error:

@@ -22,6 +22,7 @@ def run_gui(ctx: AppContext, *, screenshot: Path | None = None, demo: bool = Fal
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     app, window = build_window(ctx, demo=demo)
     outbox = open_outbox(window, send=screenshot is None)
+    open_desk(window, interactive=screenshot is None and not demo)
     previous_hook = sys.excepthook
 
     def crash_hook(
@@ -74,6 +75,14 @@ def build_window(ctx: AppContext, *, demo: bool = False) -> tuple[Any, Any]:
         app.installTranslator(window.qt_texts)
     window.resize(*WINDOW_SIZE)
     return app, window
+
+
+def open_desk(window: Any, *, interactive: bool) -> Any:
+    """Settings, setup assistant, handbook (F1) and About; when ``interactive``, the daily
+    backup and, on a new desk, the setup assistant (ui/desk/hookup.py)."""
+    from treasury_desktop.ui.desk.hookup import DeskHookup
+
+    return DeskHookup(window, interactive=interactive)
 
 
 def open_outbox(window: Any, *, send: bool) -> Any:

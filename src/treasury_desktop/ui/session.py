@@ -14,6 +14,7 @@ from treasury_desktop.context import AppContext
 from treasury_desktop.domain.catalog import BudgetCatalog
 from treasury_desktop.domain.problems import Problem
 from treasury_desktop.i18n import ExpectedError
+from treasury_desktop.store.profile import ProfileStore
 from treasury_desktop.store.records import Folder, StoredVoucher, VoucherQuery
 from treasury_desktop.store.vouchers import SqliteVoucherRepository
 from treasury_desktop.ui.list_model import FIRST_PAGE, ShownRow, present
@@ -31,6 +32,7 @@ class Lane:
 
     repo: SqliteVoucherRepository
     drafting: DraftingService
+    profile: ProfileStore
 
     def list_answer(self, query: VoucherQuery) -> QueryAnswer:
         """Count and first page of a list query."""
@@ -81,7 +83,7 @@ class Session:
         repo, profile = self.ctx.repositories(self.ctx.connect())
         drafting = DraftingService(repo, profile, self.ctx.catalog, self.ctx.actor, self.ctx.clock)
         self.catalog(self.ctx.clock().year)  # read this year's codes here, not on the GUI thread
-        return Lane(repo, drafting)
+        return Lane(repo, drafting, profile)
 
     def catalog(self, year: int) -> BudgetCatalog | None:
         """The catalogue of a fiscal year, or None when there is none (validation says so)."""

@@ -7,6 +7,7 @@ keeps the database it replaces aside; the caller closes every connection before 
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
@@ -17,6 +18,7 @@ from treasury_desktop.store.backup import (
     BackupError,
     BackupFile,
     backup_due,
+    check_backup,
     list_backups,
     restore_backup,
     take_backup,
@@ -72,3 +74,37 @@ def _plain(error: BackupError, where: Path) -> ExpectedError:
     if error.problem is None:
         return ExpectedError("backup.os_error", path=str(where), reason=error.detail)
     return ExpectedError(f"backup.{error.problem.value}", path=str(where))
+
+
+PENDING = "restore-pending.json"
+
+
+def request_restore(data_dir: Path, backup: Path) -> None:
+    """Ask for ``backup`` to be restored at the next start, when no connection is open.
+
+    The backup is checked now, so that a bad file is refused while the user is still there.
+    """
+    try:
+        check_backup(backup)
+        (data_dir / PENDING).write_text(
+            json.dumps({"backup": str(backup.resolve())}, ensure_ascii=False), encoding="utf-8"
+        )
+    except BackupError as error:
+        raise _plain(error, backup) from None
+    except OSError as error:
+        raise ExpectedError("backup.os_error", path=str(backup), reason=str(error)) from None
+
+
+def apply_pending_restore(data_dir: Path, database: Path, now: datetime) -> Path | None:
+    """Carry out a restore asked for before the last exit; return where the old data went."""
+    marker = data_dir / PENDING
+    if not marker.exists():
+        return None
+    try:
+        backup = Path(json.loads(marker.read_text(encoding="utf-8"))["backup"])
+    except (OSError, ValueError, KeyError, TypeError):
+        marker.unlink(missing_ok=True)
+        return None
+    marker.unlink(missing_ok=True)  # one try: a failed restore is not repeated at every start
+    service = BackupService(database, lambda: backup.parent, lambda: now)
+    return service.restore(backup)

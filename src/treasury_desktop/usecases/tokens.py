@@ -15,7 +15,7 @@ from treasury_desktop.i18n import ExpectedError, Message
 from treasury_desktop.settings import PKCS11_MODULES
 from treasury_desktop.signing.certificates import CertificateInfo
 from treasury_desktop.signing.errors import TokenRemoved
-from treasury_desktop.signing.modules import find_modules
+from treasury_desktop.signing.modules import check_module_file, find_modules, process_bits
 from treasury_desktop.signing.pkcs11_token import Pkcs11Module
 from treasury_desktop.signing.token import Token, TokenInfo
 from treasury_desktop.store.profile import ProfileStore
@@ -107,3 +107,20 @@ def describe(tokens: Sequence[Token], now: datetime) -> list[TokenView]:
         )
         views.append(TokenView(info, tuple(certificate_views)))
     return views
+
+
+def driver_report(user_paths: Sequence[str] = ()) -> str:
+    """The token drivers this machine offers and whether each could be loaded, without loading
+    any (for the diagnostics bundle: a crash is no time to call into a driver)."""
+    lines = [f"process: {process_bits()}-bit"]
+    candidates = find_modules(user_paths)
+    if not candidates:
+        lines.append("no known PKCS#11 driver found on this machine")
+    for candidate in candidates:
+        try:
+            check_module_file(candidate.path)
+            verdict = "ok"
+        except ExpectedError as error:
+            verdict = error.message.render("en")
+        lines.append(f"{candidate.source} {candidate.vendor}: {candidate.path}: {verdict}")
+    return "\n".join(lines)
