@@ -17,7 +17,7 @@ from PySide6.QtGui import QGuiApplication, QImage, QPainter  # noqa: E402
 from PySide6.QtSvg import QSvgRenderer  # noqa: E402
 
 SIZES = (16, 24, 32, 48, 64, 128, 256)
-SVG = Path(__file__).resolve().with_name("icon.svg")
+SVG = Path(__file__).resolve().parents[1] / "resources" / "icons" / "treasury-desktop.svg"
 
 
 def render(renderer: QSvgRenderer, size: int) -> QImage:

@@ -11,6 +11,7 @@ from typing import Any
 
 from treasury_desktop.context import AppContext
 from treasury_desktop.i18n import set_language
+from treasury_desktop.paths import resources_dir
 
 WINDOW_SIZE = (1400, 860)
 FONT = ("DejaVu Sans", 9)
@@ -48,7 +49,7 @@ def run_gui(ctx: AppContext, *, screenshot: Path | None = None, demo: bool = Fal
 
 def build_window(ctx: AppContext, *, demo: bool = False) -> tuple[Any, Any]:
     """The application object (made if needed) and the main window, not yet shown."""
-    from PySide6.QtGui import QFont
+    from PySide6.QtGui import QFont, QIcon
     from PySide6.QtWidgets import QApplication
 
     from treasury_desktop.ui.session import Session
@@ -61,6 +62,8 @@ def build_window(ctx: AppContext, *, demo: bool = False) -> tuple[Any, Any]:
     # The worker reads the first page and the first voucher while the window's code loads.
     session.prefetch()
     app.setApplicationName("treasury-desktop")
+    app.setDesktopFileName("treasury-desktop")  # Wayland/X11 match it to the menu entry's icon
+    app.setWindowIcon(QIcon(str(resources_dir() / "icons" / "treasury-desktop.svg")))
     app.setFont(QFont(*FONT))
     from treasury_desktop.ui.main_window import MainWindow
 
