@@ -204,3 +204,16 @@ def test_daily_backup_once_a_day(qtbot: QtBot, window, desk: Desk) -> None:  # t
     assert len(list_backups(folder)) == 1
     assert os.stat(list_backups(folder)[0].path).st_mode & 0o777 == 0o600
     assert Qt.Key.Key_F1  # F1 is the handbook's key (see test_f1_...)
+
+
+def test_f1_knows_the_signing_dialogs_by_name(qtbot: QtBot) -> None:
+    from PySide6.QtWidgets import QDialog
+
+    pin = QDialog()
+    pin.setObjectName("pinDialog")  # as ui/signing/pin_dialog.py names it
+    field = QLineEdit(pin)
+    qtbot.addWidget(pin)
+    pin.show()
+    pin.activateWindow()
+    field.setFocus()
+    qtbot.waitUntil(lambda: topic_in_front() == "pin-locked")

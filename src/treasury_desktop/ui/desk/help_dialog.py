@@ -25,6 +25,16 @@ from treasury_desktop.ui.texts import t
 from treasury_desktop.usecases.handbook import HelpSection, load_handbook
 
 TOPIC_PROPERTY = "help_topic"
+# Windows made elsewhere in ui/ name their section here, by object name, so that F1 knows them
+# without each module importing the handbook.
+TOPIC_BY_OBJECT_NAME = {
+    "mainWindow": "start",
+    "pinDialog": "pin-locked",
+    "certificateChooser": "token-not-detected",
+    "certificateDetails": "token-not-detected",
+    "signersDialog": "signer-changed",
+    "outboxView": "connection",
+}
 
 
 class HandbookDialog(QDialog):
@@ -101,7 +111,7 @@ def topic_in_front(default: str = "start") -> str:
     start = focus if focus is not None and (front is None or front.isAncestorOf(focus)) else front
     widget = start
     while widget is not None:
-        topic = widget.property(TOPIC_PROPERTY)
+        topic = widget.property(TOPIC_PROPERTY) or TOPIC_BY_OBJECT_NAME.get(widget.objectName())
         if isinstance(topic, str) and topic:
             return topic
         widget = widget.parentWidget()
