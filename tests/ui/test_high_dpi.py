@@ -33,3 +33,22 @@ def test_the_window_renders_at_the_screens_pixel_ratio(tmp_path: Path) -> None:
     doubled = _screenshot(tmp_path, "2")
     # Every widget is drawn at 2x (fonts and lines at full resolution), not a 1x image stretched.
     assert doubled == (normal[0] * 2, normal[1] * 2)
+
+
+def test_a_screenshot_run_that_meets_an_error_ends_instead_of_waiting_on_a_dialog(
+    tmp_path: Path,
+) -> None:
+    import sqlite3
+
+    data = tmp_path / "data"
+    data.mkdir()
+    conn = sqlite3.connect(data / "treasury.sqlite3")
+    conn.execute("PRAGMA user_version=999")  # written by a newer app: the window cannot use it
+    conn.close()
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "TREASURY_DESKTOP_HOME": str(data)}
+    done = subprocess.run(
+        [sys.executable, "-m", "treasury_desktop", "--screenshot", str(tmp_path / "s.png")],
+        env=env, capture_output=True, text=True, timeout=120, check=False,
+    )
+    assert done.returncode == 1
+    assert "Traceback" not in done.stderr

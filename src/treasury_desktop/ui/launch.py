@@ -29,12 +29,20 @@ def run_gui(ctx: AppContext, *, screenshot: Path | None = None, demo: bool = Fal
     def crash_hook(
         kind: type[BaseException], error: BaseException, trace: TracebackType | None
     ) -> None:
-        window.report_error(error.with_traceback(trace))
+        window.session.on_error(error.with_traceback(trace))
 
+    failures: list[BaseException] = []
+    if screenshot is not None:
+        # Nobody can answer a dialog in a screenshot run: an error ends it (exit 1) instead of
+        # waiting forever behind a modal message box.
+        window.session.on_error = failures.append
     sys.excepthook = crash_hook
     try:
         if screenshot is not None:
-            return render_screenshot(window, screenshot)
+            done = render_screenshot(window, screenshot)
+            for failure in failures:
+                print(f"treasury-desktop: {failure}", file=sys.stderr)
+            return 1 if failures else done
         window.show()
         return int(app.exec())
     finally:
