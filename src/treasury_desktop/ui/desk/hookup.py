@@ -182,10 +182,32 @@ class DeskHookup(QObject):
         self._session.run(job, done)
 
     def driver_report(self, done: Callable[[str], None]) -> None:
+        """The tokens present now (asked on the token thread) and each driver file's check."""
         from treasury_desktop.settings import PKCS11_MODULES
         from treasury_desktop.usecases.tokens import driver_report
 
-        self._session.run(lambda lane: driver_report(PKCS11_MODULES.read(lane.profile)), done)
+        runtime = self._window.signing.runtime
+
+        def job(lane: Lane) -> str:
+            lines: list[str] = []
+            try:
+                infos = runtime.executor.submit(runtime.token_infos).result(timeout=30)
+                problems = runtime.executor.submit(lambda: runtime.problems).result(timeout=30)
+            except Exception as error:  # noqa: BLE001 - a driver's failure is what this page shows
+                infos, problems = (), ()
+                lines.append(t("desk.setup.tokens.failed", reason=str(error)))
+            for info in infos:
+                lines.append(t("desk.setup.tokens.found", label=info.label,
+                               maker=info.manufacturer, serial=info.serial))
+            if not infos:
+                lines.append(t("desk.setup.tokens.none"))
+            for problem in problems:
+                lines.append(f"{problem.path}: {problem.message.render()}")
+            lines.append("")
+            lines.append(driver_report(PKCS11_MODULES.read(lane.profile)))
+            return "\n".join(lines)
+
+        self._session.run(job, done)
 
     def open_signers(self) -> None:
         self._window.signing.show_signers()
