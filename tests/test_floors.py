@@ -20,8 +20,8 @@ FLOORS: dict[str, int] = {
     "outbox": 4, "sync": 4, "settings": 4, "sheets": 4,
     "store": 3, "api": 3, "sandbox": 3, "packages": 3, "printing": 3,
     "domain": 2, "signing": 2,
-    # the base: paths, messages, a clock, the package itself (its version)
-    "__init__": 1, "paths": 1, "i18n": 1, "clock": 1,
+    # the base: paths, messages, a clock, the log, the version, the package itself
+    "__init__": 1, "paths": 1, "i18n": 1, "clock": 1, "logs": 1, "version": 1,
 }
 ROOT_ONLY = ("usecases", "ui", "cli", "demo", "context", "app", "delivery")
 
