@@ -54,6 +54,12 @@ TSA_URL: Setting[str] = Setting(
     "RFC 3161 time-stamping server for signature timestamps (CAdES-T); empty: none.",
 )
 
+ACCEPTED_CERT_POLICIES: Setting[list[str]] = Setting(
+    "accepted_cert_policies", list, [],
+    "Certificate policy OIDs a signing certificate must name one of; empty: any policy.",
+)
+
 ALL: tuple[Setting[Any], ...] = (
     LANGUAGE, PKCS11_MODULES, DEMO_SIGNERS, CERT_EXPIRY_WARNING_DAYS, TSA_URL,
+    ACCEPTED_CERT_POLICIES,
 )
