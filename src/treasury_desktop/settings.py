@@ -60,6 +60,12 @@ BACKUP_FOLDER: Setting[str] = Setting(
     "or another disk is safer than the data folder's own disk.",
 )
 
+ACCEPTED_CERT_POLICIES: Setting[list[str]] = Setting(
+    "accepted_cert_policies", list, [],
+    "Certificate policy OIDs a signing certificate must name one of; empty: any policy.",
+)
+
 ALL: tuple[Setting[Any], ...] = (
     LANGUAGE, PKCS11_MODULES, DEMO_SIGNERS, CERT_EXPIRY_WARNING_DAYS, TSA_URL, BACKUP_FOLDER,
+    ACCEPTED_CERT_POLICIES,
 )

@@ -28,6 +28,9 @@ def test_demo_has_every_folder_and_signs_with_demo_tokens() -> None:
     assert first["labels"] == ["DEMO-CTK", "DEMO-KTT"]
     assert {s["holder"] for s in first["signers"]} == {"Nguyễn Thị Lan", "Trần Văn Minh"}
     assert len(first["signed"]) == 1
+    # The demo desk trusts its demo CA; the demo certificates name no OCSP server, so their
+    # status is "not checked"; the sandbox's TSA stamps the signature (CAdES-T).
+    assert first["trust"] == "not_checked" and first["stamped"] is True
     # Every voucher the demo shows as signed by both carries two real, valid signatures.
     assert first["fully_signed"] >= 20 and first["verified"] == first["fully_signed"]
     # Vouchers on their way sit in the real outbox, and the demo's sandbox treasury accepts

@@ -104,7 +104,8 @@ class TestPki:
         """The issuing CA, DER."""
         return self.ca.public_bytes(serialization.Encoding.DER)
 
-    def issue(self, holder: str, key: Key | None = None, *, urls: bool = True) -> tuple[Key, bytes]:
+    def issue(self, holder: str, key: Key | None = None, *, urls: bool = True,
+              policy: str | None = None) -> tuple[Key, bytes]:
         """A signing key and its DER certificate, with AIA/CRLDP naming the responder."""
         key = key or ec.generate_private_key(ec.SECP256R1())
         now = datetime.now(UTC)
@@ -122,6 +123,9 @@ class TestPki:
             .add_extension(x509.AuthorityKeyIdentifier.from_issuer_public_key(
                 self.ca_key.public_key()), critical=False)
         )
+        if policy is not None:
+            builder = builder.add_extension(x509.CertificatePolicies([
+                x509.PolicyInformation(x509.ObjectIdentifier(policy), None)]), critical=False)
         if urls:
             builder = builder.add_extension(x509.AuthorityInformationAccess([
                 x509.AccessDescription(x509.AuthorityInformationAccessOID.OCSP,

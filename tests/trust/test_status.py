@@ -134,3 +134,18 @@ def test_openssl_ocsp_as_an_independent_responder(pki: TestPki, fetcher: HttpFet
         checker = _checker(pki, fetcher)
         assert checker.check(good, [pki.ca_der]).state is TrustState.GOOD
         assert checker.check(bad, [pki.ca_der]).state is TrustState.REVOKED
+
+
+def test_a_desk_may_require_a_certificate_policy(
+    pki: TestPki, server: RevocationServer, fetcher: HttpFetcher
+) -> None:
+    accepted = frozenset({"2.16.704.1.2.3"})
+    anchors = [TrustAnchor.from_der(pki.root_der, AnchorSource.USER)]
+    checker = CertificateChecker(lambda: anchors, RevocationChecker(fetcher, RevocationCache()),
+                                 accepted_policies=accepted, intermediates=[pki.ca_der])
+    _, plain = pki.issue("Không Chính Sách")
+    _, with_policy = pki.issue("Có Chính Sách", policy="2.16.704.1.2.3")
+    refused = checker.check(plain)
+    assert refused.state is TrustState.UNTRUSTED
+    assert refused.refusal is not None and refused.refusal.key == "trust.chain.policy"
+    assert checker.check(with_policy).state is TrustState.GOOD

@@ -13,12 +13,14 @@ import shutil
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 
 from treasury_desktop.api.connection import Connection, save_connection
 from treasury_desktop.api.credentials import TOKEN_ENV
 from treasury_desktop.context import AppContext
+from treasury_desktop.demo.authority import demo_authority
 from treasury_desktop.demo.receipts import demo_receipt_signer
 from treasury_desktop.demo.seed import DEMO_UNIT, advance, seed_demo
 from treasury_desktop.domain.roles import SignerRole
@@ -26,7 +28,7 @@ from treasury_desktop.domain.workflow import FINAL, ON_THE_WAY, VoucherState
 from treasury_desktop.i18n import Lang
 from treasury_desktop.sandbox.config import default_config
 from treasury_desktop.sandbox.server import RunningSandbox, start_sandbox
-from treasury_desktop.settings import DEMO_SIGNERS, PKCS11_MODULES
+from treasury_desktop.settings import DEMO_SIGNERS, PKCS11_MODULES, TSA_URL
 from treasury_desktop.signing.demo_tokens import DemoTokens, provision_demo_tokens
 from treasury_desktop.signing.executor import TokenExecutor
 from treasury_desktop.store.profile import ProfileStore
@@ -106,7 +108,8 @@ def start_demo_treasury(ctx: AppContext, tokens: DemoTokens | None, folder: Path
     connected to it with the demo unit's credential."""
     config = default_config()
     if tokens is not None:
-        config = config.with_trusted_ca(tokens.ca.cert_der)
+        config = replace(config.with_trusted_ca(tokens.ca.cert_der),
+                         authority=demo_authority(tokens.ca))
         for signer in tokens.signers:
             config = config.with_signer(
                 DEMO_UNIT.code, signer.certificate_der, signer.role, signer.holder_name
@@ -115,6 +118,8 @@ def start_demo_treasury(ctx: AppContext, tokens: DemoTokens | None, folder: Path
     sandbox = start_sandbox(config, folder / "sandbox.sqlite3", speed=DEMO_SPEED, seed=7)
     _, profile = ctx.repositories()
     save_connection(profile, Connection(sandbox.url, DEMO_UNIT.code))
+    if tokens is not None:  # signatures made in the demo window get the sandbox's timestamp
+        TSA_URL.write(profile, f"{sandbox.url}/tsa")
     return sandbox
 
 

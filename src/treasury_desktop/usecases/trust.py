@@ -18,7 +18,7 @@ from typing import Protocol
 from treasury_desktop.api.port import Fetched
 from treasury_desktop.i18n import ExpectedError
 from treasury_desktop.paths import resources_dir
-from treasury_desktop.settings import TSA_URL
+from treasury_desktop.settings import ACCEPTED_CERT_POLICIES, TSA_URL
 from treasury_desktop.signing.certificates import sha256_hex
 from treasury_desktop.signing.fetch import HttpFetcher
 from treasury_desktop.signing.revocation import Fetcher, RevocationCache, RevocationChecker
@@ -39,13 +39,15 @@ def open_trust_store(data_dir: Path) -> TrustStore:
 
 
 def open_checker(
-    data_dir: Path, fetcher: Fetcher, now: Callable[[], datetime] = lambda: datetime.now(UTC)
+    data_dir: Path, fetcher: Fetcher, now: Callable[[], datetime] = lambda: datetime.now(UTC),
+    accepted_policies: frozenset[str] = frozenset(),
 ) -> CertificateChecker:
     """The certificate checker of a desk (anchors re-read at every check: a ``trust add`` in
     another window counts at once)."""
     store = open_trust_store(data_dir)
     cache = RevocationCache(trust_dir(data_dir) / "revocation.json")
-    return CertificateChecker(store.anchors, RevocationChecker(fetcher, cache, now), now)
+    return CertificateChecker(store.anchors, RevocationChecker(fetcher, cache, now), now,
+                              accepted_policies)
 
 
 @dataclass(frozen=True)
@@ -65,8 +67,9 @@ def open_desk_trust(data_dir: Path, profile: ProfileStore) -> DeskTrust:
     """The desk's trust checks, with the TSA named in the settings."""
     fetcher = HttpFetcher()
     url = TSA_URL.read(profile).strip()
-    return DeskTrust(open_checker(data_dir, fetcher), TsaClient(fetcher, url) if url else None,
-                     fetcher)
+    policies = frozenset(str(p) for p in ACCEPTED_CERT_POLICIES.read(profile))
+    return DeskTrust(open_checker(data_dir, fetcher, accepted_policies=policies),
+                     TsaClient(fetcher, url) if url else None, fetcher)
 
 
 TRUSTED_CA_CATALOG = "trusted_ca"

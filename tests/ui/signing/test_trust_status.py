@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 from pytestqt.qtbot import QtBot
-from signing_harness import FAKE_PIN, login_calls, make_vouchers, register
+from signing_harness import FAKE_PIN, login_calls, make_vouchers, register, shot
 from tests.trust.pki import RevocationServer, TestPki
 from ui_harness import FakePrompter
 
@@ -82,7 +82,7 @@ def _token(made: TestPki, holder: str, label: str) -> FakeToken:
 
 
 def test_a_good_certificate_shows_when_it_was_checked_in_the_pin_dialog(
-    qtbot: QtBot, ctx: AppContext, example_document: dict[str, Any],
+    qtbot: QtBot, ctx: AppContext, example_document: dict[str, Any], shots: Path | None,
     pki: tuple[TestPki, RevocationServer], flow_over: Callable[..., SignFlow],
 ) -> None:
     made, server = pki
@@ -95,6 +95,7 @@ def test_a_good_certificate_shows_when_it_was_checked_in_the_pin_dialog(
                     timeout=10_000)
     assert flow.pin_dialog is not None
     assert flow.pin_dialog.trust_status.text().startswith("Còn hiệu lực, kiểm tra lúc")
+    shot(flow.pin_dialog, shots, "pin-trust-good")
     assert server.ocsp_requests == 1
 
 
@@ -117,6 +118,7 @@ def test_a_revoked_certificate_is_refused_before_the_pin_dialog(
 
 def test_the_chooser_shows_each_certificates_last_known_status(
     qtbot: QtBot, ctx: AppContext, example_document: dict[str, Any], trusted: DeskTrust,
+    shots: Path | None,
     pki: tuple[TestPki, RevocationServer], flow_over: Callable[..., SignFlow],
 ) -> None:
     made, _ = pki
@@ -135,3 +137,6 @@ def test_the_chooser_shows_each_certificates_last_known_status(
     rows = [item.text(3) for item in flow.chooser._items()]
     assert len(rows) == 2
     assert sum("kiểm tra lúc" in row for row in rows) == 1, rows
+    flow.chooser._select(next(iter(flow.chooser._choices)))
+    assert flow.chooser.details.trust.text().startswith("Còn hiệu lực, kiểm tra lúc")
+    shot(flow.chooser, shots, "chooser-trust")

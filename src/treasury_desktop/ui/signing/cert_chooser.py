@@ -266,6 +266,8 @@ class CertificateChooser(QDialog):
         choice = self._choices.get(key) if key else None
         self.choose_button.setEnabled(choice is not None)
         self.details.show_certificate(choice[1] if choice else None)
+        known = self.trust_labels.get(choice[1].sha256) if choice else None
+        self.details.show_trust(known.render() if known is not None else "")
 
     def _double_clicked(self, item: QTreeWidgetItem, _column: int) -> None:
         if item.data(NAME, _KEY) in self._choices:
@@ -308,6 +310,10 @@ class CertificateDetails(QWidget):
         mono.setStyleHint(QFont.StyleHint.Monospace)
         mono.setPointSize(8)
         self.values["fingerprint"].setFont(mono)
+        self.trust = QLabel()
+        self.trust.setObjectName("detail_trust")
+        form.addRow(t("trust.status") + ":", self.trust)
+        form.setRowVisible(self.trust, False)
         self.form = QWidget()
         self.form.setLayout(form)
         layout = QVBoxLayout(self)
@@ -335,6 +341,14 @@ class CertificateDetails(QWidget):
         }
         for key, value in shown.items():
             self.values[key].setText(value)
+
+    def show_trust(self, status: str) -> None:
+        """The certificate's last known trust status (hidden when never checked)."""
+        self.trust.setText(status)
+        self.trust.setVisible(bool(status))
+        label = self.form.layout()
+        if isinstance(label, QFormLayout):
+            label.setRowVisible(self.trust, bool(status))
 
     def fingerprint(self) -> str:
         """The fingerprint shown, as plain lowercase hex."""

@@ -26,12 +26,14 @@ class SigningOutcome:
     not_attempted: tuple[str, ...] = ()
     refused: tuple[tuple[str, Message], ...] = ()
     numbers: Mapping[str, str] = field(default_factory=dict)
+    not_timestamped: tuple[str, ...] = ()  # signed while the TSA was out of reach
 
     @classmethod
     def of(cls, plan: SigningPlan, result: BatchResult) -> SigningOutcome:
         """Join the plan (what was left out, numbers) and the batch's result."""
         return cls(plan.role, result.signed, result.failed, result.not_attempted, plan.refused,
-                   {item.voucher_id: item.number for item in plan.items})
+                   {item.voucher_id: item.number for item in plan.items},
+                   result.not_timestamped)
 
     @property
     def total(self) -> int:

@@ -173,9 +173,11 @@ class WindowSigning(QObject):
         self._window.host().statusBar().clearMessage()
         if outcome is None:
             return
-        self._window.host().statusBar().showMessage(t(
-            "signing.flow.done", signed=len(outcome.signed), total=outcome.total,
-            role=text(f"role.{outcome.role.value}")), 10_000)
+        done = t("signing.flow.done", signed=len(outcome.signed), total=outcome.total,
+                 role=text(f"role.{outcome.role.value}"))
+        if outcome.not_timestamped:
+            done += " " + text("trust.timestamp.later", count=len(outcome.not_timestamped))
+        self._window.host().statusBar().showMessage(done, 10_000)
         if not outcome.signed:
             return
         self._window.refresh()
