@@ -243,7 +243,8 @@ def test_the_event_loop_keeps_running_during_a_batch(
     key = generate_key("EC P-256")
     der = issue_certificate(test_ca, key.public_key(), holder_name="Nguyễn Thị Lan",
                             unit_name="Trường THCS Phú Lương")
-    slow = SlowFakeToken(label="SLOW", user_pin=FAKE_PIN, keys=[(key, der)], delay=0.03)
+    # Each signature takes 150 ms: an event loop that waited on one would stall that long.
+    slow = SlowFakeToken(label="SLOW", user_pin=FAKE_PIN, keys=[(key, der)], delay=0.15)
     flow, token, ids = setup(10, token=slow)
     flow.start(CHIEF, ids)
     dialog = pin_dialog(qtbot, flow)
@@ -254,8 +255,9 @@ def test_the_event_loop_keeps_running_during_a_batch(
     with qtbot.waitSignal(flow.finished, timeout=20_000):
         press_sign(dialog, FAKE_PIN)
     beat.stop()
-    assert len(beat.ticks) > 15  # the batch took ~0.3 s and the timer kept firing
-    assert beat.worst < 0.05, f"event loop blocked {beat.worst * 1000:.0f} ms"
+    assert len(beat.ticks) > 15  # the batch took ~1.5 s and the timer kept firing
+    # Below one signature's time, with room for a busy shared machine (speed: benchmarks/).
+    assert beat.worst < 0.12, f"event loop blocked {beat.worst * 1000:.0f} ms"
     assert progress and progress[-1] == 10
     assert statuses(ctx, ids) == [VoucherState.SIGNED_CHIEF] * 10
 

@@ -288,7 +288,8 @@ def test_the_gui_never_waits_for_a_slow_token(
     qtbot.waitUntil(lambda: dialog.chooser is not None and dialog.chooser.isVisible(),
                     timeout=10_000)
     beat.stop()
-    assert beat.worst < 0.05, f"event loop blocked {beat.worst * 1000:.0f} ms"
+    # The token takes 0.4 s: a GUI that waited on it would block that long (speed: benchmarks/).
+    assert beat.worst < 0.2, f"event loop blocked {beat.worst * 1000:.0f} ms"
 
 
 def test_a_softhsm_certificate_is_recorded_with_its_token(
