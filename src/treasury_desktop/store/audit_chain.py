@@ -93,7 +93,7 @@ def verify_chain(conn: sqlite3.Connection) -> ChainReport:
 
 
 def seal_unchained(conn: sqlite3.Connection) -> None:
-    """Chain the entries written before the chain existed, in order (the upgrade to v6),
+    """Chain the entries written before the chain existed, in order (the upgrade to v7),
     then put back the trigger that refuses any later UPDATE."""
     previous = GENESIS
     columns = ", ".join(_FIELDS)

@@ -143,7 +143,7 @@ def upgrade(conn: sqlite3.Connection) -> int:
             conn.execute(f"PRAGMA user_version={version}")
 
 
-AFTER_MIGRATION: dict[int, Callable[[sqlite3.Connection], None]] = {6: seal_unchained}
+AFTER_MIGRATION: dict[int, Callable[[sqlite3.Connection], None]] = {7: seal_unchained}
 """Python steps a migration needs after its SQL (in the same transaction), by version."""
 
 
