@@ -11,6 +11,7 @@ from pathlib import Path
 from treasury_desktop.domain.canonical import voucher_hash
 from treasury_desktop.domain.voucher import BudgetLine, Payee, Voucher, new_voucher_id, to_document
 from treasury_desktop.paths import database_path
+from treasury_desktop.store.audit_chain import entry_hash, last_hash
 from treasury_desktop.store.db import connect
 from treasury_desktop.store.search import fold, number_key
 
@@ -30,12 +31,15 @@ STATES = ["draft", "signed_chief", "signed_holder", "queued", "sent", "received"
 
 
 def seed(folder: Path, count: int, seed: int = 1) -> Path:
-    """Write ``count`` vouchers straight into the store's tables (bypassing the audit log)."""
+    """Write ``count`` vouchers straight into the store's tables, each with its chained
+    "create" entry in the audit log (the app refuses a voucher the log never recorded)."""
     rng = random.Random(seed)
     path = database_path(folder)
     connect(path).close()
     conn = sqlite3.connect(path)
     rows = []
+    audit = []
+    seq, previous = last_hash(conn)
     for i in range(count):
         content, ndkt = rng.choice(CONTENTS)
         month = rng.randint(1, 12)
@@ -55,10 +59,20 @@ def seed(folder: Path, count: int, seed: int = 1) -> Path:
             json.dumps(to_document(v), ensure_ascii=False), voucher_hash(v),
             "2026-01-01T00:00:00", "2026-01-01T00:00:00",
         ))
+        seq += 1
+        fields = (seq, "2026-01-01T00:00:00", "seed", "accountant", v.id, "create", "", None,
+                  voucher_hash(v))
+        own = entry_hash(previous, fields)
+        audit.append((*fields, previous, own))
+        previous = own
     conn.executemany(
         "INSERT INTO vouchers (id, form, fiscal_year, number, number_key, date, status, payee,"
         " content, total, search_text, problems, document, content_hash, created_at, updated_at)"
         " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", rows,
+    )
+    conn.executemany(
+        "INSERT INTO audit_log (seq, at, os_user, role, voucher_id, action, detail, hash_before,"
+        " hash_after, prev_hash, entry_hash) VALUES (?,?,?,?,?,?,?,?,?,?,?)", audit,
     )
     conn.commit()
     conn.execute("PRAGMA optimize")

@@ -88,6 +88,8 @@ softhsm_module_loaded = _signing.softhsm_module_loaded
 _world = load_shared("treasury_sandbox_world", "sandbox/world.py")
 world, clock, sandbox = _world.world, _world.clock, _world.sandbox
 recorder, client = _world.recorder, _world.client
+# Harsh places for the hardening tests (tests/store/harsh.py): read-only folders, full disks.
+load_shared("tests_harsh", "store/harsh.py")
 
 
 @pytest.fixture

@@ -13,6 +13,7 @@ from treasury_desktop import paths
 from treasury_desktop.domain.catalog import BudgetCatalog, load_catalog
 from treasury_desktop.i18n import Lang
 from treasury_desktop.store.db import connect
+from treasury_desktop.store.opening import close_checks, open_checks
 from treasury_desktop.store.profile import ProfileStore
 from treasury_desktop.store.records import Actor
 from treasury_desktop.store.vouchers import SqliteVoucherRepository
@@ -34,6 +35,7 @@ class AppContext:
     actor: Actor = field(default_factory=Actor.current)
     clock: Callable[[], date] = _today
     _conns: list[sqlite3.Connection] = field(default_factory=list)
+    _opened: bool = False
 
     @property
     def database_path(self) -> Path:
@@ -41,9 +43,13 @@ class AppContext:
         return paths.database_path(self.data_dir)
 
     def connect(self) -> sqlite3.Connection:
-        """A new connection (migrated), closed with the context."""
+        """A new connection (migrated), closed with the context. The first one also checks
+        the file and the audit chain (store/opening.py)."""
         conn = connect(self.database_path)
         self._conns.append(conn)
+        if not self._opened:
+            open_checks(conn, self.database_path)
+            self._opened = True
         return conn
 
     def catalog(self, year: int) -> BudgetCatalog:
@@ -68,6 +74,9 @@ class AppContext:
         """Close every connection this context opened."""
         while self._conns:
             self._conns.pop().close()
+        if self._opened:
+            self._opened = False
+            close_checks(self.database_path, self.clock())
 
 
 def open_context(data_dir: str | Path | None = None, lang: Lang = "vi") -> AppContext:

@@ -8,8 +8,10 @@ before a database is opened, the data folder and the language, chosen in the set
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
+import stat
 from pathlib import Path
 from typing import Any
 
@@ -19,10 +21,16 @@ APP_NAME = "treasury-desktop"
 
 
 def data_dir(override: str | os.PathLike[str] | None = None) -> Path:
-    """The per-user data folder, created on demand."""
+    """The per-user data folder, created on demand: 0700 on Linux (personal data inside),
+    an existing one tightened to its owner, never loosened."""
     raw = override or os.environ.get("TREASURY_DESKTOP_HOME") or desk_config().get("data_dir")
     path = Path(raw) if raw else default_data_dir()
-    path.mkdir(parents=True, exist_ok=True)
+    path.mkdir(mode=0o700, parents=True, exist_ok=True)
+    if os.name == "posix":
+        mode = stat.S_IMODE(path.stat().st_mode)
+        if mode & 0o077:
+            with contextlib.suppress(OSError):  # not ours (a shared, read-only mount): work on
+                os.chmod(path, mode & ~0o077)
     return path
 
 

@@ -12,8 +12,9 @@ import sys
 from collections.abc import Sequence
 from types import ModuleType
 
+from treasury_desktop.cli.guard import guarded, private_files, safe_streams
 from treasury_desktop.context import AppContext, open_context
-from treasury_desktop.i18n import ExpectedError, set_language
+from treasury_desktop.i18n import set_language
 from treasury_desktop.logs import setup_logging
 from treasury_desktop.paths import configured_language
 
@@ -31,6 +32,7 @@ COMMANDS: dict[str, str] = {
     "trust": "trust_cmd",
     "tax-settings": "tax_cmd",
     "backup": "backup_cmd",
+    "audit": "audit_cmd",
 }
 
 
@@ -79,16 +81,20 @@ def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
 
 
 def run_command(args: argparse.Namespace) -> int:
-    """Run a parsed command in an opened context; expected errors become exit code 1."""
+    """Run a parsed command in an opened context; every failure becomes a message and exit 1
+    (cli/guard.py), a closed pipe ends quietly."""
     ctx: AppContext | None = None
-    try:
+
+    def run() -> int:
+        nonlocal ctx
         ctx = open_context(args.data_dir, lang=args.lang)
         setup_logging(ctx.data_dir)
         result: int = args.handler(args, ctx)
+        sys.stdout.flush()  # a closed pipe shows here, inside the guard
         return result
-    except ExpectedError as error:
-        print(error.message.render(args.lang), file=sys.stderr)
-        return 1
+
+    try:
+        return guarded(run, args.lang, args.data_dir)
     finally:
         if ctx is not None:
             ctx.close()
@@ -96,9 +102,11 @@ def run_command(args: argparse.Namespace) -> int:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point for the command line (the GUI is chosen in app.py)."""
+    safe_streams()
     args = build_parser(argv).parse_args(argv)
     set_language(args.lang)
     if getattr(args, "handler", None) is None:
         build_parser(argv).print_usage(sys.stderr)
         return 2
-    return run_command(args)
+    with private_files():
+        return run_command(args)

@@ -5,19 +5,29 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from pathlib import Path
+import time
+from collections.abc import Sequence
 from typing import Any
 
 from treasury_desktop.cli import excel_cmd, print_cmd
 from treasury_desktop.context import AppContext
+from treasury_desktop.domain.limits import MAX_DOCUMENT_BYTES, LimitExceeded, load_json
 from treasury_desktop.domain.money import format_vnd
+from treasury_desktop.domain.problems import Problem
 from treasury_desktop.domain.voucher import to_document
 from treasury_desktop.domain.workflow import VoucherState
-from treasury_desktop.i18n import ExpectedError, text
+from treasury_desktop.i18n import ExpectedError, Lang, text
 from treasury_desktop.sheets.reading import is_sheet_file
 from treasury_desktop.store.records import SortKey, VoucherQuery
 from treasury_desktop.usecases.drafting import DraftingService
-from treasury_desktop.usecases.importing import ImportService, InvalidDocument
+from treasury_desktop.usecases.importing import (
+    ImportService,
+    InvalidDocument,
+    RejectedLine,
+    json_lines,
+)
+
+PROGRESS_SECONDS = 2.0
 
 
 def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -49,16 +59,18 @@ def drafting_service(ctx: AppContext) -> DraftingService:
     return DraftingService(repo, profile, ctx.catalog, ctx.actor, ctx.clock)
 
 
-def _read(path: str) -> str:
+def _read(path: str) -> bytes:
+    """The file's bytes, at most one past the voucher limit (the limit then refuses it)."""
     try:
-        return Path(path).read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError) as error:
-        reason = error.strerror if isinstance(error, OSError) else str(error)
-        raise ExpectedError("cli.file_unreadable", path=path, reason=reason) from None
+        with open(path, "rb") as file:
+            raw = file.read(MAX_DOCUMENT_BYTES + 1)
+    except OSError as error:
+        raise ExpectedError("cli.file_unreadable", path=path, reason=error.strerror) from None
+    return raw.removeprefix(b"\xef\xbb\xbf")
 
 
-def _print_problems(error: InvalidDocument, lang: str, indent: str = "") -> None:
-    for problem in error.problems:
+def _print_problems(problems: Sequence[Problem], lang: str, indent: str = "") -> None:
+    for problem in problems:
         where = f"{problem.field}: " if problem.field else ""
         print(f"{indent}- {where}{problem.message(lang)}", file=sys.stderr)  # type: ignore[arg-type]
 
@@ -66,17 +78,26 @@ def _print_problems(error: InvalidDocument, lang: str, indent: str = "") -> None
 def _new(args: argparse.Namespace, ctx: AppContext) -> int:
     raw = _read(args.json)
     try:
-        data: Any = json.loads(raw)
+        data: Any = load_json(raw.decode("utf-8"))
+    except UnicodeDecodeError as error:
+        raise ExpectedError("cli.file_unreadable", path=args.json, reason=str(error)) from None
     except json.JSONDecodeError as error:
         raise ExpectedError(
             "cli.not_json", path=args.json, line=error.lineno, column=error.colno, detail=error.msg
         ) from None
+    except LimitExceeded as error:
+        data = None
+        problems: tuple[Problem, ...] = (error.problem,)
+    else:
+        problems = ()
     drafting = drafting_service(ctx)
     try:
+        if problems:
+            raise InvalidDocument(problems)
         voucher = ImportService(drafting).create(data)
     except InvalidDocument as error:
         print(error.message.render(args.lang), file=sys.stderr)
-        _print_problems(error, args.lang)
+        _print_problems(error.problems, args.lang)
         return 1
     for warning in drafting.advise(voucher):  # stored all the same: warnings never block
         where = f"{warning.field}: " if warning.field else ""
@@ -85,20 +106,48 @@ def _new(args: argparse.Namespace, ctx: AppContext) -> int:
     return 0
 
 
+class _ImportPrinter:
+    """Prints each id once it is stored (stdout), refusals and progress (stderr)."""
+
+    def __init__(self, lang: Lang) -> None:
+        self._lang: Lang = lang
+        self._last_progress = time.monotonic()
+
+    def committed(self, voucher_ids: tuple[str, ...], lines_done: int) -> None:
+        if voucher_ids:
+            print("\n".join(voucher_ids), flush=True)
+        now = time.monotonic()
+        if now - self._last_progress >= PROGRESS_SECONDS:
+            self._last_progress = now
+            print(text("import.progress", self._lang, lines=lines_done), file=sys.stderr)
+
+    def refused(self, rejected: RejectedLine) -> None:
+        print(text("cli.line_refused", self._lang, line=rejected.line), file=sys.stderr)
+        _print_problems(rejected.problems, self._lang, indent="  ")
+
+
 def _import(args: argparse.Namespace, ctx: AppContext) -> int:
     if is_sheet_file(args.file):
         return excel_cmd.run_import(args, ctx)
-    report = ImportService(drafting_service(ctx)).import_lines(_read(args.file).splitlines())
-    for rejected in report.rejected:
-        print(text("cli.line_refused", args.lang, line=rejected.line), file=sys.stderr)
-        _print_problems(InvalidDocument(rejected.problems), args.lang, indent="  ")
-    for voucher_id in report.stored:
-        print(voucher_id)
+    try:
+        stream = open(args.file, "rb")  # noqa: SIM115 - closed below, after the import
+    except OSError as error:
+        raise ExpectedError("cli.file_unreadable", path=args.file, reason=error.strerror) from None
+    with stream:
+        service = ImportService(drafting_service(ctx))
+        report = service.import_lines(json_lines(stream), _ImportPrinter(args.lang))
+    if report.stopped is not None:
+        stop = report.stopped
+        print(
+            text("import.stopped", args.lang, line=stop.line, reason=stop.reason.render(args.lang)),
+            file=sys.stderr,
+        )
     summary = text(
-        "cli.import_summary", args.lang, stored=len(report.stored), rejected=len(report.rejected)
+        "import.summary", args.lang, stored=len(report.stored), already=len(report.already),
+        rejected=len(report.rejected),
     )
     print(summary, file=sys.stderr)
-    return 1 if report.rejected else 0
+    return 1 if report.rejected or report.stopped else 0
 
 
 def _list(args: argparse.Namespace, ctx: AppContext) -> int:

@@ -11,6 +11,7 @@ from collections.abc import Mapping, Sequence
 from enum import StrEnum
 from typing import Any, Protocol, TypeVar
 
+from treasury_desktop.domain.limits import too_many_lines
 from treasury_desktop.domain.problems import Problem
 from treasury_desktop.domain.voucher_parts import (
     DepositLine,
@@ -54,6 +55,9 @@ def read_list(r: FieldReader, value: Any, path: str) -> list[Any]:
     """A JSON array, or a shape problem and an empty list."""
     if not isinstance(value, list):
         r.problems.append(Problem(path, "shape.list"))
+        return []
+    if (too_many := too_many_lines(len(value), path)) is not None:
+        r.problems.append(too_many)
         return []
     return value
 

@@ -16,6 +16,7 @@ from treasury_desktop.domain.catalog import BudgetCatalog, CatalogKind, has_code
 from treasury_desktop.domain.forms import FormSpec, find_form
 from treasury_desktop.domain.money import MAX_AMOUNT, amount_in_words, format_vnd
 from treasury_desktop.domain.problems import Problem, Severity
+from treasury_desktop.domain.text_rules import text_problems
 from treasury_desktop.domain.voucher import BudgetLine, Voucher
 from treasury_desktop.domain.words_reading import read_amount_words
 
@@ -118,6 +119,7 @@ def review(voucher: Voucher, catalog: BudgetCatalog, *, today: date | None = Non
     form_checks.statement(c, spec)
     if spec is None or spec.has_payee:
         _payee(c)
+    c.problems.extend(text_problems(voucher))
     return Review(tuple(c.problems), tuple(c.warnings))
 
 

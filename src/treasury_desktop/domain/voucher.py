@@ -16,6 +16,7 @@ from typing import Any, TypeVar
 from treasury_desktop.domain import document_parts as parts
 from treasury_desktop.domain.money import MAX_AMOUNT, amount_in_words
 from treasury_desktop.domain.problems import Problem
+from treasury_desktop.domain.text_rules import normal_text, text_problem
 from treasury_desktop.domain.voucher_parts import (
     DepositLine,
     IdKind,
@@ -262,8 +263,9 @@ class DocumentShapeError(ValueError):
 class _Reader:
     """Reads a JSON object field by field, collecting shape problems instead of raising."""
 
-    def __init__(self) -> None:
+    def __init__(self, check_text: bool = True) -> None:
         self.problems: list[Problem] = []
+        self.check_text = check_text
 
     def obj(self, value: Any, path: str, allowed: Sequence[str]) -> Mapping[str, Any]:
         if not isinstance(value, Mapping):
@@ -286,13 +288,18 @@ class _Reader:
         except UnicodeEncodeError:  # a lone surrogate (\ud800) cannot be signed or stored
             self.problems.append(Problem(_join(path, key), "shape.string"))
             return ""
-        return value.strip()
+        if not self.check_text:
+            return value.strip()
+        value = normal_text(value)
+        problem = text_problem(_join(path, key), value)
+        if problem is not None:
+            self.problems.append(problem)
+            return ""
+        return value
 
     def integer(self, data: Mapping[str, Any], key: str, path: str, default: int = 0) -> int:
         value = data.get(key, default)
-        if isinstance(value, bool) or not isinstance(value, int):
-            if isinstance(value, float) and value.is_integer():
-                return int(value)
+        if isinstance(value, bool) or not isinstance(value, int):  # 5.0 too: amounts are whole
             self.problems.append(Problem(_join(path, key), "shape.integer"))
             return default
         return value
@@ -352,13 +359,17 @@ def _is_budget_line(raw: Any) -> bool:
     return isinstance(raw, Mapping) and any(k in raw for k in ("ndkt", "chapter", "industry"))
 
 
-def from_document(data: Any, *, assign_id: bool = False) -> Voucher:
+def from_document(data: Any, *, assign_id: bool = False, check_text: bool = True) -> Voucher:
     """Read a JSON document into a voucher, or raise :class:`DocumentShapeError`.
+
+    Text is made NFC and refused when it hides characters (domain/text_rules.py); the store
+    reads what it wrote earlier with ``check_text=False``, so an old voucher still opens (and
+    validation still says what is wrong with it).
 
     ``total`` and ``amount_in_words`` are checked by validation, not trusted: use
     :func:`declared_derivations` to get what the file claimed.
     """
-    r = _Reader()
+    r = _Reader(check_text)
     top = r.obj(data, "", _TOP_FIELDS)
     voucher_id = r.string(top, "id", "")
     if not voucher_id:

@@ -6,7 +6,6 @@ a 500.
 
 from __future__ import annotations
 
-import json
 import re
 import uuid
 import zlib
@@ -15,8 +14,11 @@ from typing import Any
 from starlette.requests import Request
 from starlette.responses import Response
 
+from treasury_desktop.domain.limits import LimitExceeded, load_json
+from treasury_desktop.sandbox.checks import from_problem
 from treasury_desktop.sandbox.config import SandboxConfig, UnitConfig
-from treasury_desktop.sandbox.responses import error
+from treasury_desktop.sandbox.documents import invalid
+from treasury_desktop.sandbox.responses import JSONResponse, error
 
 _UNIT = re.compile(r"^[0-9]{7}$")
 
@@ -141,7 +143,10 @@ def require_json(request: Request) -> None:
 
 def parse_json(body: bytes) -> Any:
     """The JSON value of the body (400 when it is not UTF-8 JSON)."""
-    try:
-        return json.loads(body.decode("utf-8"))
+    try:  # the desk's limits (nesting, digits, NaN), with the desk's reasons
+        return load_json(body.decode("utf-8"), max_bytes=len(body))
+    except LimitExceeded as failure:
+        refused = invalid([from_problem(failure.problem)])
+        raise Refusal(JSONResponse(refused.body, refused.status)) from failure
     except (UnicodeDecodeError, ValueError, RecursionError) as failure:
         raise refuse(400, "malformed_json", "sandbox.error.malformed_json") from failure

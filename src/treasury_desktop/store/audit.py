@@ -1,6 +1,7 @@
 """The append-only audit log: who, when, what, content hash before and after.
 
-SQL triggers refuse UPDATE and DELETE on the table, so even a bug cannot rewrite history.
+SQL triggers refuse UPDATE and DELETE on the table, so even a bug cannot rewrite history, and
+each entry is a link of a hash chain (store/audit_chain.py), so an edit from outside shows.
 """
 
 from __future__ import annotations
@@ -8,6 +9,7 @@ from __future__ import annotations
 import sqlite3
 from datetime import UTC, datetime
 
+from treasury_desktop.store.audit_chain import entry_hash, last_hash
 from treasury_desktop.store.records import Actor, AuditEntry
 
 
@@ -20,14 +22,16 @@ def append_audit(
     hash_before: str | None,
     hash_after: str | None,
 ) -> None:
-    """Add one entry, inside the caller's transaction."""
+    """Add one entry, inside the caller's (write) transaction, chained to the newest one."""
+    last_seq, previous = last_hash(conn)
+    fields = (
+        last_seq + 1, datetime.now(UTC).isoformat(timespec="milliseconds"), actor.os_user,
+        actor.role, voucher_id, action, detail, hash_before, hash_after,
+    )
     conn.execute(
-        "INSERT INTO audit_log (at, os_user, role, voucher_id, action, detail, hash_before,"
-        " hash_after) VALUES (?,?,?,?,?,?,?,?)",
-        (
-            datetime.now(UTC).isoformat(timespec="milliseconds"), actor.os_user, actor.role,
-            voucher_id, action, detail, hash_before, hash_after,
-        ),
+        "INSERT INTO audit_log (seq, at, os_user, role, voucher_id, action, detail, hash_before,"
+        " hash_after, prev_hash, entry_hash) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+        (*fields, previous, entry_hash(previous, fields)),
     )
 
 

@@ -18,8 +18,6 @@ from datetime import date, datetime
 from enum import Enum
 from pathlib import Path
 
-from treasury_desktop.store.db import latest_version
-
 _NAME = re.compile(r"^treasury-(\d{8})-(\d{6})\.sqlite3$")
 KEEP = 30
 
@@ -120,8 +118,9 @@ def prune(folder: Path, keep: int = KEEP) -> list[Path]:
     return removed
 
 
-def check_backup(path: Path) -> None:
-    """Raise :class:`BackupError` unless ``path`` is a whole database of this app."""
+def check_backup(path: Path, newest_schema: int | None = None) -> None:
+    """Raise :class:`BackupError` unless ``path`` is a whole database of this app (and, given
+    ``newest_schema``, one this build can read)."""
     try:
         conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
     except sqlite3.Error as error:
@@ -133,7 +132,8 @@ def check_backup(path: Path) -> None:
         tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
         if "vouchers" not in tables:
             raise BackupError(BackupProblem.NOT_OURS)
-        if int(conn.execute("PRAGMA user_version").fetchone()[0]) > latest_version():
+        version = int(conn.execute("PRAGMA user_version").fetchone()[0])
+        if newest_schema is not None and version > newest_schema:
             raise BackupError(BackupProblem.TOO_NEW)
     except sqlite3.DatabaseError as error:
         raise BackupError(BackupProblem.UNREADABLE, str(error)) from error
@@ -141,12 +141,14 @@ def check_backup(path: Path) -> None:
         conn.close()
 
 
-def restore_backup(backup: Path, database: Path, now: datetime) -> Path:
+def restore_backup(
+    backup: Path, database: Path, now: datetime, newest_schema: int | None = None
+) -> Path:
     """Replace ``database`` with ``backup``; return the folder holding the database it replaced.
 
     Every connection to ``database`` must be closed first (the window restarts afterwards).
     """
-    check_backup(backup)
+    check_backup(backup, newest_schema)
     aside = database.parent / f"before-restore-{now:%Y%m%d-%H%M%S}"
     incoming = database.with_name(database.name + ".restoring")
     try:
@@ -155,7 +157,7 @@ def restore_backup(backup: Path, database: Path, now: datetime) -> Path:
         os.chmod(incoming, 0o600)
         with open(incoming, "rb") as handle:
             os.fsync(handle.fileno())
-        check_backup(incoming)
+        check_backup(incoming, newest_schema)
         aside.mkdir(mode=0o700)
         for suffix in ("", "-wal", "-shm"):
             current = database.with_name(database.name + suffix)

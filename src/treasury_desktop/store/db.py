@@ -6,18 +6,27 @@ Migrations are ``migrations/NNNN_name.sql``, applied in order, each in one trans
 
 from __future__ import annotations
 
+import itertools
 import re
 import sqlite3
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager, suppress
 from importlib import resources
 from pathlib import Path
+
+from treasury_desktop.i18n import ExpectedError
+from treasury_desktop.store import files
+from treasury_desktop.store.audit_chain import seal_unchained
+from treasury_desktop.store.errors import StorageError, storage_error
 
 _MIGRATION_NAME = re.compile(r"^(\d{4})_[a-z0-9_]+\.sql$")
 
 
-class DatabaseTooNew(RuntimeError):
+class DatabaseTooNew(ExpectedError):
     """The file was written by a newer version of the app."""
+
+    def __init__(self, path: Path | str, version: int, known: int) -> None:
+        super().__init__("storage.too_new", where=str(path), version=version, known=known)
 
 
 def migrations() -> list[tuple[int, str, str]]:
@@ -42,19 +51,64 @@ def latest_version() -> int:
 def connect(path: Path, *, migrate: bool = True) -> sqlite3.Connection:
     """Open (and create or upgrade) the database at ``path``.
 
-    ``isolation_level=None`` leaves transactions to :func:`transaction`, so every write is
-    explicit about where it begins and ends.
+    A new file is built aside and linked into place whole (:func:`files.create_whole`), so a
+    file of the app is never empty; an existing one must be SQLite with the tables its version
+    promises, or it is refused as damaged (the deeper checks: store/opening.py). Every OS or
+    SQLite failure leaves as a plain :class:`StorageError`. ``isolation_level=None`` leaves
+    transactions to :func:`transaction`, so every write is explicit about where it begins
+    and ends.
     """
+    try:
+        if migrate and not path.exists():
+            files.create_whole(path, _configure, upgrade)
+        files.check_not_empty(path)
+        read_only = not files.writable_place(path)
+        conn = _open_read_only(path) if read_only else _open(path)
+        try:
+            if migrate and read_only and schema_version(conn) != latest_version():
+                raise StorageError("read_only", path)  # an upgrade would have to write
+            if migrate and not read_only:
+                upgrade(conn)
+            files.check_schema(conn, path, latest_version() if migrate else None)
+        except BaseException:
+            conn.close()
+            raise
+    except sqlite3.DatabaseError as error:
+        if files.is_damage(error):
+            raise files.DatabaseDamaged(path, str(error)) from None
+        raise storage_error(error, path) or error from error
+    except OSError as error:
+        raise storage_error(error, path) or error from error
+    files.make_private(path)
+    return conn
+
+
+def _open(path: Path) -> sqlite3.Connection:
     conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False, timeout=10.0)
+    try:
+        _configure(conn)
+    except BaseException:
+        conn.close()
+        raise
+    return conn
+
+
+def _open_read_only(path: Path) -> sqlite3.Connection:
+    """A file in a read-only place (a read-only mount, a folder without write permission):
+    read it as it is, since nobody can change it there; any write is refused plainly."""
+    uri = f"{path.resolve().as_uri()}?mode=ro&immutable=1"
+    conn = sqlite3.connect(uri, uri=True, isolation_level=None, check_same_thread=False)
     conn.row_factory = sqlite3.Row
+    return conn
+
+
+def _configure(conn: sqlite3.Connection) -> None:
+    conn.row_factory = sqlite3.Row
+    conn.execute("PRAGMA busy_timeout=10000")
     conn.execute("PRAGMA journal_mode=WAL")
     # FULL: a commit that returned survives a power cut, not just a killed process.
     conn.execute("PRAGMA synchronous=FULL")
     conn.execute("PRAGMA foreign_keys=ON")
-    conn.execute("PRAGMA busy_timeout=10000")
-    if migrate:
-        upgrade(conn)
-    return conn
 
 
 def schema_version(conn: sqlite3.Connection) -> int:
@@ -64,19 +118,41 @@ def schema_version(conn: sqlite3.Connection) -> int:
 
 
 def upgrade(conn: sqlite3.Connection) -> int:
-    """Apply the missing migrations; return the resulting version."""
-    current = schema_version(conn)
+    """Apply the missing migrations; return the resulting version.
+
+    The version is read again inside each migration's write transaction, so processes
+    opening one old (or new) file at the same moment each apply a migration only if no one
+    did it first. An up-to-date file takes no write lock at all.
+    """
     available = migrations()
-    if current > len(available):
-        raise DatabaseTooNew(
-            f"database version {current} is newer than this app ({len(available)})"
-        )
-    for version, _name, sql in available[current:]:
+    if schema_version(conn) == len(available):
+        return len(available)  # the usual case: no write lock taken
+    while True:
         with transaction(conn):
+            current = schema_version(conn)
+            if current > len(available):
+                raise DatabaseTooNew(_file_of(conn), current, len(available))
+            if current == len(available):
+                return current
+            version, _name, sql = available[current]
             for statement in _statements(sql):
                 conn.execute(statement)
+            after = AFTER_MIGRATION.get(version)
+            if after is not None:
+                after(conn)
             conn.execute(f"PRAGMA user_version={version}")
-    return schema_version(conn)
+
+
+AFTER_MIGRATION: dict[int, Callable[[sqlite3.Connection], None]] = {7: seal_unchained}
+"""Python steps a migration needs after its SQL (in the same transaction), by version."""
+
+
+def _file_of(conn: sqlite3.Connection) -> str:
+    try:
+        row = conn.execute("PRAGMA database_list").fetchone()
+    except sqlite3.Error:
+        return ""
+    return str(row[2]) if row is not None else ""
 
 
 def _statements(sql: str) -> Iterator[str]:
@@ -96,11 +172,57 @@ def _statements(sql: str) -> Iterator[str]:
 
 @contextmanager
 def transaction(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
-    """BEGIN IMMEDIATE … COMMIT, rolled back on any exception."""
-    conn.execute("BEGIN IMMEDIATE")
+    """BEGIN IMMEDIATE … COMMIT, rolled back on any exception.
+
+    Inside a transaction already open, it is a SAVEPOINT instead: the inner block is whole or
+    not at all, and the outer transaction commits many such blocks at once (an import of
+    100,000 lines commits every few hundred, not every line).
+    """
+    if conn.in_transaction:
+        with _savepoint(conn):
+            yield conn
+        return
+    try:
+        conn.execute("BEGIN IMMEDIATE")
+    except sqlite3.Error as error:
+        raise storage_error(error, _file_of(conn)) or error from error
     try:
         yield conn
-    except BaseException:
-        conn.execute("ROLLBACK")
+    except BaseException as error:
+        _quietly(conn, "ROLLBACK")
+        if isinstance(error, sqlite3.Error | OSError):
+            raise storage_error(error, _file_of(conn)) or error from error
         raise
-    conn.execute("COMMIT")
+    try:
+        conn.execute("COMMIT")
+    except sqlite3.Error as error:
+        _quietly(conn, "ROLLBACK")  # a failed COMMIT (full disk) leaves nothing half-written
+        raise storage_error(error, _file_of(conn)) or error from error
+
+
+@contextmanager
+def _savepoint(conn: sqlite3.Connection) -> Iterator[None]:
+    name = f"sp{next(_SAVEPOINTS)}"
+    conn.execute(f"SAVEPOINT {name}")
+    try:
+        yield
+    except BaseException as error:
+        if conn.in_transaction:
+            _quietly(conn, f"ROLLBACK TO {name}")
+            _quietly(conn, f"RELEASE {name}")
+        if isinstance(error, sqlite3.Error | OSError):
+            raise storage_error(error, _file_of(conn)) or error from error
+        raise
+    conn.execute(f"RELEASE {name}")
+
+
+_SAVEPOINTS = itertools.count(1)
+
+
+def _quietly(conn: sqlite3.Connection, sql: str) -> None:
+    """Undo after a failure; SQLite may already have rolled back itself (SQLITE_FULL), and
+    the first error, not this one, is what the user must read."""
+    if not conn.in_transaction:
+        return
+    with suppress(sqlite3.Error):
+        conn.execute(sql)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import getpass
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -13,6 +12,7 @@ from treasury_desktop.domain.workflow import (
     WITH_TREASURY,
     VoucherState,
 )
+from treasury_desktop.store.os_account import os_account
 
 
 @dataclass(frozen=True)
@@ -24,12 +24,8 @@ class Actor:
 
     @classmethod
     def current(cls, role: str = "accountant") -> Actor:
-        """The person logged in to this desk."""
-        try:
-            user = getpass.getuser()
-        except (KeyError, OSError):  # no passwd entry, e.g. in a container
-            user = "unknown"
-        return cls(user, role)
+        """The person logged in to this desk, as the OS reports the account (not ``USER``)."""
+        return cls(os_account(), role)
 
 
 @dataclass(frozen=True)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections.abc import Iterator, Sequence
+from contextlib import AbstractContextManager
 from dataclasses import replace
 
 from treasury_desktop.clock import Clock, SystemClock, iso
@@ -14,6 +15,7 @@ from treasury_desktop.domain.workflow import EDITABLE, VoucherState, move
 from treasury_desktop.i18n import ExpectedError
 from treasury_desktop.store.audit import append_audit
 from treasury_desktop.store.db import transaction
+from treasury_desktop.store.errors import StorageError
 from treasury_desktop.store.payee_directory import PayeeDirectory
 from treasury_desktop.store.records import (
     Actor,
@@ -42,6 +44,14 @@ class SignaturesWouldBeDropped(ExpectedError):
 
     def __init__(self, voucher_id: str) -> None:
         super().__init__("store.edit_signed_needs_confirmation")
+        self.voucher_id = voucher_id
+
+
+class DuplicateVoucherId(ExpectedError):
+    """Another voucher is stored under this id."""
+
+    def __init__(self, voucher_id: str) -> None:
+        super().__init__("store.duplicate_id", id=voucher_id)
         self.voucher_id = voucher_id
 
 
@@ -106,7 +116,7 @@ class SqliteVoucherRepository:
         digest = voucher_hash(voucher)
         now = self._now()
         if conn.execute("SELECT 1 FROM vouchers WHERE id = ?", (voucher.id,)).fetchone():
-            raise ExpectedError("store.duplicate_id", id=voucher.id)
+            raise DuplicateVoucherId(voucher.id)
         conn.execute(
             "INSERT INTO vouchers (id, form, fiscal_year, number, number_key, date, status,"
             " payee, content, total, search_text, problems, document, content_hash,"
@@ -217,8 +227,15 @@ class SqliteVoucherRepository:
         """One voucher, or None."""
         try:
             return self._get(self._conn, voucher_id)
+        except StorageError:
+            raise
         except ExpectedError:
             return None
+
+    def batch(self) -> AbstractContextManager[sqlite3.Connection]:
+        """One transaction around many writes; each write inside is a savepoint, whole or
+        not at all (an import commits hundreds of vouchers at once, not one by one)."""
+        return transaction(self._conn)
 
     def count(self, query: VoucherQuery) -> int:
         """How many vouchers match."""
@@ -340,8 +357,12 @@ class SqliteVoucherRepository:
         row = conn.execute("SELECT * FROM vouchers WHERE id = ?", (voucher_id,)).fetchone()
         if row is None:
             raise ExpectedError("store.not_found", id=voucher_id)
+        try:
+            voucher = from_document(json.loads(row["document"]), check_text=False)
+        except (ValueError, RecursionError) as error:  # bytes flipped inside the file
+            raise StorageError("damaged_in_use", voucher_id, str(error)[:80]) from None
         return StoredVoucher(
-            voucher=from_document(json.loads(row["document"])),
+            voucher=voucher,
             status=VoucherState(row["status"]),
             content_hash=row["content_hash"],
             problems=row["problems"],

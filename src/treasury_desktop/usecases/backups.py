@@ -23,6 +23,7 @@ from treasury_desktop.store.backup import (
     restore_backup,
     take_backup,
 )
+from treasury_desktop.store.db import latest_version
 
 
 class BackupService:
@@ -65,7 +66,7 @@ class BackupService:
     def restore(self, backup: Path) -> Path:
         """Replace the database with ``backup``; return where the replaced one was kept."""
         try:
-            return restore_backup(backup, self._database, self._clock())
+            return restore_backup(backup, self._database, self._clock(), latest_version())
         except BackupError as error:
             raise _plain(error, backup) from None
 
@@ -85,7 +86,7 @@ def request_restore(data_dir: Path, backup: Path) -> None:
     The backup is checked now, so that a bad file is refused while the user is still there.
     """
     try:
-        check_backup(backup)
+        check_backup(backup, latest_version())
         (data_dir / PENDING).write_text(
             json.dumps({"backup": str(backup.resolve())}, ensure_ascii=False), encoding="utf-8"
         )

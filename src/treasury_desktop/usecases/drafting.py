@@ -3,18 +3,20 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import date
 
 from treasury_desktop.domain.canonical import voucher_hash
 from treasury_desktop.domain.catalog import BudgetCatalog
 from treasury_desktop.domain.problems import Problem
+from treasury_desktop.domain.text_rules import normalised
 from treasury_desktop.domain.validation import advise, validate
 from treasury_desktop.domain.voucher import Unit, Voucher, new_voucher_id
 from treasury_desktop.i18n import ExpectedError
 from treasury_desktop.store.profile import ProfileStore
 from treasury_desktop.store.records import Actor, StoredVoucher
-from treasury_desktop.store.vouchers import SqliteVoucherRepository
+from treasury_desktop.store.vouchers import DuplicateVoucherId, SqliteVoucherRepository
 
 CatalogSource = Callable[[int], BudgetCatalog]
 
@@ -25,6 +27,7 @@ class SaveResult:
 
     stored: StoredVoucher
     problems: tuple[Problem, ...]
+    created: bool = True
 
 
 class DraftingService:
@@ -75,6 +78,7 @@ class DraftingService:
 
     def save(self, voucher: Voucher, *, drop_signatures: bool = False) -> SaveResult:
         """Create or update the draft. Signed vouchers need ``drop_signatures`` (asked first)."""
+        voucher = normalised(voucher)
         problems = tuple(self.check(voucher))
         if self._repo.get(voucher.id) is None:
             stored = self._repo.create(voucher, problems=len(problems), actor=self._actor)
@@ -88,18 +92,23 @@ class DraftingService:
         self, voucher: Voucher, problems: tuple[Problem, ...] | None = None
     ) -> SaveResult:
         """Store a voucher that must be new. The same id with the same content is accepted
-        again (a re-run script); the same id with other content is refused. ``problems``
-        spares a second validation when the caller has just validated the voucher."""
+        again (a re-run script, or another process importing the same file at the same
+        time): then ``created`` is False. The same id with other content is refused.
+        ``problems`` spares a second validation when the caller has just validated it."""
         if problems is None:
             problems = tuple(self.check(voucher))
-        existing = self._repo.get(voucher.id)
-        if existing is not None:
-            if existing.content_hash == voucher_hash(voucher):
-                return SaveResult(existing, problems)
-            raise ExpectedError("store.duplicate_id", id=voucher.id)
-        return SaveResult(
-            self._repo.create(voucher, problems=len(problems), actor=self._actor), problems
-        )
+        try:
+            stored = self._repo.create(voucher, problems=len(problems), actor=self._actor)
+        except DuplicateVoucherId:
+            existing = self._repo.get(voucher.id)
+            if existing is None or existing.content_hash != voucher_hash(voucher):
+                raise
+            return SaveResult(existing, problems, created=False)
+        return SaveResult(stored, problems)
+
+    def batch(self) -> AbstractContextManager[object]:
+        """Many creates in one transaction, each still whole or not at all."""
+        return self._repo.batch()
 
     def open(self, voucher_id: str) -> StoredVoucher:
         """A stored voucher, or an expected error naming the id."""
