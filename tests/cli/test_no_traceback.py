@@ -54,6 +54,8 @@ def _commands(tmp: Path) -> list[list[str]]:
         ["tax-settings"],
         ["tax-settings", "--payer", "Công ty\u202e", "--tax-code", "9" * 400],
         ["audit", "verify"],
+        ["catalog", "show", "ndkt", "--year", "2026"],
+        ["catalog", "import", str(tmp / "lines.jsonl")],
         ["backup"],
         ["backup", "list"],
         ["backup", "restore", str(tmp / "lines.jsonl")],

@@ -76,13 +76,13 @@ def test_invalid_voucher_exits_1_with_field_messages(
 def test_an_unknown_but_well_formed_code_is_stored_with_a_warning(
     data_dir: Path, tmp_path: Path, example_document: dict[str, Any]
 ) -> None:
-    example_document["lines"][0]["ndkt"] = "6999"
+    example_document["lines"][0]["ndkt"] = "6998"
     path = tmp_path / "unknown.json"
     path.write_text(json.dumps(example_document), encoding="utf-8")
     result = run(data_dir, "voucher", "new", "--json", str(path))
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == example_document["id"]
-    assert "lines[0].ndkt" in result.stderr and "6999" in result.stderr
+    assert "lines[0].ndkt" in result.stderr and "6998" in result.stderr
     assert "Kho bạc sẽ quyết định" in result.stderr
 
 

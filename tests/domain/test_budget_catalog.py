@@ -56,7 +56,7 @@ NDKT_ASKED = [
     "7001",
     "7049",
     "7799",
-    "9062",
+    "1001",  # the revenue code of a C2-02b/NS tax block
 ]
 
 
@@ -70,8 +70,38 @@ def test_metadata(year: int, basis: str) -> None:
     assert cat.fiscal_year == year
     assert basis in cat.basis
     assert cat.valid_from == date(year, 1, 1)
-    assert cat.version
-    assert "starter" in cat.note.lower()  # says the codes are corrected in data
+    assert cat.version and cat.published is not None
+    # Says honestly how complete it is.
+    assert ("partial" if year == 2025 else "complete") in cat.note.lower()
+    for kind in CatalogKind:
+        info = cat.info(kind)
+        assert info.basis and info.valid_from == date(year, 1, 1) and info.source
+
+
+def test_2026_ships_the_complete_tt_130_lists(catalog_2026: BudgetCatalog) -> None:
+    counts = {kind: len(catalog_2026.codes(kind)) for kind in (K.CHAPTER, K.INDUSTRY, K.NDKT)}
+    assert counts == {K.CHAPTER: 216, K.INDUSTRY: 120, K.NDKT: 1034}
+    for kind in counts:
+        assert catalog_2026.info(kind).complete and "Phụ lục" in catalog_2026.info(kind).basis
+    for kind in (K.SOURCE, K.TREASURY, K.PROGRAM):
+        assert not catalog_2026.info(kind).complete  # and the window/CLI say so
+    ndkt = catalog_2026.codes(K.NDKT)
+    assert any(e.verified for e in ndkt) and any(not e.verified for e in ndkt)
+    assert catalog_2026.entry(K.NDKT, "1000").verified  # the same in QĐ 33/2008
+    assert not catalog_2026.entry(K.NDKT, "6001").verified  # worded differently there
+    assert catalog_2026.name_of(K.CHAPTER, "557") == "Hộ gia đình, cá nhân"
+    # Codes seen on real vouchers that the first starter set lacked.
+    for kind, code in [(K.TREASURY, "0164"), (K.CHAPTER, "599"), (K.NDKT, "7263"),
+                       (K.NDKT, "7455"), (K.INDUSTRY, "398"), (K.SOURCE, "12")]:
+        assert catalog_2026.contains(kind, code), (kind, code)
+
+
+def test_2025_is_partial_and_says_so(catalog_2025: BudgetCatalog) -> None:
+    assert not catalog_2025.info(K.NDKT).complete
+    assert "PARTIAL" in catalog_2025.info(K.NDKT).basis
+    district = catalog_2025.entry(K.CHAPTER, "622")
+    assert district is not None and district.valid_to == date(2025, 6, 30)
+    assert district.in_force(date(2025, 6, 30)) and not district.in_force(date(2025, 7, 1))
 
 
 @pytest.mark.parametrize("year", [2025, 2026])
@@ -92,12 +122,15 @@ def test_codes_the_app_relies_on(year: int) -> None:
     cat = load_catalog(year)
     for code in NDKT_ASKED:
         assert cat.contains(K.NDKT, code), code
-    assert cat.name_of(K.NDKT, "6501") == "Thanh toán tiền điện"
-    assert cat.name_of(K.CHAPTER, "018") == "Bộ Giáo dục và Đào tạo"
+    # TT 130/2025 renamed and renumbered some (6501 "Tiền điện"; chapter 018 is Bộ Tài chính).
+    assert cat.name_of(K.NDKT, "6501") == ("Thanh toán tiền điện" if year == 2025 else "Tiền điện")
+    assert cat.name_of(K.CHAPTER, "018") == (
+        "Bộ Giáo dục và Đào tạo" if year == 2025 else "Bộ Tài chính"
+    )
     assert cat.name_of(K.CHAPTER, "422") == "Sở Giáo dục và Đào tạo"
     assert cat.name_of(K.CHAPTER, "423") == "Sở Y tế"
+    assert cat.contains(K.CHAPTER, "805") == (year == 2025)  # 830 replaces it in TT 130
     for kind, code in [
-        (K.CHAPTER, "805"),
         (K.CHAPTER, "822"),
         (K.INDUSTRY, "070"),
         (K.INDUSTRY, "072"),
@@ -116,8 +149,8 @@ def test_codes_the_app_relies_on(year: int) -> None:
         "074",
         "075",
     ]
-    assert not cat.contains(K.NDKT, "6999")
-    assert cat.name_of(K.NDKT, "6999") is None
+    assert not cat.contains(K.NDKT, "6998")
+    assert cat.name_of(K.NDKT, "6998") is None
 
 
 def test_district_chapters_exist_in_2025_only(

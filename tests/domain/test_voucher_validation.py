@@ -215,7 +215,7 @@ UNKNOWN: list[tuple[str, Edit, str, str]] = [
     ("treasury", unit(treasury="9999"), "unit.treasury", "treasury.unknown"),
     ("program", top(program_code="99999"), "program_code", "program.unknown"),
     ("level", top(budget_level="7"), "budget_level", "level.unknown"),
-    ("ndkt", line(ndkt="6999"), "lines[0].ndkt", "ndkt.unknown"),
+    ("ndkt", line(ndkt="6998"), "lines[0].ndkt", "ndkt.unknown"),
     ("chapter", line(chapter="999"), "lines[0].chapter", "chapter.unknown"),
     ("chapter district", line(chapter="622"), "lines[0].chapter", "chapter.unknown"),
     ("industry", line(industry="079"), "lines[0].industry", "industry.unknown"),
@@ -239,9 +239,9 @@ def test_a_well_formed_unknown_code_only_warns(
 def test_the_unknown_ndkt_message_names_the_list_and_who_decides(
     design_voucher: Voucher, catalog_2026: BudgetCatalog
 ) -> None:
-    [warning] = advise(line(ndkt="6999")(design_voucher), catalog_2026, today=TODAY)
+    [warning] = advise(line(ndkt="6998")(design_voucher), catalog_2026, today=TODAY)
     vi, en = warning.message("vi"), warning.message("en")
-    assert "Mã NDKT 6999" in vi and "năm 2026" in vi and "Kho bạc sẽ quyết định" in vi
+    assert "Mã NDKT 6998" in vi and "năm 2026" in vi and "Kho bạc sẽ quyết định" in vi
     assert f"version {catalog_2026.version}" in en and "the treasury decides" in en
 
 

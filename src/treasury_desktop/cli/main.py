@@ -33,6 +33,7 @@ COMMANDS: dict[str, str] = {
     "tax-settings": "tax_cmd",
     "backup": "backup_cmd",
     "audit": "audit_cmd",
+    "catalog": "catalog_cmd",
 }
 
 

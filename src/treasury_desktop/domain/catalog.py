@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
-from functools import cache
+from functools import lru_cache
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
@@ -60,12 +60,37 @@ class CatalogError(ExpectedError):
 
 @dataclass(frozen=True)
 class CatalogEntry:
-    """One code and its name; ``parent`` is the mục of a tiểu mục, the loại of a khoản."""
+    """One code and its name; ``parent`` is the mục of a tiểu mục, the loại of a khoản.
+
+    ``verified``: a second source confirms code and name (see the list's ``verified_means``).
+    ``valid_from``/``valid_to``: when a code starts or stops inside the year (the district
+    budgets ended on 1 July 2025; ministries merged on 1 March 2025)."""
 
     code: str
     name: str
     parent: str | None = None
     note: str = ""
+    verified: bool = False
+    valid_from: date | None = None
+    valid_to: date | None = None
+
+    def in_force(self, day: date) -> bool:
+        """Whether the code may be used on ``day``."""
+        return (self.valid_from is None or self.valid_from <= day) and (
+            self.valid_to is None or day <= self.valid_to
+        )
+
+
+@dataclass(frozen=True)
+class ListInfo:
+    """What one code list of a year's catalogue rests on: its legal basis, since when, whether
+    it is complete, and where it was taken from."""
+
+    basis: str = ""
+    valid_from: date | None = None
+    complete: bool = False
+    source: str = ""
+    verified_means: str = ""
 
 
 def fold(text: str) -> str:
@@ -86,6 +111,8 @@ class BudgetCatalog:
     note: str
     entries: Mapping[CatalogKind, tuple[CatalogEntry, ...]]
     source_path: Path | None = None
+    published: date | None = None  # the day this list was shipped or imported
+    lists: Mapping[CatalogKind, ListInfo] = field(default_factory=dict)
     _index: Mapping[CatalogKind, Mapping[str, CatalogEntry]] = field(init=False, repr=False)
     _parents: frozenset[tuple[CatalogKind, str]] = field(init=False, repr=False)
 
@@ -107,6 +134,10 @@ class BudgetCatalog:
     def contains(self, kind: CatalogKind, code: str) -> bool:
         """Whether ``code`` exists in this year's list of ``kind``."""
         return code in self._index[kind]
+
+    def info(self, kind: CatalogKind) -> ListInfo:
+        """The legal basis, dates, completeness and source of one list."""
+        return self.lists.get(kind) or ListInfo(self.basis, self.valid_from)
 
     def is_heading(self, kind: CatalogKind, code: str) -> bool:
         """Whether ``code`` groups other codes (a mục over tiểu mục, a loại over khoản)."""
@@ -160,6 +191,11 @@ def _entries(path: Path, kind: CatalogKind, raw: Any) -> tuple[CatalogEntry, ...
             raise _bad(path, f"{where} is not an object")
         code, name = item.get("code"), item.get("name")
         parent, note = item.get("parent"), item.get("note", "")
+        verified = item.get("verified", False)
+        if not isinstance(verified, bool):
+            raise _bad(path, f"{where}.verified must be true or false")
+        valid_from = _date(path, f"{where}.valid_from", item.get("valid_from"))
+        valid_to = _date(path, f"{where}.valid_to", item.get("valid_to"))
         if not isinstance(code, str) or not has_code_shape(kind, code):
             raise _bad(path, f"{where}.code {code!r} is not a {kind} code")
         if not isinstance(name, str) or not name.strip():
@@ -171,11 +207,46 @@ def _entries(path: Path, kind: CatalogKind, raw: Any) -> tuple[CatalogEntry, ...
         if code in seen:
             raise _bad(path, f"{where}: code {code} appears twice")
         seen.add(code)
-        out.append(CatalogEntry(code, name.strip(), parent or None, note))
+        out.append(
+            CatalogEntry(code, name.strip(), parent or None, note, verified, valid_from, valid_to)
+        )
     for e in out:
         if e.parent and e.parent not in seen:
             raise _bad(path, f"codes.{kind}: parent {e.parent} of {e.code} is not in the list")
     return tuple(out)
+
+
+def _date(path: Path, where: str, value: Any) -> date | None:
+    if value in (None, ""):
+        return None
+    try:
+        if not isinstance(value, str):
+            raise ValueError(value)
+        return date.fromisoformat(value)
+    except ValueError:
+        raise _bad(path, f"{where} {value!r} is not a date") from None
+
+
+def _lists(path: Path, raw: Any) -> dict[CatalogKind, ListInfo]:
+    if raw is None:
+        return {}
+    if not isinstance(raw, dict):
+        raise _bad(path, "lists is not an object")
+    out: dict[CatalogKind, ListInfo] = {}
+    for key, item in raw.items():
+        if key not in {k.value for k in CatalogKind} or not isinstance(item, dict):
+            raise _bad(path, f"lists.{key} is not a known code list")
+        texts = {k: item.get(k, "") for k in ("basis", "source", "verified_means")}
+        if not all(isinstance(v, str) for v in texts.values()):
+            raise _bad(path, f"lists.{key}: basis, source and verified_means are text")
+        complete = item.get("complete", False)
+        if not isinstance(complete, bool):
+            raise _bad(path, f"lists.{key}.complete must be true or false")
+        out[CatalogKind(key)] = ListInfo(
+            texts["basis"], _date(path, f"lists.{key}.valid_from", item.get("valid_from")),
+            complete, texts["source"], texts["verified_means"],
+        )
+    return out
 
 
 def load_catalog_file(path: Path) -> BudgetCatalog:
@@ -217,6 +288,8 @@ def load_catalog_file(path: Path) -> BudgetCatalog:
         note=texts["note"],
         entries=MappingProxyType(entries),
         source_path=path,
+        published=_date(path, "published", data.get("published")),
+        lists=MappingProxyType(_lists(path, data.get("lists"))),
     )
 
 
@@ -239,16 +312,19 @@ def load_catalog(year: int, override_dir: Path | None = None) -> BudgetCatalog:
     """The catalogue of ``year``: the user's override file if present, else the shipped one.
 
     ``override_dir`` is the user's data folder (or its ``catalogs`` subfolder). Results are
-    cached; call :func:`clear_catalog_cache` after dropping in a new file.
+    cached per file and its modification time, so a list imported or fetched by another
+    process is used at once.
     """
-    return _load_cached(year, override_dir)
-
-
-@cache
-def _load_cached(year: int, override_dir: Path | None) -> BudgetCatalog:
     path = _override_file(year, override_dir) or shipped_catalog_dir() / f"{year}.json"
-    if not path.is_file():
-        raise CatalogError("budget_catalog.missing", year=year)
+    try:
+        stamp = path.stat().st_mtime_ns
+    except OSError:
+        raise CatalogError("budget_catalog.missing", year=year) from None
+    return _load_cached(year, path, stamp)
+
+
+@lru_cache(maxsize=32)
+def _load_cached(year: int, path: Path, _stamp: int) -> BudgetCatalog:
     catalog = load_catalog_file(path)
     if catalog.fiscal_year != year:
         raise _bad(path, f"it is for fiscal year {catalog.fiscal_year}, not {year}")

@@ -59,6 +59,11 @@ class Checker:
             )
         elif self.lookup and kind is CatalogKind.NDKT and self.catalog.is_heading(kind, value):
             self.add(field, "ndkt.heading", value=value)
+        elif self.lookup and self.voucher_day is not None:
+            entry = self.catalog.entry(kind, value)
+            if entry is not None and not entry.in_force(self.voucher_day):
+                self.warn(field, "code.not_in_force", value=value,
+                          day=self.voucher_day.strftime("%d/%m/%Y"))
 
     def amount(self, field: str, value: int) -> None:
         if value <= 0:
