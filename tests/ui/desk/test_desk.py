@@ -179,7 +179,8 @@ def test_first_run_offers_the_assistant_which_stores_the_unit_and_connects(  # t
             assert load_connection(desk.profile) is None
             connection.credential.setText(TOKEN)
             connection.try_connect()
-            qtbot.waitUntil(lambda: load_connection(desk.profile) is not None, timeout=15000)
+            qtbot.waitUntil(lambda: connection.check.isEnabled(), timeout=15000)
+            assert load_connection(desk.profile) is not None
             assert connection.credential.text() == "", "the credential is not kept in the form"
             assert list(memory.secrets.values()) == [TOKEN]
             wizard.next()
