@@ -5,6 +5,7 @@ QT_QPA_PLATFORM is set before anything imports Qt.
 
 from __future__ import annotations
 
+import gc
 import os
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -31,6 +32,15 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
         if "tests/ui/" in str(item.fspath).replace(os.sep, "/"):
             item.add_marker(pytest.mark.qt_log_level_fail("WARNING"))
             item.add_marker(pytest.mark.qt_log_ignore(_PLATFORM_NOISE))
+
+
+@pytest.fixture(autouse=True)
+def _collect_garbage_between_tests() -> Iterator[None]:
+    """Each test's leftovers (windows, flows, their threads' objects) are collected when the test
+    ends, while its widgets are closed and its threads stopped, not at a random moment inside a
+    later test's event loop."""
+    yield
+    gc.collect()
 
 
 @pytest.fixture
