@@ -209,7 +209,12 @@ class PinDialog(QDialog):
             t("signing.pin.sign"), QDialogButtonBox.ButtonRole.AcceptRole)
         self.cancel_button = self.buttons.addButton(
             t("button.cancel"), QDialogButtonBox.ButtonRole.RejectRole)
+        # Enter means Ký while the field holds a PIN, wherever the focus went meanwhile: no
+        # button becomes the default by taking the focus (Hủy did, after a wrong PIN).
+        for button in (self.sign_button, self.cancel_button):
+            button.setAutoDefault(False)
         self.sign_button.setDefault(True)
+        self.field.returnPressed.connect(self._press_sign)
         self.buttons.accepted.connect(self._press_sign)
         self.buttons.rejected.connect(self.reject)
 
@@ -321,6 +326,7 @@ class PinDialog(QDialog):
         self.progress.setVisible(mode in (Mode.SIGNING, Mode.CHECKING, Mode.PAD))
         if mode in (Mode.CHECKING, Mode.PAD):
             self.progress.setRange(0, 0)
+        self.sign_button.setDefault(mode is not Mode.CLOSED_ONLY)
         if entry and not self.request.pin_pad:
             self.field.setFocus()
 

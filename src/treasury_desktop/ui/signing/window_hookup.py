@@ -171,7 +171,8 @@ class WindowSigning(QObject):
 
     def _finished(self, outcome: SigningOutcome | None) -> None:
         self._window.host().statusBar().clearMessage()
-        if outcome is None:
+        if outcome is None:  # cancelled (or could not start): say so, never close silently
+            self._window.host().statusBar().showMessage(t("signing.flow.cancelled"), 15_000)
             return
         done = t("signing.flow.done", signed=len(outcome.signed), total=outcome.total,
                  role=text(f"role.{outcome.role.value}"))
