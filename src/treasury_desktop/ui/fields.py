@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QStringListModel, Qt, Signal
-from PySide6.QtGui import QPainter, QPaintEvent, QStandardItem, QStandardItemModel
+from PySide6.QtGui import QKeyEvent, QPainter, QPaintEvent, QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import (
     QAbstractButton,
     QButtonGroup,
@@ -21,9 +21,9 @@ from PySide6.QtWidgets import (
 
 from treasury_desktop.domain.catalog import BudgetCatalog, CatalogKind
 from treasury_desktop.domain.money import parse_vnd
+from treasury_desktop.ui.code_lookup import CODE_ROLE, code_title, look_up, widen_popup
 from treasury_desktop.ui.texts import dmy, iso_from_dmy, money
 
-CODE_ROLE = Qt.ItemDataRole.UserRole + 1
 SUGGESTIONS = 30
 
 
@@ -185,22 +185,50 @@ class CodeCompleter(QCompleter):
 
 
 class CodeLine(QLineEdit):
-    """A budget-code field with type-ahead over the year's catalogue."""
+    """A budget-code field with type-ahead over the year's catalogue; F4 looks the code up in
+    the whole list, and the tooltip names the code typed."""
 
     def __init__(
         self, kind: CatalogKind, catalog: Callable[[], BudgetCatalog | None],
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
+        self.kind, self._catalog = kind, catalog
+        self._choosing = False
         self.picker = CodeCompleter(kind, catalog, self)
         self.setCompleter(self.picker)
         self.textEdited.connect(self._suggest)
+        self.textChanged.connect(self._name_it)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802
+        if event.key() == Qt.Key.Key_F4:
+            self.look_up()
+            return
+        super().keyPressEvent(event)
+
+    def look_up(self) -> None:
+        """F4: choose from the whole list; the code chosen is typed in as if by hand."""
+        if (popup := self.picker.popup()) is not None:
+            popup.hide()
+        # Parented to the field: a grid cell's editor then stays open while the list is up.
+        code = look_up(self.kind, self._catalog, self.text(), self)
+        if code:
+            self._choosing = True  # typed in whole: no type-ahead popup over it
+            self.setText(code)
+            self.textEdited.emit(code)
+            self._choosing = False
 
     def _suggest(self, typed: str) -> None:
+        if self._choosing:
+            return
         if self.picker.refresh(typed) and typed.strip():
+            widen_popup(self, self.picker.popup(), self.picker.suggestions())
             self.picker.complete()
         elif (popup := self.picker.popup()) is not None:
             popup.hide()
+
+    def _name_it(self, typed: str) -> None:
+        self.setToolTip(code_title(self._catalog(), self.kind, typed))
 
 
 class NameCompleter(QCompleter):

@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout, QWidget
 from treasury_desktop.domain.money import MAX_AMOUNT
 from treasury_desktop.domain.problems import Problem
 from treasury_desktop.domain.voucher import Voucher
+from treasury_desktop.ui.fields import ElidedLabel
 from treasury_desktop.ui.lines_grid import COLUMNS, BudgetLinesGrid
 from treasury_desktop.ui.texts import money, t
 
@@ -66,6 +67,13 @@ class LinesBlock(QWidget):
         layout.setContentsMargins(0, 2, 0, 2)
         layout.setSpacing(2)
         layout.addWidget(grid, 1)
+        # The names of the current line's codes in plain view (nguồn 12 and 13 differ here).
+        self.names = ElidedLabel()
+        self.names.setObjectName("lineCodeNames")
+        self.names.setMinimumHeight(self.names.fontMetrics().height() + 2)
+        layout.addWidget(self.names)
+        grid.currentCellChanged.connect(lambda *_cells: self._name_codes())
+        grid.changed.connect(self._name_codes)
         self.note = QLabel()
         self.note.setObjectName("linesNote")
         self.note.hide()
@@ -83,6 +91,14 @@ class LinesBlock(QWidget):
         self.words_label.setObjectName("wordsLabel")
         self.words_label.setWordWrap(True)
         layout.addWidget(self.words_label)
+
+    def _name_codes(self) -> None:
+        row = self.grid.currentRow()
+        names = self.grid.code_names(row)
+        shown = t("lines.names", row=row + 1, names="  ·  ".join(names)) if names else ""
+        self.names.setText(shown)
+        self.names.setToolTip("\n".join(names))
+        self.names.update()
 
     def show_totals(self, voucher: Voucher) -> None:
         """Tổng cộng and Bằng chữ for the lines as typed."""

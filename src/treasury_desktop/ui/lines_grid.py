@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 from treasury_desktop.domain.catalog import BudgetCatalog, CatalogKind
 from treasury_desktop.domain.voucher import BudgetLine
 from treasury_desktop.domain.voucher_parts import DepositLine
+from treasury_desktop.ui.code_lookup import code_title
 from treasury_desktop.ui.fields import CodeLine, MoneyLine, parse_amount
 from treasury_desktop.ui.texts import money, t
 
@@ -216,8 +217,19 @@ class BudgetLinesGrid(QTableWidget):
                     item.setBackground(_bad_brush())
                 else:  # as setBackground(QBrush()), without loading QBrush (and QGradient)
                     item.setData(Qt.ItemDataRole.BackgroundRole, None)
-                item.setToolTip(message)
+                item.setToolTip(message or self._title(row, col))
         self.blockSignals(False)
+
+    def code_names(self, row: int) -> list[str]:
+        """"code — name" of each known code on ``row``, in column order."""
+        if not 0 <= row < self.rowCount():
+            return []
+        titles = (self._title(row, col) for col in range(len(self.columns)))
+        return [title for title in titles if title]
+
+    def _title(self, row: int, col: int) -> str:
+        kind = CODE_KINDS.get(self.columns[col])
+        return code_title(self.catalog(), kind, self._text(row, col)) if kind else ""
 
     # -- keyboard -----------------------------------------------------------------------------
 
