@@ -15,8 +15,8 @@ from treasury_desktop.domain.workflow import VoucherState
 from treasury_desktop.signing.errors import PinIncorrect, PinState
 from treasury_desktop.signing.fake_token import FakeSlots, FakeToken
 from treasury_desktop.signing.testca import SoftwareCA
-from treasury_desktop.usecases.trust import open_trust_store
 from treasury_desktop.ui.signing.pin_dialog import Mode
+from treasury_desktop.usecases.trust import open_trust_store
 
 
 def test_wrong_pin_then_right_pin_then_enter_signs(
