@@ -222,7 +222,8 @@ class CodeLine(QLineEdit):
         if self._choosing:
             return
         if self.picker.refresh(typed) and typed.strip():
-            widen_popup(self, self.picker.popup(), self.picker.suggestions())
+            if (shown := self.picker.popup()) is not None:
+                widen_popup(self, shown, self.picker.suggestions())
             self.picker.complete()
         elif (popup := self.picker.popup()) is not None:
             popup.hide()
