@@ -13,7 +13,6 @@ from treasury_desktop.context import AppContext
 from treasury_desktop.i18n import set_language
 from treasury_desktop.paths import resources_dir
 
-WINDOW_SIZE = (1400, 860)
 FONT = ("DejaVu Sans", 9)
 
 
@@ -44,7 +43,11 @@ def run_gui(ctx: AppContext, *, screenshot: Path | None = None, demo: bool = Fal
                 print(f"treasury-desktop: {failure}", file=sys.stderr)
             return 1 if failures else done
         window.show()
-        return int(app.exec())
+        answer = int(app.exec())
+        from treasury_desktop.ui.screen_fit import remember_size
+
+        remember_size(window, ctx.data_dir)
+        return answer
     finally:
         sys.excepthook = previous_hook
         if window.qt_texts is not None:
@@ -84,7 +87,10 @@ def build_window(ctx: AppContext, *, demo: bool = False) -> tuple[Any, Any]:
 
         window.qt_texts = VietnameseQtTexts(window)
         app.installTranslator(window.qt_texts)
-    window.resize(*WINDOW_SIZE)
+    from treasury_desktop.ui.screen_fit import place_window
+
+    # Within the screen's available area, at last time's size (1400×860 the first time).
+    place_window(window, ctx.data_dir)
     return app, window
 
 

@@ -6,7 +6,7 @@ from collections.abc import Callable
 
 from PySide6.QtCore import Qt, QTranslator
 from PySide6.QtGui import QCloseEvent
-from PySide6.QtWidgets import QLabel, QMainWindow, QSplitter, QWidget
+from PySide6.QtWidgets import QLabel, QMainWindow, QSplitter, QToolBar, QWidget
 
 from treasury_desktop.i18n import ExpectedError
 from treasury_desktop.store.records import Folder
@@ -18,6 +18,7 @@ from treasury_desktop.ui.excel.window_hookup import WindowExcel
 from treasury_desktop.ui.folders import ORDER, FolderList
 from treasury_desktop.ui.packages.window_parts import WindowPackages
 from treasury_desktop.ui.printing.window_hookup import WindowPrinting
+from treasury_desktop.ui.screen_fit import ToolbarRows, fit_editor
 from treasury_desktop.ui.session import Session
 from treasury_desktop.ui.signing.window_hookup import WindowSigning
 from treasury_desktop.ui.texts import t
@@ -46,6 +47,7 @@ class MainWindow(QMainWindow):
         self.folders = FolderList()
         self.list_pane = VoucherListPane(session.run_query, session.request_page)
         self.editor = VoucherEditor(session.catalog)
+        fit_editor(self.editor)  # never narrower than its form: the list gives way instead
         self.editing = EditingController(session, self.editor, self.prompter)
 
         splitter = QSplitter(Qt.Orientation.Horizontal)
@@ -70,6 +72,7 @@ class MainWindow(QMainWindow):
         }
         self.action_map = build_actions(self, handlers, self.list_pane.table)
         self.excel = WindowExcel(self)  # Nhập từ Excel / Xuất danh sách ra Excel
+        self.toolbar_rows = ToolbarRows(self, self.findChild(QToolBar, "mainToolbar"))
         self.signing = WindowSigning(self)  # Ký (Kế toán trưởng) / Ký (Chủ tài khoản)
         self.packages = WindowPackages(self)  # Gửi ký / Nhận chứng từ / Nhận từ máy khác
         self.printing = WindowPrinting(self)  # Xem trước khi in (Ctrl+P)
