@@ -72,7 +72,9 @@ class MainWindow(QMainWindow):
         }
         self.action_map = build_actions(self, handlers, self.list_pane.table)
         self.excel = WindowExcel(self)  # Nhập từ Excel / Xuất danh sách ra Excel
-        self.toolbar_rows = ToolbarRows(self, self.findChild(QToolBar, "mainToolbar"))
+        toolbar = self.findChild(QToolBar, "mainToolbar")
+        assert isinstance(toolbar, QToolBar)
+        self.toolbar_rows = ToolbarRows(self, toolbar)  # no action behind "»" on a laptop
         self.signing = WindowSigning(self)  # Ký (Kế toán trưởng) / Ký (Chủ tài khoản)
         self.packages = WindowPackages(self)  # Gửi ký / Nhận chứng từ / Nhận từ máy khác
         self.printing = WindowPrinting(self)  # Xem trước khi in (Ctrl+P)

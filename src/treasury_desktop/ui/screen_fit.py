@@ -12,9 +12,10 @@
 from __future__ import annotations
 
 import json
+from contextlib import suppress
 from pathlib import Path
 
-from PySide6.QtCore import QEvent, QObject, QRect, QSize, Qt, QTimer
+from PySide6.QtCore import QEvent, QObject, QRect, QSize, QTimer
 from PySide6.QtGui import QAction, QActionEvent, QGuiApplication
 from PySide6.QtWidgets import QMainWindow, QScrollArea, QToolBar, QWidget
 
@@ -94,11 +95,9 @@ def remember_size(window: QWidget, data_dir: Path | None) -> None:
     if data_dir is None:
         return
     normal = window.normalGeometry() if window.isMaximized() else window.geometry()
-    try:
+    with suppress(OSError):  # a read-only data folder: the next start opens at the default
         (data_dir / SIZE_FILE).write_text(
             json.dumps({"width": normal.width(), "height": normal.height()}), encoding="utf-8")
-    except OSError:
-        pass  # a read-only data folder: the next start opens at the default size
 
 
 class ToolbarRows(QObject):
