@@ -17,8 +17,10 @@ from PySide6.QtWidgets import (
 )
 
 from treasury_desktop.store.records import Folder, SortKey, VoucherQuery
+from treasury_desktop.ui.amount_cells import show_amounts_whole
 from treasury_desktop.ui.list_model import (
     SORT_OF_COLUMN,
+    TOTAL_COLUMN,
     PageRequest,
     ShownRow,
     VoucherListModel,
@@ -84,6 +86,7 @@ class VoucherListPane(QWidget):
         for col, width in enumerate(_WIDTHS):
             self.table.setColumnWidth(col, width)
         header.setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
+        self.amounts = show_amounts_whole(self.table, TOTAL_COLUMN)  # never "3.002.345.6…"
         self.table.selectionModel().selectionChanged.connect(self._selection_changed)
 
         self.summary = QLabel()
