@@ -32,11 +32,11 @@ class AmountDelegate(QStyledItemDelegate):
 
     def initStyleOption(self, option: QStyleOptionViewItem, index: _Index) -> None:  # noqa: N802
         super().initStyleOption(option, index)
-        option.textElideMode = Qt.TextElideMode.ElideNone  # type: ignore[attr-defined]
-        text = str(option.text)  # type: ignore[attr-defined]
-        room = option.rect.width() - PADDING  # type: ignore[attr-defined]
+        option.textElideMode = Qt.TextElideMode.ElideNone
+        text = str(option.text)
+        room = option.rect.width() - PADDING
         if text and room > 0:
-            option.font = font_to_fit(option.font, text, room)  # type: ignore[attr-defined]
+            option.font = font_to_fit(option.font, text, room)
 
 
 def show_amounts_whole(table: QAbstractItemView, column: int) -> AmountDelegate:
