@@ -52,9 +52,14 @@ class EstimateWarning:
     on_the_way: int
     fetched_at: datetime
     age: Message
+    no_estimate: bool = False  # the treasury's figures have no estimate on this combination
 
     def render(self, lang: Lang | None = None) -> str:
         """The editor's sentence, with how old the treasury's figure is."""
+        if self.no_estimate:
+            return text("sync.no_estimate", lang, chapter=self.chapter, industry=self.industry,
+                        source=self.source, amount=format_vnd(self.amount),
+                        age=self.age.render(lang))
         return text("sync.over_estimate", lang, chapter=self.chapter, industry=self.industry,
                     source=self.source, amount=format_vnd(self.amount),
                     remaining=format_vnd(self.remaining - self.on_the_way),
@@ -111,8 +116,9 @@ class BalanceBook:
         return BalanceSheet(unit, year, items, datetime.fromisoformat(row[2]), row[0])
 
     def over_estimate(self, voucher: Voucher) -> list[EstimateWarning]:
-        """Warnings for each code where this voucher exceeds what is left (none when the
-        balances were never fetched: the editor then says nothing about estimates)."""
+        """Warnings for each code where this voucher exceeds what is left, or where the unit
+        has no estimate at all (the treasury would refuse it); none when the balances were never
+        fetched: the editor then says nothing about estimates."""
         sheet = self.cached(voucher.unit.code, voucher.fiscal_year)
         if sheet is None:
             return []
@@ -123,6 +129,8 @@ class BalanceBook:
         for key, amount in sorted(_amounts(voucher).items()):
             left = remaining.get(key)
             if left is None:
+                warnings.append(EstimateWarning(*key, amount, 0, 0, sheet.fetched_at, age,
+                                                no_estimate=True))
                 continue
             committed = others.get(key, 0)
             if amount > left - committed:
