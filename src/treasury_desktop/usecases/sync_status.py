@@ -9,11 +9,15 @@ from dataclasses import dataclass
 from treasury_desktop.domain.voucher import Voucher
 from treasury_desktop.domain.workflow import REFUSED, VoucherState
 from treasury_desktop.i18n import ExpectedError, Message
-from treasury_desktop.store.timeline import TimelineEvent, timeline
+from treasury_desktop.store.timeline import EventSource, TimelineEvent, timeline
 from treasury_desktop.store.vouchers import SqliteVoucherRepository
 from treasury_desktop.sync.balances import BalanceBook, EstimateWarning
 from treasury_desktop.sync.feed import FinalNotice
 from treasury_desktop.usecases.drafting import DraftingService
+
+# States only the treasury's answer can give: the timeline always shows them.
+_TREASURY_WORD = frozenset({VoucherState.RECEIVED, VoucherState.CHECKING, VoucherState.PAID,
+                            VoucherState.REJECTED, VoucherState.RETURNED})
 
 
 @dataclass(frozen=True)
@@ -43,8 +47,19 @@ class StatusService:
         self._balances = balances
 
     def timeline(self, voucher_id: str) -> list[TimelineEvent]:
-        """Queued, sent, received, checking … paid / rejected (with the reason) / returned."""
-        return timeline(self._conn, voucher_id)
+        """Queued, sent, received, checking … paid / rejected (with the reason) / returned.
+
+        The voucher's state is the one source of truth: when the treasury's word for it is
+        not among the recorded steps (a voucher moved by another desk, or imported), the
+        timeline ends with that state and its reason all the same, never "not sent yet"."""
+        events = timeline(self._conn, voucher_id)
+        stored = self._repo.get(voucher_id)
+        if stored is None or stored.status not in _TREASURY_WORD:
+            return events
+        if not any(event.status == stored.status.value for event in events):
+            events.append(TimelineEvent(voucher_id, stored.status.value, stored.updated_at,
+                                        "", stored.status_reason, EventSource.TREASURY))
+        return events
 
     def copy_refused_as_new(self, voucher_id: str) -> CopiedDraft:
         """A new draft (new id, today's date, unsigned) from a rejected or returned voucher,
