@@ -28,6 +28,7 @@ from treasury_desktop.ui.outbox.estimate_warning import EstimateCheck
 from treasury_desktop.ui.outbox.follow_up import FollowUpPanel
 from treasury_desktop.ui.outbox.notifier import Notifier
 from treasury_desktop.ui.outbox.outbox_view import OutboxView
+from treasury_desktop.ui.outbox.send_offer import SendOffer
 from treasury_desktop.ui.outbox.status_indicator import OutboxIndicator
 from treasury_desktop.ui.shell import WindowShell
 from treasury_desktop.usecases.submit import QueueOutcome, QueueResult
@@ -63,9 +64,15 @@ class OutboxWindowParts(QObject):
         window.statusBar().addPermanentWidget(self.indicator)
 
         self.panel = FollowUpPanel(self.bridge)
+        self.send_offer = SendOffer()  # after the last signature: Gửi Kho bạc, right there
         editor_layout = shell.editor.layout()
         if editor_layout is not None:
+            editor_layout.addWidget(self.send_offer)
             editor_layout.addWidget(self.panel)
+        self.send_offer.send.connect(lambda ids: self.bridge.queue(ids, self._queued))
+        signing = getattr(shell, "signing", None)  # the window's signing, when it has one
+        if signing is not None:
+            signing.fully_signed.connect(self.send_offer.offer)
         self.estimates = EstimateCheck(self.panel.estimate, shell.editor.voucher,
                                        self.bridge.over_estimate, self)
 
@@ -174,6 +181,8 @@ class OutboxWindowParts(QObject):
 
     def _opened(self, voucher_id: str) -> None:
         status = self.window.editing.status
+        if voucher_id not in self.send_offer.ids:
+            self.send_offer.withdraw()
         self._queue_allowed()
         self.panel.show_voucher(voucher_id, status)
         note = self.notes.get(voucher_id)

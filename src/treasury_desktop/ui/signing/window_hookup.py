@@ -14,7 +14,7 @@ from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEvent, QObject
+from PySide6.QtCore import QEvent, QObject, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QToolBar
 
@@ -42,7 +42,10 @@ SHORTCUTS = {
 
 
 class WindowSigning(QObject):
-    """The signing actions of one main window and the flow behind them."""
+    """The signing actions of one main window and the flow behind them; ``fully_signed(ids)``
+    after the account holder signed (only sending is left)."""
+
+    fully_signed = Signal(list)
 
     def __init__(
         self, shell: WindowShell, load: Callable[[], WatchableSource] | None = None
@@ -181,6 +184,8 @@ class WindowSigning(QObject):
         self._window.host().statusBar().showMessage(done, 10_000)
         if not outcome.signed:
             return
+        if outcome.role is SignerRole.ACCOUNT_HOLDER:
+            self.fully_signed.emit(list(outcome.signed))
         self._window.refresh()
         editing = self._window.editing
         if editing.voucher_id in outcome.signed:
