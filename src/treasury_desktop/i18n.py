@@ -49,7 +49,12 @@ def text(key: str, lang: Lang | None = None, /, **params: Any) -> str:
     entry = _catalog().get(key)
     if entry is None:
         raise KeyError(f"no message {key!r}")
-    template = entry.get(lang or current_language()) or entry["vi"]
+    chosen = lang or current_language()
+    template = entry.get(chosen) or entry["vi"]
+    if chosen == "en":
+        from treasury_desktop.plurals import english
+
+        return english(template.format(**params))  # "1 voucher", "3 vouchers"
     return template.format(**params)
 
 

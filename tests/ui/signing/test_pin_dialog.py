@@ -161,5 +161,5 @@ def test_the_dialog_speaks_english_too(
     set_language("en")
     dialog = open_dialog(qtbot, request_for(make_fake(tries_left=1)), Recorder())
     assert dialog.windowTitle() == "Sign — Chief accountant"
-    assert dialog.summary.text() == "Sign 3 voucher(s), total 3.702.000 VND"
+    assert dialog.summary.text() == "Sign 3 vouchers, total 3.702.000 VND"
     assert "Last try" in dialog.state_label.text()
