@@ -187,10 +187,13 @@ class OutboxBridge(QObject):
         """The operating system reports the network back (or gone)."""
         self._control(lambda: self._sender.network_changed(online))
 
-    def sync_now(self) -> None:
-        """Ask the status sync to read the treasury's feed soon (non-blocking)."""
-        if self._sync is not None:
-            self._sync.request()
+    def sync_now(self) -> bool:
+        """Ask the status sync to read the treasury's feed soon (non-blocking); False when
+        there is no sync (not connected)."""
+        if self._sync is None:
+            return False
+        self._sync.request()
+        return True
 
     def _control(self, call: Callable[[], None]) -> None:
         self._run(lambda _lane: call(), lambda _none: self._refresh_if_watched())

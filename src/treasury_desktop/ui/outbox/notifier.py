@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QColor, QIcon, QMouseEvent, QPixmap, QResizeEvent
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -24,7 +24,7 @@ from treasury_desktop.i18n import text
 from treasury_desktop.sync.feed import FinalNotice
 from treasury_desktop.usecases.sync_status import notification
 
-NOTICE_MS = 30_000
+NOTICE_MS = 30_000  # how long the tray's balloon shows (the in-window notice stays)
 GROUP_OVER = 3  # more news than this at once: one summary sentence
 _TRAY_ICON = {
     VoucherState.PAID: QSystemTrayIcon.MessageIcon.Information,
@@ -124,10 +124,6 @@ class Notifier(NoticeBar):
             self.tray.show()
         self.shown: list[str] = []  # every notice given, oldest first
         self._last: str | None = None
-        self._hide = QTimer(self)
-        self._hide.setSingleShot(True)
-        self._hide.setInterval(NOTICE_MS)
-        self._hide.timeout.connect(self.hide)
         self.clicked.connect(self._open_last)
 
     def notify(self, notices: Sequence[FinalNotice]) -> None:
@@ -143,9 +139,8 @@ class Notifier(NoticeBar):
         if self.tray is not None:
             self.tray.showMessage(text("outbox_ui.notify.title"), words, _TRAY_ICON[state],
                                   NOTICE_MS)
-        else:
+        else:  # unread news stays until the accountant opens it or closes it
             self.show_notice(words, state)
-            self._hide.start()
 
     def _open_last(self) -> None:
         if self._last is not None:

@@ -30,6 +30,7 @@ from treasury_desktop.ui.outbox.notifier import Notifier
 from treasury_desktop.ui.outbox.outbox_view import OutboxView
 from treasury_desktop.ui.outbox.send_offer import SendOffer
 from treasury_desktop.ui.outbox.status_indicator import OutboxIndicator
+from treasury_desktop.ui.outbox.status_refresh import add_status_refresh
 from treasury_desktop.ui.shell import WindowShell
 from treasury_desktop.usecases.submit import QueueOutcome, QueueResult
 
@@ -77,6 +78,7 @@ class OutboxWindowParts(QObject):
                                        self.bridge.over_estimate, self)
 
         self.actions = self._add_actions(window)
+        self.status_sync = add_status_refresh(window, self.bridge.sync_now)  # Ctrl+F5
         self._route_copy(shell)
         self._list_timer = QTimer(self)
         self._list_timer.setSingleShot(True)
