@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from datetime import date
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QStringListModel, Qt, Signal
 from PySide6.QtGui import QKeyEvent, QPainter, QPaintEvent, QStandardItem, QStandardItemModel
@@ -22,6 +23,13 @@ from PySide6.QtWidgets import (
 from treasury_desktop.domain.catalog import BudgetCatalog, CatalogKind
 from treasury_desktop.domain.money import parse_vnd
 from treasury_desktop.ui.code_lookup import CODE_ROLE, code_title, look_up, widen_popup
+from treasury_desktop.ui.field_input import (
+    add_calendar,
+    amount_validator,
+    excel_grouping,
+    opens_calendar,
+    shown_date,
+)
 from treasury_desktop.ui.texts import dmy, iso_from_dmy, money
 
 SUGGESTIONS = 30
@@ -103,12 +111,27 @@ class ElidedLabel(QLabel):
 
 
 class DateLine(QLineEdit):
-    """A date typed as dd/mm/yyyy; the voucher keeps ISO text."""
+    """A date typed as dd/mm/yyyy (ISO typed is shown so once left); the voucher keeps ISO
+    text. A calendar opens from the button at its end, Alt+↓ or F4."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setPlaceholderText("dd/mm/yyyy")
-        self.setMaximumWidth(110)
+        self.setMaximumWidth(132)
+        self.calendar = add_calendar(self, self._date)
+        self.editingFinished.connect(lambda: self.setText(shown_date(self.text())))
+
+    def _date(self) -> date | None:
+        try:
+            return date.fromisoformat(self.iso())
+        except ValueError:
+            return None
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802
+        if opens_calendar(event):
+            self.calendar.open_under(self._date())
+            return
+        super().keyPressEvent(event)
 
     def iso(self) -> str:
         """The date as ISO text (or the raw text when it cannot be read)."""
@@ -125,6 +148,7 @@ class MoneyLine(QLineEdit):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        self.setValidator(amount_validator(self))  # letters cannot be typed into an amount
         self.editingFinished.connect(self._reformat)
 
     def amount(self) -> int:
@@ -145,9 +169,10 @@ AMOUNT_CAP = 10**18  # beyond any real amount (validation says so), within SQLit
 
 
 def parse_amount(raw: str) -> int:
-    """'1.234.567' -> 1234567; empty or unreadable -> 0 (validation then says it is missing)."""
+    """'1.234.567' (or Excel's '1,234,567') -> 1234567; empty or unreadable -> 0 (validation
+    then says it is missing)."""
     try:
-        return min(parse_vnd(raw), AMOUNT_CAP) if raw.strip() else 0
+        return min(parse_vnd(excel_grouping(raw)), AMOUNT_CAP) if raw.strip() else 0
     except ValueError:
         return 0
 

@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout, QWidget
 from treasury_desktop.domain.money import MAX_AMOUNT
 from treasury_desktop.domain.problems import Problem
 from treasury_desktop.domain.voucher import Voucher
+from treasury_desktop.ui.field_input import screen_message
 from treasury_desktop.ui.fields import ElidedLabel
 from treasury_desktop.ui.lines_grid import COLUMNS, BudgetLinesGrid
 from treasury_desktop.ui.texts import money, t
@@ -40,7 +41,7 @@ def place_problems(
     """Beside its field if the form shows it; ``lines[i].x`` on its cell; the rest on top."""
     places = ProblemPlaces()
     for problem in problems:
-        message = problem.message()
+        message = screen_message(problem)  # dates as the fields show them
         match = _LINE_PATH.match(problem.field)
         if match and has_lines:
             column = columns.index(match.group(2)) if match.group(2) in columns else 0
