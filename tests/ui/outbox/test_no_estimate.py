@@ -8,9 +8,9 @@ from outbox_rig import Rig
 from pytestqt.qtbot import QtBot
 from ui_harness import UNIT, voucher
 
+from treasury_desktop.api.port import BudgetBalance
 from treasury_desktop.domain.voucher import BudgetLine, Voucher
 from treasury_desktop.outbox.fake import FakeTreasury
-from treasury_desktop.outbox.port import BudgetBalance
 from treasury_desktop.sync.balances import BalanceBook
 from treasury_desktop.ui.outbox.estimate_warning import EstimateCheck, EstimateWarningLabel
 
