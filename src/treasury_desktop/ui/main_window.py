@@ -88,6 +88,7 @@ class MainWindow(QMainWindow):
         self.list_pane.table.activated.connect(lambda _index: self.focus_editor())
         self.list_pane.answered.connect(self._list_answered)
         self.editing.saved.connect(self._saved)
+        self.editing.opened.connect(self._count_problems)  # the counter follows the voucher
         self.editing.deleted.connect(self._deleted)
         self._first_answer = True  # folder counts follow the first answer: the list comes first
         self.list_pane.refresh()
@@ -151,6 +152,11 @@ class MainWindow(QMainWindow):
 
     def _deleted(self, _voucher_id: str) -> None:
         self.refresh()
+
+    def _count_problems(self, voucher_id: str) -> None:
+        row = self.list_pane.model.row_of(voucher_id)
+        problems = self.list_pane.model.row_record(row).problems if row >= 0 else 0
+        self.state_label.setText(t("editor.problems", count=problems) if problems else "")
 
     def _saved(self, result: SaveResult) -> None:
         stored = result.stored

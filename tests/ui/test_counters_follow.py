@@ -1,0 +1,27 @@
+"""Issue 12 point 10: the problem counter follows the voucher in view (never a stale one);
+point 12: one English word for a refusal."""
+
+from __future__ import annotations
+
+from pytestqt.qtbot import QtBot
+from ui_harness import Desk, open_voucher, open_window, voucher
+
+from treasury_desktop.i18n import text
+
+
+def test_the_problem_counter_follows_the_voucher_in_view(qtbot: QtBot, desk: Desk) -> None:
+    broken = desk.add(voucher(1, number=""), problems=1)
+    clean = desk.add(voucher(2))
+    with open_window(qtbot, desk) as window:
+        open_voucher(qtbot, window, broken.id)
+        assert window.state_label.text() != ""
+        open_voucher(qtbot, window, clean.id)
+        assert window.state_label.text() == ""  # not the previous voucher's count
+        open_voucher(qtbot, window, broken.id)
+        assert window.state_label.text() != ""
+
+
+def test_rejected_is_one_english_word() -> None:
+    words = {text(key, "en") for key in ("status.rejected", "folder.refused",
+                                         "outbox.state.refused")}
+    assert words == {"Rejected"}
