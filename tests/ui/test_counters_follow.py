@@ -3,6 +3,7 @@ point 12: one English word for a refusal."""
 
 from __future__ import annotations
 
+from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 from ui_harness import Desk, open_voucher, open_window, voucher
 
@@ -25,3 +26,16 @@ def test_rejected_is_one_english_word() -> None:
     words = {text(key, "en") for key in ("status.rejected", "folder.refused",
                                          "outbox.state.refused")}
     assert words == {"Rejected"}
+
+
+def test_down_from_the_search_box_reaches_the_results(qtbot: QtBot, desk: Desk) -> None:
+    for i in range(3):
+        desk.add(voucher(i))
+    with open_window(qtbot, desk) as window:
+        window.activateWindow()
+        qtbot.waitUntil(window.isActiveWindow)
+        pane = window.list_pane
+        pane.search.setFocus()
+        qtbot.keyClick(pane.search, Qt.Key.Key_Down)
+        assert pane.table.hasFocus()
+        assert pane.table.selectionModel().hasSelection()

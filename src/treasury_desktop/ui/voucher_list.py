@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import replace
 
-from PySide6.QtCore import QItemSelection, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QItemSelection, QObject, Qt, QTimer, Signal
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHeaderView,
@@ -61,6 +62,7 @@ class VoucherListPane(QWidget):
         self._debounce.setInterval(SEARCH_DELAY_MS)
         self._debounce.timeout.connect(self.refresh)
         self.search.textChanged.connect(lambda _text: self._debounce.start())
+        self.search.installEventFilter(self)  # ↓ goes from the search box to the results
 
         self.table = QTableView()
         self.table.setObjectName("voucherTable")
@@ -168,6 +170,15 @@ class VoucherListPane(QWidget):
             return False
         self.table.selectRow(row)
         return True
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
+        if watched is self.search and isinstance(event, QKeyEvent) and \
+                event.type() == QEvent.Type.KeyPress and event.key() == Qt.Key.Key_Down:
+            self.table.setFocus()
+            if not self.table.selectionModel().hasSelection():
+                self.select_first()
+            return True
+        return super().eventFilter(watched, event)
 
     def select_first(self) -> None:
         """Select the first row, if any."""
