@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from datetime import datetime
 
 from PySide6.QtCore import QObject, QTimer, Signal
+from PySide6.QtWidgets import QLineEdit
 
 from treasury_desktop.domain.money import MAX_AMOUNT
 from treasury_desktop.domain.problems import Problem
@@ -176,6 +177,8 @@ class EditingController(QObject):
         elif stored.status in SIGNED:
             banner = t("editor.signed")
         self._editor.load(stored.voucher, read_only=read_only, banner=banner)
+        for line in self._editor.findChildren(QLineEdit):  # long texts read from their start
+            line.home(False)
         self._editor.show_problems(problems)
         self._editor.set_saved("")
         self._load_payees()

@@ -11,6 +11,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QScrollArea,
+    QStyledItemDelegate,
     QVBoxLayout,
     QWidget,
 )
@@ -54,6 +55,8 @@ class VoucherEditor(QWidget):
 
         self.form_choice = QComboBox()
         self.form_choice.setObjectName("form")
+        # An item delegate the style sheet reaches: the highlighted form is not white on white.
+        self.form_choice.setItemDelegate(QStyledItemDelegate(self.form_choice))
         for spec in all_forms():
             self.form_choice.addItem(f"{spec.code} — {spec.name()}", spec.code)
         self.form_choice.currentIndexChanged.connect(self._form_changed)

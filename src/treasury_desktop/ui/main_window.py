@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QLabel, QMainWindow, QSplitter, QToolBar, QWidget
 from treasury_desktop.i18n import ExpectedError
 from treasury_desktop.store.records import Folder
 from treasury_desktop.ui.actions import build_actions
+from treasury_desktop.ui.context_menus import list_menu
 from treasury_desktop.ui.dialogs import Prompter, QtPrompter
 from treasury_desktop.ui.editing import EditingController
 from treasury_desktop.ui.editor import VoucherEditor
@@ -78,6 +79,9 @@ class MainWindow(QMainWindow):
         self.signing = WindowSigning(self)  # Ký (Kế toán trưởng) / Ký (Chủ tài khoản)
         self.packages = WindowPackages(self)  # Gửi ký / Nhận chứng từ / Nhận từ máy khác
         self.printing = WindowPrinting(self)  # Xem trước khi in (Ctrl+P)
+        list_menu(self.list_pane.table, [
+            self.action_map["copy"], None, *self.signing.actions.values(), None,
+            self.action_map["refresh"]])
         self.state_label = QLabel()
         self.statusBar().addPermanentWidget(self.state_label)
         if demo:

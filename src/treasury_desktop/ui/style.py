@@ -14,7 +14,8 @@ QHeaderView::section { background: #efefeb; border: none; border-bottom: 1px sol
                        padding: 3px 6px; font-weight: 600; }
 QWidget#voucherEditor { background: #ffffff; }
 QTableWidget#linesGrid QHeaderView::section { font-weight: normal; padding: 2px 3px; }
-QLabel#formTitle { font-size: 11pt; font-weight: 700; letter-spacing: 0.5px; padding: 2px; }
+QLabel#formTitle { font-size: 11pt; font-weight: 700; letter-spacing: 0.5px;
+                   padding: 6px 2px 2px 2px; }
 QLabel#savedLabel { color: #6b6b6b; }
 QLabel#banner { background: #fff4d6; color: #6a4b00; padding: 4px 8px; border-radius: 3px; }
 QLabel#generalProblems, QLabel#fieldNote, QLabel#linesNote { color: #b42318; }
@@ -24,6 +25,11 @@ QLabel#totalLabel { font-size: 10pt; }
 QLabel#wordsLabel { font-style: italic; color: #333333; }
 QLineEdit, QComboBox { padding: 2px 4px; border: 1px solid #c9c9c3; border-radius: 2px;
                        background: #ffffff; }
+QComboBox QAbstractItemView { background: #ffffff; color: #1b1b1b; outline: none;
+                              selection-background-color: #dbe7f5; selection-color: #1b1b1b; }
+QComboBox QAbstractItemView::item { padding: 2px 4px; }
+QComboBox QAbstractItemView::item:selected, QComboBox QAbstractItemView::item:hover {
+    background: #dbe7f5; color: #1b1b1b; }
 QLineEdit:focus { border: 1px solid #4a7bb7; }
 QLineEdit[readOnly="true"] { background: #f3f3f0; color: #333333; }
 QLineEdit[invalid="true"] { border: 1px solid #b42318; background: #fff8f7; }

@@ -115,6 +115,7 @@ class VoucherListPane(QWidget):
     def set_folder(self, folder: Folder) -> None:
         """Show another folder."""
         if folder != self.model.query.folder:
+            self._keep_id = self.current_id()  # the voucher stays selected if it is there too
             self._start(replace(self._current_query(), folder=folder))
 
     def refresh(self, keep_id: str | None = None) -> None:
