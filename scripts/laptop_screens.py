@@ -1,4 +1,5 @@
-"""The four screenshots of issue 12 on a real X11 screen of 1366×768 (or another size).
+"""The four screenshots of issue 12 on a real X11 screen of 1366×768 (or another size: the
+files are named after the screen, e.g. ``laptop-1280x720-window.png``).
 
 Run under Xvfb: ``xvfb-run -a -s "-screen 0 1366x768x24" .venv/bin/python
 scripts/laptop_screens.py docs``. Each picture is the whole screen (QScreen.grabWindow), so
@@ -40,6 +41,8 @@ def main(out: Path) -> int:
     def shoot(name: str) -> None:
         wait(0.6)
         screen = QApplication.primaryScreen()
+        size = f"{screen.size().width()}x{screen.size().height()}"
+        name = name.replace("1366x768", size)
         screen.grabWindow(0).save(str(out / name), "PNG")
         print(out / name, screen.size().width(), "x", screen.size().height())
 
