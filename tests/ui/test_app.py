@@ -35,7 +35,7 @@ def test_english_mode_shows_english_labels(qtbot: QtBot, desk: Desk) -> None:
 def test_vietnamese_is_the_default(qtbot: QtBot, desk: Desk) -> None:
     with open_window(qtbot, desk) as window:
         names = [window.folders.item(r).text() for r in range(window.folders.count())]
-        assert names == ["Tất cả", "Nháp", "Chờ ký", "Chờ gửi", "Đã gửi", "Bị từ chối",
+        assert names == ["Tất cả", "Nháp", "Chờ ký", "Ký đủ / chờ gửi", "Đã gửi", "Bị từ chối",
                          "Nhận từ máy khác"]
         shortcuts = {k: a.shortcut().toString() for k, a in window.action_map.items()}
         assert shortcuts["new"] == "Ctrl+N" and shortcuts["copy"] == "Ctrl+D"

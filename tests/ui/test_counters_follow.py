@@ -39,3 +39,10 @@ def test_down_from_the_search_box_reaches_the_results(qtbot: QtBot, desk: Desk) 
         qtbot.keyClick(pane.search, Qt.Key.Key_Down)
         assert pane.table.hasFocus()
         assert pane.table.selectionModel().hasSelection()
+
+
+def test_each_state_word_means_one_thing() -> None:
+    signed, queued = text("status.signed_holder", "vi"), text("status.queued", "vi")
+    assert signed == "Đã ký đủ" and queued == "Chờ gửi"  # signed, not queued / in the outbox
+    assert "chờ gửi" in text("folder.to_send", "vi").lower()  # the folder holds both
+    assert text("folder.to_send", "vi") not in (signed, queued)

@@ -216,7 +216,14 @@ def test_code_picker_offers_code_and_name(qtbot: QtBot, desk: Desk) -> None:
         assert popup is not None and popup.isVisible()
         qtbot.keyClick(popup, Qt.Key.Key_Down)
         qtbot.keyClick(popup, Qt.Key.Key_Return)
-        assert cell.text() == "6501"  # only the code goes into the cell
+        # One Enter takes the suggestion, commits the cell and moves on (issue 12).
+        qtbot.waitUntil(lambda: grid.item(0, 1).text() == "6501")  # only the code
+        assert grid.currentColumn() == 2
+        qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Escape)
+        grid.setCurrentCell(0, 1)
+        grid.editItem(grid.item(0, 1))
+        cell = grid.findChild(CodeLine, "cell_ndkt")
+        assert cell is not None
         cell.selectAll()
         qtbot.keyClicks(cell, "tien nuoc")  # by name, without diacritics
         assert any(s.startswith("6502 — ") for s in cell.picker.suggestions())

@@ -22,7 +22,7 @@ def test_folders_show_their_counts(qtbot: QtBot, desk: Desk) -> None:
     with open_window(qtbot, desk) as window:
         texts = [window.folders.item(row).text() for row in range(len(ORDER))]
         assert texts == [
-            "Tất cả  (6)", "Nháp  (1)", "Chờ ký  (2)", "Chờ gửi  (1)", "Đã gửi  (1)",
+            "Tất cả  (6)", "Nháp  (1)", "Chờ ký  (2)", "Ký đủ / chờ gửi  (1)", "Đã gửi  (1)",
             "Bị từ chối  (1)",
         ]
         qtbot.keyClick(window, Qt.Key.Key_3, Qt.KeyboardModifier.ControlModifier)

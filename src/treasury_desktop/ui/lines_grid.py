@@ -67,7 +67,9 @@ class _LineDelegate(QStyledItemDelegate):
         name = self._grid.columns[index.column()]
         editor: QLineEdit
         if name in CODE_KINDS:
-            editor = CodeLine(CODE_KINDS[name], self._grid.catalog, parent)
+            code = editor = CodeLine(CODE_KINDS[name], self._grid.catalog, parent)
+            # Enter on a suggestion takes it and moves on: one Enter, not two.
+            code.picker.activated.connect(lambda _text: self._take(code))
         elif name in MONEY_COLUMNS:
             editor = MoneyLine(parent)
         else:
@@ -75,6 +77,11 @@ class _LineDelegate(QStyledItemDelegate):
         editor.setObjectName(f"cell_{name}")
         editor.setFrame(False)
         return editor
+
+    def _take(self, editor: QLineEdit) -> None:
+        self.commitData.emit(editor)
+        self._grid.enter_pressed = True
+        self.closeEditor.emit(editor, QAbstractItemDelegate.EndEditHint.EditNextItem)
 
     def setModelData(  # noqa: N802
         self, editor: QWidget, model: QAbstractItemModel, index: _Index
@@ -93,9 +100,7 @@ class _LineDelegate(QStyledItemDelegate):
             and event.key() in _ENTER
             and isinstance(watched, QLineEdit)
         ):
-            self.commitData.emit(watched)
-            self._grid.enter_pressed = True
-            self.closeEditor.emit(watched, QAbstractItemDelegate.EndEditHint.EditNextItem)
+            self._take(watched)
             return True
         return super().eventFilter(watched, event)
 
