@@ -89,3 +89,38 @@ def test_a_long_payee_reads_from_its_start_and_the_title_has_room_for_accents(
         metrics = QFontMetrics(title.font())
         # Room above the capitals for the hook of Ủ: the label is taller than its font.
         assert title.height() >= metrics.height() + 6
+
+
+def _arrow(style: object, sort: object) -> object:
+    from PySide6.QtGui import QImage, QPainter
+    from PySide6.QtWidgets import QStyle, QStyleOptionHeader
+
+    image = QImage(16, 16, QImage.Format.Format_ARGB32)
+    image.fill(0xFFFFFFFF)
+    option = QStyleOptionHeader()
+    option.rect = image.rect()
+    option.sortIndicator = sort  # type: ignore[assignment]
+    painter = QPainter(image)
+    style.drawPrimitive(QStyle.PrimitiveElement.PE_IndicatorHeaderArrow, option, painter)  # type: ignore[attr-defined]
+    painter.end()
+    return image
+
+
+def test_the_sort_arrow_points_down_for_newest_first(qtbot: QtBot, desk: Desk) -> None:
+    from PySide6.QtWidgets import QStyleFactory, QStyleOptionHeader
+
+    from treasury_desktop.ui.header_arrows import HeaderArrows
+
+    desk.add(voucher(1))
+    with open_window(qtbot, desk) as window:
+        header = window.list_pane.table.horizontalHeader()
+        assert isinstance(window.list_pane.arrows, HeaderArrows)
+        name = window.list_pane.arrows.baseStyle().name()
+        base = QStyleFactory.create(name)
+        up, down = (QStyleOptionHeader.SortIndicator.SortUp,
+                    QStyleOptionHeader.SortIndicator.SortDown)
+        assert _arrow(base, up) != _arrow(base, down)  # the style draws two arrows
+        # What Qt calls SortUp (a descending column) is drawn as the base style's ▼.
+        assert _arrow(window.list_pane.arrows, up) == _arrow(base, down)
+        assert _arrow(window.list_pane.arrows, down) == _arrow(base, up)
+        assert header.sortIndicatorOrder().name == "DescendingOrder"

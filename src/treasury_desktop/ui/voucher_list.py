@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 
 from treasury_desktop.store.records import Folder, SortKey, VoucherQuery
 from treasury_desktop.ui.amount_cells import show_amounts_whole
+from treasury_desktop.ui.header_arrows import point_arrows_the_right_way
 from treasury_desktop.ui.list_model import (
     SORT_OF_COLUMN,
     TOTAL_COLUMN,
@@ -84,6 +85,7 @@ class VoucherListPane(QWidget):
         header.setSectionsClickable(True)
         header.setSortIndicatorShown(True)
         header.setSortIndicator(1, Qt.SortOrder.DescendingOrder)
+        self.arrows = point_arrows_the_right_way(header)  # ▼ newest first
         header.sortIndicatorChanged.connect(self._sort_changed)
         for col, width in enumerate(_WIDTHS):
             self.table.setColumnWidth(col, width)
