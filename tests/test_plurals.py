@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from treasury_desktop.i18n import text
-from treasury_desktop.plurals import english
+from treasury_desktop.i18n import english, text
 
 
 def test_the_number_before_a_word_decides_its_plural() -> None:

@@ -8,6 +8,7 @@ texts, so an accountant reads the same sentence in the window and on the command
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cache
@@ -52,10 +53,28 @@ def text(key: str, lang: Lang | None = None, /, **params: Any) -> str:
     chosen = lang or current_language()
     template = entry.get(chosen) or entry["vi"]
     if chosen == "en":
-        from treasury_desktop.plurals import english
-
         return english(template.format(**params))  # "1 voucher", "3 vouchers"
     return template.format(**params)
+
+
+# English plurals for the messages' "(s)" (issue 12): "Sign 1 voucher", "Sign 3 vouchers". A word
+# ending in "(s)" takes the number just before it (at most two words earlier: "3 other selected
+# voucher(s)"); without such a number it is left as written. Vietnamese has no plural forms.
+_COUNTED = re.compile(
+    r"(?<![\w.,])(?P<number>\d[\d.,]*)(?P<between>(?:\s+[a-z]+){0,2}\s+)(?P<word>[A-Za-z]+)\(s\)")
+
+
+def english(sentence: str) -> str:
+    """Replace "N word(s)" by "N word" or "N words" as N says."""
+    if "(s)" not in sentence:
+        return sentence
+
+    def agree(match: re.Match[str]) -> str:
+        digits = re.sub(r"[.,]", "", match["number"])
+        one = digits.lstrip("0") == "1"
+        return f"{match['number']}{match['between']}{match['word']}{'' if one else 's'}"
+
+    return _COUNTED.sub(agree, sentence)
 
 
 def has_text(key: str) -> bool:
