@@ -38,6 +38,9 @@ def run_gui(ctx: AppContext, *, screenshot: Path | None = None, demo: bool = Fal
     sys.excepthook = crash_hook
     try:
         if screenshot is not None:
+            from treasury_desktop.ui.screen_fit import PREFERRED
+
+            window.resize(PREFERRED)  # a picture of the window at its full size, any screen
             done = render_screenshot(window, screenshot)
             for failure in failures:
                 print(f"treasury-desktop: {failure}", file=sys.stderr)
