@@ -63,7 +63,7 @@ def test_hostile_lines_are_refused_line_by_line_and_the_rest_stored(
     assert "more than 18 digits" in result.stderr and "whole number" in result.stderr
     stored = result.stdout.split()
     assert len(stored) == 4 and set(stored) == _ids_in_store(data_dir)
-    assert "Stored 4 voucher(s), 0 already there, refused 7 line(s)." in result.stderr
+    assert "Stored 4 vouchers, 0 already there, refused 7 lines." in result.stderr
 
 
 def test_a_second_run_counts_what_is_already_there(data_dir: Path, tmp_path: Path) -> None:
@@ -72,7 +72,7 @@ def test_a_second_run_counts_what_is_already_there(data_dir: Path, tmp_path: Pat
     again = run(data_dir, "--lang", "en", "voucher", "import", str(source))
     assert first.returncode == again.returncode == 0
     assert len(first.stdout.split()) == 5 and again.stdout == ""
-    assert "Stored 0 voucher(s), 5 already there, refused 0 line(s)." in again.stderr
+    assert "Stored 0 vouchers, 5 already there, refused 0 lines." in again.stderr
 
 
 def test_two_processes_importing_one_file_refuse_nothing(data_dir: Path, tmp_path: Path) -> None:
@@ -136,7 +136,7 @@ def test_a_full_disk_stops_the_import_and_says_what_was_stored(
     assert 0 < len(stored) < 3_000
     assert {json.loads(line)["id"] for line in listed} == set(stored)
     assert f"Stopped at line {len(stored) + 1}:" in err, err
-    assert f"Stored {len(stored)} voucher(s)" in err
+    assert f"Stored {len(stored)} voucher" in err
 
 
 def test_list_into_a_pipe_closed_early_ends_quietly(data_dir: Path, tmp_path: Path) -> None:
