@@ -40,19 +40,6 @@ def _finish_restore(ctx: AppContext) -> None:
         logging.getLogger(__name__).info("restored a backup; the old data is in %s", aside)
 
 
-def _tell_in_a_window(message: str) -> None:
-    """Say why the window cannot open in a message box too: a desk started from its menu
-    entry has no terminal to read the message in."""
-    from PySide6.QtWidgets import QApplication, QMessageBox
-
-    from treasury_desktop.i18n import text
-
-    app = QApplication.instance() or QApplication(sys.argv[:1])
-    box = QMessageBox(QMessageBox.Icon.Critical, text("ui.window.title"), message)
-    box.exec()
-    del app
-
-
 def main(argv: Sequence[str] | None = None) -> int:
     """``treasury-desktop``: the GUI with no command, else the command line."""
     safe_streams()
@@ -81,7 +68,9 @@ def _open_window(args: argparse.Namespace) -> int:
             ctx.connect()  # a damaged file or a broken audit log is refused before any window
         except ExpectedError as error:
             if screenshot is None:
-                _tell_in_a_window(error.message.render(args.lang))
+                from treasury_desktop.ui.launch import tell_before_the_window
+
+                tell_before_the_window(error.message.render(args.lang))
             raise
         return _gui(ctx, screenshot=screenshot, demo=False)
     finally:

@@ -143,3 +143,16 @@ def render_screenshot(window: object, path: Path) -> int:
     if not window.grab().save(str(path), "PNG"):
         raise OSError(f"could not write {path}")
     return 0
+
+
+def tell_before_the_window(message: str) -> None:
+    """Say why the window cannot open in a message box too: a desk started from its menu
+    entry has no terminal to read the message in."""
+    from PySide6.QtWidgets import QApplication, QMessageBox
+
+    from treasury_desktop.i18n import text
+
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    box = QMessageBox(QMessageBox.Icon.Critical, text("ui.window.title"), message)
+    box.exec()
+    del app

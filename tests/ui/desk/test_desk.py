@@ -10,7 +10,6 @@ from pathlib import Path
 
 import keyring
 import pytest
-from keyring.backend import KeyringBackend
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QInputMethodEvent
 from PySide6.QtWidgets import QApplication, QLineEdit, QMessageBox
@@ -28,21 +27,20 @@ from treasury_desktop.usecases.backups import PENDING, apply_pending_restore
 from treasury_desktop.version import app_version
 
 
-class _MemoryKeyring(KeyringBackend):
-    priority = 1  # type: ignore[assignment]
+def _memory_keyring() -> object:
+    """The API tests' in-memory keyring (tests/api/keyrings.py), one copy for both folders."""
+    import importlib.util
+    import sys
 
-    def __init__(self) -> None:
-        super().__init__()
-        self.secrets: dict[tuple[str, str], str] = {}
-
-    def get_password(self, service: str, username: str) -> str | None:
-        return self.secrets.get((service, username))
-
-    def set_password(self, service: str, username: str, password: str) -> None:
-        self.secrets[(service, username)] = password
-
-    def delete_password(self, service: str, username: str) -> None:
-        self.secrets.pop((service, username), None)
+    name = "api_test_keyrings"
+    if name not in sys.modules:
+        path = Path(__file__).parents[2] / "api" / "keyrings.py"
+        spec = importlib.util.spec_from_file_location(name, path)
+        assert spec is not None and spec.loader is not None
+        module = importlib.util.module_from_spec(spec)
+        sys.modules[name] = module
+        spec.loader.exec_module(module)
+    return sys.modules[name].MemoryKeyring()
 
 
 def type_text(widget: QLineEdit, text: str) -> None:
@@ -154,7 +152,7 @@ def test_first_run_offers_the_assistant_which_stores_the_unit_and_connects(  # t
     desk.profile.set("unit", None)
     monkeypatch.delenv("TREASURY_API_TOKEN", raising=False)
     previous = keyring.get_keyring()
-    memory = _MemoryKeyring()
+    memory = _memory_keyring()
     keyring.set_keyring(memory)
     try:
         with open_window(qtbot, desk) as main:
