@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from tests_harsh import run, voucher_lines, write_lines
 
-from treasury_desktop.store.db import latest_version
+from treasury_desktop.store.db import connect, latest_version, schema_version
 
 FIXTURES = Path(__file__).parent / "fixtures"
 _OPEN = (
@@ -58,6 +58,36 @@ def test_four_first_opens_of_an_old_file_all_succeed(version: int, tmp_path: Pat
     results = _open_together(path)
     assert [r.returncode for r in results] == [0] * 4, [r.stderr for r in results]
     assert {r.stdout.strip() for r in results} == {f"{latest_version()} 1"}
+
+
+_HOLD = (
+    "import sqlite3, sys, time\n"
+    "conn = sqlite3.connect(sys.argv[1], isolation_level=None)\n"
+    "conn.execute('BEGIN IMMEDIATE')\n"
+    "conn.execute('UPDATE vouchers SET rowid = rowid')\n"
+    "print('held', flush=True)\n"
+    "time.sleep(float(sys.argv[2]))\n"
+    "conn.execute('COMMIT')\n"
+)
+
+
+def test_an_old_file_written_by_another_program_at_that_moment_is_waited_for(
+    tmp_path: Path,
+) -> None:
+    """Switching an old (rollback-journal) file to WAL while another process writes it: SQLite
+    answers "locked" at once there, without its busy timeout, so the app waits itself."""
+    path = tmp_path / "old.sqlite3"
+    shutil.copy(FIXTURES / f"schema_v{latest_version() - 1}.db", path)
+    with subprocess.Popen([sys.executable, "-c", _HOLD, str(path), "0.8"],
+                          stdout=subprocess.PIPE, text=True) as holder:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "held"
+        conn = connect(path)
+        try:
+            assert schema_version(conn) == latest_version()
+            assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+        finally:
+            conn.close()
+        assert holder.wait(30) == 0
 
 
 @pytest.mark.skipif(os.name != "posix", reason="Linux permissions")

@@ -7,8 +7,10 @@ Migrations are ``migrations/NNNN_name.sql``, applied in order, each in one trans
 from __future__ import annotations
 
 import itertools
+import random
 import re
 import sqlite3
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from importlib import resources
@@ -104,11 +106,43 @@ def _open_read_only(path: Path) -> sqlite3.Connection:
 
 def _configure(conn: sqlite3.Connection) -> None:
     conn.row_factory = sqlite3.Row
-    conn.execute("PRAGMA busy_timeout=10000")
-    conn.execute("PRAGMA journal_mode=WAL")
+    conn.execute(f"PRAGMA busy_timeout={_BUSY_TIMEOUT_MS}")
+    _use_wal(conn)
     # FULL: a commit that returned survives a power cut, not just a killed process.
     conn.execute("PRAGMA synchronous=FULL")
     conn.execute("PRAGMA foreign_keys=ON")
+
+
+_BUSY_TIMEOUT_MS = 10_000
+
+
+def _use_wal(conn: sqlite3.Connection) -> None:
+    """Switch the file to WAL, waiting for other openers as long as the busy timeout.
+
+    A file written by an older build (or another program) may still use a rollback journal.
+    Switching needs the file to itself, and SQLite answers "locked" at once, without its busy
+    handler, when another process opening the same file holds it for a moment: four desks
+    (or the window and a command) starting together on an old file. So wait here, as the
+    busy timeout would; a file that is already WAL (every file this app created) skips it.
+    """
+    if str(conn.execute("PRAGMA journal_mode").fetchone()[0]).lower() == "wal":
+        return
+    deadline = time.monotonic() + _BUSY_TIMEOUT_MS / 1000
+    pause = 0.005
+    while True:
+        try:
+            conn.execute("PRAGMA journal_mode=WAL")
+            return
+        except sqlite3.OperationalError as error:
+            code = getattr(error, "sqlite_errorcode", 0) & 0xFF
+            if code not in (_SQLITE_BUSY, _SQLITE_LOCKED) or time.monotonic() >= deadline:
+                raise
+        time.sleep(pause * (1 + random.random()))  # apart, so openers do not collide again
+        pause = min(pause * 2, 0.2)
+
+
+_SQLITE_BUSY = 5
+_SQLITE_LOCKED = 6
 
 
 def schema_version(conn: sqlite3.Connection) -> int:
