@@ -2,7 +2,8 @@
 
 TLS is verified (TLS 1.2 or newer) against the system's CAs, or against a pinned CA bundle.
 Request bodies are gzipped above a size only where /v1/health offers ``gzip-requests`` (a 415
-is answered by sending again uncompressed, and remembered for that server); answers are read
+is answered by sending again uncompressed, and remembered for that server: in this process, and
+in the data folder when the client is given a :class:`CompressionMemory`); answers are read
 with a size cap and every exchange has an overall deadline (:mod:`treasury_desktop.api.exchange`).
 Each call returns a frozen result or raises an :mod:`~treasury_desktop.api.errors` class.
 """
@@ -21,7 +22,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
-from typing import Any
+from typing import Any, Protocol
 from urllib.parse import quote, urlsplit
 
 import certifi
@@ -60,6 +61,17 @@ smaller. Past it the answer is a broken or hostile server's, and the call fails 
 
 _refuses_gzip: set[str] = set()  # servers that answered 415 to a gzipped body (this process)
 _refuses_lock = threading.Lock()
+
+
+class CompressionMemory(Protocol):
+    """Where the servers that take no compressed bodies are remembered beyond this process
+    (``api.connection.CompressionRefusals``: the desk's profile)."""
+
+    def refuses(self, server: str) -> bool:
+        """Whether ``server`` once answered 415 to a compressed body."""
+
+    def remember_refusal(self, server: str) -> None:
+        """Record that ``server`` answered 415 to a compressed body."""
 
 
 @dataclass(frozen=True)
@@ -131,6 +143,7 @@ class TreasuryClient:
         transport: httpx.BaseTransport | None = None,
         max_answer: int = MAX_ANSWER,
         proxy: str | None = None,
+        compression_memory: CompressionMemory | None = None,
     ) -> None:
         if not _UNIT.match(unit):
             raise ConfigError("api.bad_unit", unit=unit)
@@ -139,6 +152,7 @@ class TreasuryClient:
         self.unit = unit
         self._gzip_above = gzip_above
         self._gzip_offered: bool | None = None  # None: /v1/health not asked yet
+        self._memory = compression_memory
         self._total = timeouts.total
         self._finish_by: float | None = None
         self._max_answer = max_answer
@@ -232,10 +246,7 @@ class TreasuryClient:
                 self.health()
             except ApiError:
                 self._gzip_offered = False  # plain is always understood
-        with _refuses_lock:
-            compress = (large and bool(self._gzip_offered)
-                        and self.server_url not in _refuses_gzip)
-        if compress:
+        if large and bool(self._gzip_offered) and not self._refuses_gzip():
             zipped = {**headers, "Content-Encoding": "gzip"}
             body = gzip.compress(payload, compresslevel=6)
             response = self._send(method, path, mutating=True, content=body, headers=zipped)
@@ -243,7 +254,15 @@ class TreasuryClient:
                 return response
             with _refuses_lock:
                 _refuses_gzip.add(self.server_url)
+            if self._memory is not None:
+                self._memory.remember_refusal(self.server_url)
         return self._send(method, path, mutating=True, content=payload, headers=headers)
+
+    def _refuses_gzip(self) -> bool:
+        with _refuses_lock:
+            if self.server_url in _refuses_gzip:
+                return True
+        return self._memory is not None and self._memory.refuses(self.server_url)
 
     def submit(self, document: Mapping[str, Any], signature: bytes) -> SubmitResult:
         """PUT a signed voucher (idempotent: resend the same bytes after any TransientError)."""

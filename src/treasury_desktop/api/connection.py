@@ -1,7 +1,12 @@
-"""The desk's connection: which server and unit (in the profile), and a client built from it."""
+"""The desk's connection: which server and unit (in the profile), and a client built from it.
+
+What the desk learned about a server is kept in the profile too, per server URL: the servers
+that answered 415 to a compressed body (RFC 7694), so that no restart sends one more.
+"""
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -14,6 +19,7 @@ if TYPE_CHECKING:  # httpx and the keyring load with the first client, not with 
     from treasury_desktop.api.credentials import CredentialStore
 
 PROFILE_KEY = "connection"
+NO_COMPRESSION_KEY = "servers_without_compressed_bodies"
 
 
 class Profile(Protocol):
@@ -57,6 +63,31 @@ def save_connection(profile: Profile, connection: Connection) -> None:
     profile.set(PROFILE_KEY, value)
 
 
+class CompressionRefusals:
+    """The servers (base URLs) that take no compressed request bodies, kept in the profile.
+
+    Read once; a new refusal is written at once (from whichever thread met it)."""
+
+    def __init__(self, profile: Profile) -> None:
+        self._profile = profile
+        self._lock = threading.Lock()
+        stored = profile.get(NO_COMPRESSION_KEY, [])
+        self._servers = {str(s) for s in stored} if isinstance(stored, list) else set()
+
+    def refuses(self, server: str) -> bool:
+        """Whether ``server`` answered 415 to a compressed body, in this or an earlier run."""
+        with self._lock:
+            return server in self._servers
+
+    def remember_refusal(self, server: str) -> None:
+        """Keep ``server`` as one that takes no compressed bodies."""
+        with self._lock:
+            if server in self._servers:
+                return
+            self._servers.add(server)
+            self._profile.set(NO_COMPRESSION_KEY, sorted(self._servers))
+
+
 def open_client(
     profile: Profile,
     credentials: CredentialStore,
@@ -86,4 +117,5 @@ def open_client(
     from treasury_desktop.api.client import DEFAULT_TIMEOUTS, TreasuryClient
 
     return TreasuryClient(saved.server, saved.unit, token, ca_bundle=bundle,
-                          timeouts=timeouts or DEFAULT_TIMEOUTS, proxy=saved.proxy)
+                          timeouts=timeouts or DEFAULT_TIMEOUTS, proxy=saved.proxy,
+                          compression_memory=CompressionRefusals(profile))

@@ -21,9 +21,10 @@ from cryptography.hazmat.primitives.serialization import Encoding
 
 from treasury_desktop.signing import der
 
-SANDBOX_TSA_POLICY = "1.3.6.1.4.1.4146.1.2"
-"""The policy the sandbox's tokens name. Any OID works for RFC 3161; the desk does not require
-one. (This one is borrowed as a placeholder and means nothing here.)"""
+SANDBOX_TSA_POLICY = "2.25.225011236698412683253837582221211431754"
+"""The policy the sandbox's tokens name: our own OID under the UUID arc 2.25 (ITU-T X.667,
+generated once from a random UUID), so it claims no other organisation's policy. The desk does
+not require a particular policy."""
 
 TsaKey = rsa.RSAPrivateKey | ec.EllipticCurvePrivateKey
 _ID_CONTENT_TYPE = "1.2.840.113549.1.9.3"
