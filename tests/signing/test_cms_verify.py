@@ -157,7 +157,7 @@ def test_certificate_must_be_valid_at_signing_time(software_keys: SoftwareKeys) 
     assert verified.signing_time == earlier
     # The same signature received today, after the expiry: only its own claim says "earlier"
     # (a PC clock set back would say the same), so it is refused at receipt.
-    assert reason(CONTENT, der) == "signing.verify.cert_not_valid"
+    assert reason(CONTENT, der) == "signing.verify.cert_not_valid_at_receipt"
 
 
 def test_signing_time_in_the_future_is_refused(software_keys: SoftwareKeys) -> None:

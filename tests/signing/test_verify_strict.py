@@ -106,7 +106,7 @@ def test_a_certificate_expired_at_receipt_is_refused_whatever_time_is_claimed(
     assert isinstance(key, ec.EllipticCurvePrivateKey)
     clock_set_back = NOW - timedelta(days=21)  # the PC's clock, when it signed today
     cms_der = signed_by(der, key, when=clock_set_back)
-    assert refused(cms_der, ca) == "signing.verify.cert_not_valid"
+    assert refused(cms_der, ca) == "signing.verify.cert_not_valid_at_receipt"
     # Checked when it was (truly) received, three weeks ago, it was valid.
     root = ca.certificate().public_bytes(serialization.Encoding.DER)
     assert verify_detached(CONTENT, cms_der, trusted_roots=[root],

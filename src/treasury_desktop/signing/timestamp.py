@@ -64,7 +64,9 @@ class TsaClient:
         return bytes(token.dump())
 
 
-def _stamp_of(signer_info: cms.SignerInfo) -> cms.ContentInfo | None:
+def stamp_of(signer_info: cms.SignerInfo) -> cms.ContentInfo | None:
+    """The SignerInfo's signature timestamp token (unsigned attribute
+    id-aa-signatureTimeStampToken), or None."""
     attrs = signer_info["unsigned_attrs"]
     if not isinstance(attrs, cms.CMSAttributes):
         return None
@@ -76,7 +78,7 @@ def _stamp_of(signer_info: cms.SignerInfo) -> cms.ContentInfo | None:
 
 def timestamp_time(signer_info: cms.SignerInfo) -> datetime | None:
     """The genTime of the SignerInfo's signature timestamp, or None when it has none."""
-    token = _stamp_of(signer_info)
+    token = stamp_of(signer_info)
     if token is None:
         return None
     info = token["content"]["encap_content_info"]["content"].parsed
@@ -92,7 +94,7 @@ def signature_digest(signer_info: cms.SignerInfo) -> bytes:
 def unstamped_count(cms_der: bytes) -> int:
     """How many SignerInfos have no signature timestamp yet."""
     signed = cms.ContentInfo.load(cms_der)["content"]
-    return sum(1 for info in signed["signer_infos"] if _stamp_of(info) is None)
+    return sum(1 for info in signed["signer_infos"] if stamp_of(info) is None)
 
 
 def add_timestamps(
@@ -109,7 +111,7 @@ def add_timestamps(
     infos: list[bytes] = []
     stamped = 0
     for info in signed["signer_infos"]:
-        if _stamp_of(info) is not None:
+        if stamp_of(info) is not None:
             infos.append(info.dump())
             continue
         token = timestamper.stamp(signature_digest(info))

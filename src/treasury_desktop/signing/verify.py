@@ -13,26 +13,27 @@ from typing import Any
 
 from asn1crypto import cms
 from cryptography import x509
-from cryptography.exceptions import InvalidSignature, UnsupportedAlgorithm
-from cryptography.hazmat.primitives import hashes
-from cryptography.hazmat.primitives.asymmetric import ec, padding, rsa
+from cryptography.exceptions import UnsupportedAlgorithm
 from cryptography.x509.oid import ExtendedKeyUsageOID
 
 from treasury_desktop.domain.roles import SIGNING_ORDER, SignerRole
-from treasury_desktop.i18n import ExpectedError
 from treasury_desktop.signing.certificates import CertificateInfo, key_is_allowed, vn_date
+from treasury_desktop.signing.chain import ChainRefused, build_chain
 from treasury_desktop.signing.cms import role_of, signed_attribute
+from treasury_desktop.signing.signer_info import (
+    HASHES,
+    SignatureInvalid,
+    certificates_of,
+    check_signature,
+    find_certificate,
+    hash_name,
+)
+from treasury_desktop.signing.stamp_check import StampVerdict, check_stamp
 
 CLOCK_SKEW = timedelta(minutes=5)
-_HASHES: dict[str, type[hashes.HashAlgorithm]] = {
-    "sha256": hashes.SHA256,
-    "sha384": hashes.SHA384,
-    "sha512": hashes.SHA512,
-}
 
-
-class SignatureInvalid(ExpectedError):  # noqa: N818 - the name the sandbox imports
-    """A signature the treasury would refuse, with the reason in plain words."""
+__all__ = ["SignatureInvalid", "VerifiedSigner", "signer_order_ok", "validity_moment",
+           "verify_detached"]
 
 
 @dataclass(frozen=True)
@@ -44,6 +45,7 @@ class VerifiedSigner:
     role: SignerRole
     signing_time: datetime
     holder_name: str
+    timestamp: datetime | None = None  # the genTime a trusted timestamp proves, if any
 
 
 def _parse(cms_der: bytes) -> cms.SignedData:
@@ -63,106 +65,64 @@ def _parse(cms_der: bytes) -> cms.SignedData:
     return signed
 
 
-def _find_certificate(signed: cms.SignedData, signer_info: cms.SignerInfo) -> bytes:
-    sid = signer_info["sid"]
-    for choice in signed["certificates"] or []:
-        if choice.name != "certificate":
-            continue
-        cert = choice.chosen
-        if sid.name == "issuer_and_serial_number":
-            wanted = sid.chosen
-            if (
-                cert.issuer == wanted["issuer"]
-                and cert.serial_number == wanted["serial_number"].native
-            ):
-                return bytes(cert.dump())
-        elif cert.key_identifier == sid.chosen.native:
-            return bytes(cert.dump())
-    raise SignatureInvalid("signing.verify.no_certificate")
-
-
-def _hash_name(signer_info: cms.SignerInfo) -> str:
-    algorithm = signer_info["signature_algorithm"]
-    declared = str(signer_info["digest_algorithm"]["algorithm"].native)
-    try:
-        name = str(algorithm.hash_algo)
-    except ValueError:  # rsaEncryption / plain ecdsa: the digest algorithm says it
-        name = declared
-    if name not in _HASHES:
-        raise SignatureInvalid("signing.verify.weak_algorithm", algorithm=name)
-    if declared != name:  # openssl refuses a digestAlgorithm other than the hash signed with
-        raise SignatureInvalid("signing.verify.digest_mismatch", declared=declared, used=name)
-    return name
-
-
-def _check_signature(signer_info: cms.SignerInfo, cert: x509.Certificate, holder: str) -> None:
-    attrs_der = signer_info["signed_attrs"].dump()
-    data = b"\x31" + attrs_der[1:]  # signed over the SET OF, not the [0] IMPLICIT tag
-    signature = signer_info["signature"].native
-    hash_algo = _HASHES[_hash_name(signer_info)]()
-    algorithm = signer_info["signature_algorithm"]
-    kind = algorithm.signature_algo
-    key = cert.public_key()
-    try:
-        if isinstance(key, rsa.RSAPublicKey) and kind == "rsassa_pkcs1v15":
-            key.verify(signature, data, padding.PKCS1v15(), hash_algo)
-        elif isinstance(key, rsa.RSAPublicKey) and kind == "rsassa_pss":
-            params = algorithm["parameters"]
-            mgf_hash = params["mask_gen_algorithm"]["parameters"]["algorithm"].native
-            if mgf_hash != hash_algo.name:
-                raise SignatureInvalid("signing.verify.weak_algorithm", algorithm="pss-mgf")
-            pss = padding.PSS(
-                mgf=padding.MGF1(_HASHES[mgf_hash]()), salt_length=params["salt_length"].native
-            )
-            key.verify(signature, data, pss, hash_algo)
-        elif isinstance(key, ec.EllipticCurvePublicKey) and kind == "ecdsa":
-            key.verify(signature, data, ec.ECDSA(hash_algo))
-        else:
-            raise SignatureInvalid("signing.verify.weak_algorithm", algorithm=str(kind))
-    except InvalidSignature:
-        raise SignatureInvalid("signing.verify.bad_signature", holder=holder) from None
+_UNTRUSTED = frozenset({"trust.chain.untrusted", "trust.chain.no_anchors"})
 
 
 def _check_chain(
-    cert: x509.Certificate, roots: Sequence[x509.Certificate], when: datetime, holder: str
+    cert_der: bytes, signed: cms.SignedData, roots: Sequence[bytes], when: datetime,
+    holder: str,
 ) -> None:
-    for root in roots:
-        if root == cert:
-            return
-        if root.subject != cert.issuer:
-            continue
-        if not root.not_valid_before_utc <= when <= root.not_valid_after_utc:
-            continue
-        try:
-            cert.verify_directly_issued_by(root)
-        except (ValueError, TypeError, InvalidSignature):
-            continue
-        return
-    raise SignatureInvalid("signing.verify.untrusted", holder=holder)
+    """The signer's certificate chains to one of ``roots``, every certificate on the way valid
+    at ``when``, through the CA certificates the CMS carries (signing/chain.py builds it)."""
+    carried = [c.dump() for c in certificates_of(signed)]
+    try:
+        build_chain(cert_der, roots, when, intermediates=[c for c in carried if c != cert_der])
+    except ChainRefused as refused:
+        if refused.message.key in _UNTRUSTED:
+            raise SignatureInvalid("signing.verify.untrusted", holder=holder) from None
+        raise SignatureInvalid(refused.message.key, **refused.message.params) from None
+
+
+def _not_valid(holder: str, info: CertificateInfo, moment: datetime,
+               stamp: StampVerdict | None) -> SignatureInvalid:
+    """The certificate was not valid at ``moment``: its signing time (``stamp`` None), or the
+    receipt (no timestamp, or one that proves nothing: then the reason says why)."""
+    key = "signing.verify.cert_not_valid"
+    if stamp is not None:
+        key = "signing.verify.cert_not_valid_at_receipt"
+        if stamp.problem is not None:
+            key = f"signing.verify.stamp_{stamp.problem.value}"
+    return SignatureInvalid(
+        key, holder=holder, date=vn_date(moment), not_before=vn_date(info.not_before),
+        not_after=vn_date(info.not_after),
+    )
 
 
 def _verify_one(
     content: bytes,
     signed: cms.SignedData,
     signer_info: cms.SignerInfo,
-    roots: Sequence[x509.Certificate] | None,
+    roots: Sequence[bytes] | None,
+    tsa_roots: Sequence[bytes] | None,
     at: datetime,
 ) -> VerifiedSigner:
-    cert_der = _find_certificate(signed, signer_info)
+    cert_der = find_certificate(certificates_of(signed), signer_info)
+    if cert_der is None:
+        raise SignatureInvalid("signing.verify.no_certificate")
     info = CertificateInfo.from_der(cert_der)
     holder = info.holder_name
     if not isinstance(signer_info["signed_attrs"], cms.CMSAttributes):
         raise SignatureInvalid("signing.verify.no_signed_attrs", holder=holder)
-    hash_name = _hash_name(signer_info)
+    hash_used = hash_name(signer_info)
     if not key_is_allowed(info.key_type):
         raise SignatureInvalid("signing.verify.weak_algorithm", algorithm=info.key_type)
     cert = x509.load_der_x509_certificate(cert_der)
-    _check_signature(signer_info, cert, holder)
+    check_signature(signer_info, cert, holder)
     content_type = signed_attribute(signer_info, "content_type")
     if content_type is None or content_type.native != "data":
         raise SignatureInvalid("signing.verify.malformed")
     digest = signed_attribute(signer_info, "message_digest")
-    if digest is None or digest.native != hashlib.new(hash_name, content).digest():
+    if digest is None or digest.native != hashlib.new(hash_used, content).digest():
         raise SignatureInvalid("signing.verify.content_changed", holder=holder)
     signing_time_attr = signed_attribute(signer_info, "signing_time")
     if signing_time_attr is None:
@@ -172,30 +132,31 @@ def _verify_one(
     role = role_of(signer_info)
     if role is None:
         raise SignatureInvalid("signing.verify.no_role", holder=holder)
-    if signing_time > at + CLOCK_SKEW:
+    stamp = check_stamp(signer_info, signed, tsa_roots, at)
+    # The signing time is a claim: never after the moment of checking, nor after the moment
+    # a timestamp proves.
+    if signing_time > min(at, stamp.proven or at) + CLOCK_SKEW:
         raise SignatureInvalid("signing.verify.future", holder=holder)
-    for moment in (signing_time, validity_moment(at)):
-        if not info.not_before <= moment <= info.not_after:
-            raise SignatureInvalid(
-                "signing.verify.cert_not_valid",
-                holder=holder,
-                date=vn_date(moment),
-                not_before=vn_date(info.not_before),
-                not_after=vn_date(info.not_after),
-            )
+    if not info.not_before <= signing_time <= info.not_after:
+        raise _not_valid(holder, info, signing_time, None)
+    valid_at = validity_moment(at, stamp.proven)
+    if not info.not_before <= valid_at <= info.not_after:
+        raise _not_valid(holder, info, valid_at, stamp)
     if not info.can_sign:
         raise SignatureInvalid("signing.verify.key_usage", holder=holder)
     _check_purpose(cert, holder)
     if roots is not None:
-        _check_chain(cert, roots, signing_time, holder)
-    return VerifiedSigner(cert_der, info.sha256, role, signing_time, holder)
+        _check_chain(cert_der, signed, roots, valid_at, holder)
+    return VerifiedSigner(cert_der, info.sha256, role, signing_time, holder, stamp.proven)
 
 
 def validity_moment(received: datetime, proven: datetime | None = None) -> datetime:
-    """When the signer's certificate must (also) have been valid: at receipt (``at``), unless
-    a trusted timestamp proves the signature existed earlier (``proven``). The signing-time
-    attribute is only the signer's claim: a PC clock set back would make an expired certificate
-    look valid. Desk and sandbox both check through :func:`verify_detached`, so one rule."""
+    """When the signer's certificate (and its chain) must have been valid: at receipt
+    (``received``), unless a trusted timestamp proves the signature existed earlier
+    (``proven``, its genTime: see :mod:`~treasury_desktop.signing.stamp_check`). The
+    signing-time attribute is only the signer's claim: a PC clock set back would make an expired
+    certificate look valid. Desk and sandbox both check through :func:`verify_detached`, so
+    one rule."""
     return received if proven is None else min(received, proven)
 
 
@@ -224,10 +185,10 @@ def _check_signing_certificate(signer_info: cms.SignerInfo, cert_der: bytes, hol
     if value is None:
         raise SignatureInvalid("signing.verify.wrong_certificate", holder=holder)
     first = value["certs"][0]
-    hash_name = first["hash_algorithm"]["algorithm"].native
+    algorithm = first["hash_algorithm"]["algorithm"].native
     if (
-        hash_name not in _HASHES
-        or first["cert_hash"].native != hashlib.new(hash_name, cert_der).digest()
+        algorithm not in HASHES
+        or first["cert_hash"].native != hashlib.new(algorithm, cert_der).digest()
     ):
         raise SignatureInvalid("signing.verify.wrong_certificate", holder=holder)
 
@@ -238,19 +199,22 @@ def verify_detached(
     *,
     trusted_roots: Sequence[bytes] | None = None,
     at: datetime | None = None,
+    tsa_roots: Sequence[bytes] | None = None,
 ) -> list[VerifiedSigner]:
     """Every signer of ``cms_der`` over ``content``, in signing order; SignatureInvalid if any
     signature, certificate or algorithm fails.
 
     ``at`` is the moment of checking, i.e. of receipt (default now): no signing time may be
-    later. Each certificate must be valid at its own signing time and at ``at`` (see
-    :func:`validity_moment`), be a signer's certificate (key usage, not a CA, not a TLS server)
-    and, when ``trusted_roots`` (DER) are given, be issued by one of them.
+    later. Each certificate must be valid at its own signing time and at ``at``, or at the
+    earlier time a trusted timestamp proves (:func:`validity_moment`), and be a signer's
+    certificate (key usage, not a CA, not a TLS server). When ``trusted_roots`` (DER) are
+    given, it must chain to one of them, through the CA certificates the CMS carries, every
+    one valid at that moment. A timestamp is trusted when its TSA chains to ``tsa_roots``
+    (default: ``trusted_roots``; none given: no timestamp is trusted).
     """
     moment = (at or datetime.now(UTC)).astimezone(UTC)
-    roots = None
-    if trusted_roots is not None:
-        roots = [x509.load_der_x509_certificate(der) for der in trusted_roots]
+    roots = None if trusted_roots is None else tuple(trusted_roots)
+    stamp_roots = roots if tsa_roots is None else tuple(tsa_roots)
     try:
         signed = _parse(cms_der)
         if signed["encap_content_info"]["content"].native not in (None, content):
@@ -258,7 +222,8 @@ def verify_detached(
         signer_infos = list(signed["signer_infos"])
         if not signer_infos:
             raise SignatureInvalid("signing.verify.unsigned")
-        signers = [_verify_one(content, signed, si, roots, moment) for si in signer_infos]
+        signers = [_verify_one(content, signed, si, roots, stamp_roots, moment)
+                   for si in signer_infos]
     except SignatureInvalid:
         raise
     except (ValueError, TypeError, KeyError, AttributeError, IndexError, OverflowError,
