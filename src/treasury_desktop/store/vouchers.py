@@ -17,6 +17,7 @@ from treasury_desktop.store.audit import append_audit
 from treasury_desktop.store.db import transaction
 from treasury_desktop.store.errors import StorageError
 from treasury_desktop.store.payee_directory import PayeeDirectory
+from treasury_desktop.store.recent import recent_vouchers
 from treasury_desktop.store.records import (
     Actor,
     Folder,
@@ -302,6 +303,10 @@ class SqliteVoucherRepository:
             counts[Folder(name)] = count
         counts[Folder.ALL] = sum(counts.values())
         return counts
+
+    def recent(self, fiscal_year: int, limit: int) -> list[Voucher]:
+        """The last ``limit`` vouchers stored for ``fiscal_year``, newest first."""
+        return recent_vouchers(self._conn, fiscal_year, limit)
 
     def ids_with_status(self, status: VoucherState) -> list[str]:
         """Ids of every voucher in one state."""

@@ -18,6 +18,7 @@ from treasury_desktop.ui.dialogs import Prompter
 from treasury_desktop.ui.editor import VoucherEditor
 from treasury_desktop.ui.session import Session
 from treasury_desktop.ui.texts import money, t
+from treasury_desktop.ui.voucher_state import refusal_banner
 from treasury_desktop.ui.worker import Outcome
 from treasury_desktop.usecases.drafting import SaveResult
 
@@ -171,8 +172,8 @@ class EditingController(QObject):
         self.status = stored.status
         self._drop_signatures = False
         read_only = stored.status not in EDITABLE
-        banner = ""
-        if read_only:
+        banner = refusal_banner(stored.status, stored.status_reason)  # the reason in plain view
+        if read_only and not banner:
             banner = t("editor.read_only")
         elif stored.status in SIGNED:
             banner = t("editor.signed")

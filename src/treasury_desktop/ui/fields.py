@@ -5,7 +5,14 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from datetime import date
 
-from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QStringListModel, Qt, Signal
+from PySide6.QtCore import (
+    QModelIndex,
+    QPersistentModelIndex,
+    QSize,
+    QStringListModel,
+    Qt,
+    Signal,
+)
 from PySide6.QtGui import QKeyEvent, QPainter, QPaintEvent, QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import (
     QAbstractButton,
@@ -50,7 +57,9 @@ class FieldBox(QWidget):
             editor.setAccessibleName(label)
         self.hint = ElidedLabel(self)
         self.hint.setObjectName("fieldHint")
-        self._note: QLabel | None = None  # made at the first error: most fields never have one
+        # The error's line is kept under every field, empty or not: the form does not jump
+        # while typing (a longer message ends in "…", whole in its tooltip).
+        self._note: QLabel | None = NoteLabel(self)
         self._grid = grid = QGridLayout(self)
         grid.setContentsMargins(0, 0, 0, 0)
         grid.setHorizontalSpacing(6)
@@ -58,20 +67,15 @@ class FieldBox(QWidget):
         grid.addWidget(self.label, 0, 0)
         grid.addWidget(editor, 0, 1)
         grid.addWidget(self.hint, 0, 2)
+        grid.addWidget(self._note, 1, 1, 1, 2)
         bounded = editor.maximumWidth() < 1000
         grid.setColumnStretch(1, 0 if bounded else 1)
         grid.setColumnStretch(2, 1 if bounded else 0)
 
     @property
     def note(self) -> QLabel:
-        """The red line under the field (hidden while there is no error)."""
-        if self._note is None:
-            note = self._note = QLabel(self)
-            note.setObjectName("fieldNote")
-            note.setWordWrap(True)
-            note.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
-            note.hide()
-            self._grid.addWidget(note, 1, 1, 1, 2)
+        """The red line under the field (hidden, its room kept, while there is no error)."""
+        assert self._note is not None
         return self._note
 
     @property
@@ -108,6 +112,25 @@ class ElidedLabel(QLabel):
         shown = self.fontMetrics().elidedText(self.text(), Qt.TextElideMode.ElideRight,
                                               self.width())
         painter.drawText(self.rect(), int(Qt.AlignmentFlag.AlignVCenter), shown)
+
+
+class NoteLabel(ElidedLabel):
+    """The one line under a field for its error: its room is kept while hidden."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("fieldNote")
+        self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
+        policy = self.sizePolicy()
+        policy.setRetainSizeWhenHidden(True)
+        self.setSizePolicy(policy)
+        self.hide()
+
+    def sizeHint(self) -> QSize:  # noqa: N802
+        return QSize(0, self.fontMetrics().height())
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802
+        return self.sizeHint()
 
 
 class DateLine(QLineEdit):

@@ -58,6 +58,14 @@ def place_problems(
     return places
 
 
+def keep_room(label: QLabel, lines: int) -> None:
+    """``label`` keeps the room of ``lines`` lines, shown or hidden: the form does not jump."""
+    policy = label.sizePolicy()
+    policy.setRetainSizeWhenHidden(True)
+    label.setSizePolicy(policy)
+    label.setMinimumHeight(label.fontMetrics().lineSpacing() * lines + 2)
+
+
 class LinesBlock(QWidget):
     """The grid, its problems in words, the live total and the amount in words."""
 
@@ -77,6 +85,7 @@ class LinesBlock(QWidget):
         grid.changed.connect(self._name_codes)
         self.note = QLabel()
         self.note.setObjectName("linesNote")
+        keep_room(self.note, 1)  # the lines' problems: their first line's room is kept
         self.note.hide()
         layout.addWidget(self.note)
         total_row = QHBoxLayout()
@@ -91,6 +100,7 @@ class LinesBlock(QWidget):
         self.words_label = QLabel()
         self.words_label.setObjectName("wordsLabel")
         self.words_label.setWordWrap(True)
+        keep_room(self.words_label, 2)  # Bằng chữ grows with the amount: two lines kept
         layout.addWidget(self.words_label)
 
     def _name_codes(self) -> None:

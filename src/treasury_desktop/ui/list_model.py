@@ -16,7 +16,8 @@ from PySide6.QtGui import QColor
 from treasury_desktop.domain.voucher import Voucher
 from treasury_desktop.domain.workflow import VoucherState
 from treasury_desktop.store.records import SortKey, VoucherQuery, VoucherRow
-from treasury_desktop.ui.texts import READY_COLOUR, STATUS_COLOURS, dmy, money, status_name, t
+from treasury_desktop.ui.texts import dmy, money, t
+from treasury_desktop.ui.voucher_state import look
 
 PAGE = 200
 FIRST_PAGE = 80  # enough to fill the window; the rest comes as it scrolls
@@ -47,10 +48,10 @@ def present(rows: Sequence[VoucherRow]) -> list[ShownRow]:
     """Work out what each row shows (runs on the worker, with the query)."""
     shown = []
     for row in rows:
-        ready = row.status is VoucherState.DRAFT and row.problems == 0
+        state = look(row.status, row.problems)  # the same word and colour everywhere
         texts = (row.number, dmy(row.date), row.payee, row.content, money(row.total),
-                 status_name(row.status, row.problems))
-        shown.append(ShownRow(row, texts, READY_COLOUR if ready else STATUS_COLOURS[row.status]))
+                 state.words)
+        shown.append(ShownRow(row, texts, state.colour))
     return shown
 
 

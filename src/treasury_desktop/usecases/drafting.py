@@ -17,6 +17,7 @@ from treasury_desktop.i18n import ExpectedError
 from treasury_desktop.store.profile import ProfileStore
 from treasury_desktop.store.records import Actor, StoredVoucher
 from treasury_desktop.store.vouchers import DuplicateVoucherId, SqliteVoucherRepository
+from treasury_desktop.usecases.prefill import RECENT, learn, prefilled
 
 CatalogSource = Callable[[int], BudgetCatalog]
 
@@ -49,9 +50,11 @@ class DraftingService:
         self._clock = clock
 
     def new_draft(self, form: str = "C2-02a/NS") -> Voucher:
-        """A fresh draft (not stored until the first save): the desk's unit, today's date."""
+        """A fresh draft (not stored until the first save): the desk's unit, today's date, and
+        what the unit's recent vouchers teach: the next number, the usual chương/ngành/nguồn
+        on the first line, the usual Mã cấp NS."""
         today = self._clock()
-        return Voucher(
+        draft = Voucher(
             id=new_voucher_id(),
             form=form,
             fiscal_year=today.year,
@@ -59,6 +62,8 @@ class DraftingService:
             unit=self._profile.unit() or Unit(),
             program_code="00000",
         )
+        habits = learn(draft.unit.code, self._repo.recent(today.year, RECENT))
+        return prefilled(draft, habits, self._catalog)
 
     def check(self, voucher: Voucher) -> list[Problem]:
         """Every problem of the voucher, each tied to its field."""

@@ -62,7 +62,7 @@ def test_lists_each_voucher_with_state_attempts_next_try_and_error(
 
     assert rows[waiting][error].startswith("Không kết nối được tới Kho bạc (connection reset).")
 
-    assert rows[refused][state] == "Bị từ chối"
+    assert rows[refused][state] == "Từ chối"  # the list's word (one source of truth)
     assert REASON in rows[refused][error]
     assert "\n" not in rows[refused][error]
     assert rows[refused][column("number")] == "3"

@@ -9,8 +9,8 @@ background worker (:class:`Session`), so the GUI thread never waits on SQLite or
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import TypeVar
 
@@ -21,6 +21,7 @@ from treasury_desktop.domain.workflow import VoucherState
 from treasury_desktop.i18n import Message, text
 from treasury_desktop.outbox.model import ACTIVE, ItemState, OutboxChange, OutboxItem, OutboxStatus
 from treasury_desktop.outbox.sender import Sender
+from treasury_desktop.store.standings import Standing, standings
 from treasury_desktop.store.timeline import TimelineEvent
 from treasury_desktop.sync.balances import BalanceBook, EstimateWarning
 from treasury_desktop.sync.feed import FinalNotice
@@ -46,6 +47,8 @@ class OutboxSnapshot:
 
     items: tuple[OutboxItem, ...]
     status: OutboxStatus
+    # each voucher's own state and reason, read with the rows: the view shows what the list does
+    standings: Mapping[str, Standing] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -110,6 +113,9 @@ class OutboxBridge(QObject):
         self._timer.setInterval(REFRESH_MS)
         self._timer.timeout.connect(self.refresh)
         self.changed.connect(self._on_changed)
+        # the treasury moved vouchers: rows on screen show their new state, not a stale one
+        self.synced.connect(lambda _summary: self._refresh_soon())
+        self.finals.connect(lambda _notices: self._refresh_soon())
         self._unsubscribe = sender.subscribe(self._from_sender)
         self._sync_listened: set[int] = set()
         self._listen(sync)
@@ -150,6 +156,9 @@ class OutboxBridge(QObject):
 
     def _on_changed(self, change: OutboxChange) -> None:
         self._set_status(change.status)  # the indicator needs no query: the change carries it
+        self._refresh_soon()
+
+    def _refresh_soon(self) -> None:
         if self._watchers and not self._timer.isActive():
             self._timer.start()
 
@@ -250,7 +259,9 @@ class OutboxBridge(QObject):
         sender = self._sender
 
         def job(_lane: Lane) -> OutboxSnapshot:  # the sender read when asked
-            return OutboxSnapshot(tuple(sender.snapshot(states)), sender.status())
+            items = tuple(sender.snapshot(states))
+            found = standings(self._connection(), (i.voucher_id for i in items))
+            return OutboxSnapshot(items, sender.status(), found)
 
         self._run(job, self._snapshot_read)
 

@@ -5,15 +5,18 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QFrame, QHBoxLayout, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtCore import QEvent, QObject, QSize, Signal
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QPushButton, QScrollArea, QVBoxLayout, QWidget
 
 from treasury_desktop.domain.workflow import FOLLOWED, REFUSED, VoucherState
 from treasury_desktop.i18n import text
 from treasury_desktop.store.timeline import TimelineEvent
 from treasury_desktop.ui.outbox.bridge import OutboxBridge
 from treasury_desktop.ui.outbox.estimate_warning import EstimateWarningLabel
-from treasury_desktop.ui.outbox.timeline_view import TimelineView
+from treasury_desktop.ui.outbox.timeline_view import TimelineView, scrolled
+
+SHARE = 0.32  # at most this part of the editor's height goes to the timeline: the form keeps
+# the rest (it never shrinks to three rows), and a long history scrolls in its own box
 
 
 class FollowUpPanel(QWidget):
@@ -39,7 +42,8 @@ class FollowUpPanel(QWidget):
         inner = QVBoxLayout(self.box)
         inner.setContentsMargins(0, 4, 0, 0)
         inner.setSpacing(4)
-        inner.addWidget(self.timeline)
+        self.history = _HistoryArea(self.timeline)
+        inner.addWidget(self.history)
         buttons = QHBoxLayout()
         buttons.addStretch(1)
         buttons.addWidget(self.copy_button)
@@ -50,6 +54,23 @@ class FollowUpPanel(QWidget):
         layout.setSpacing(4)
         layout.addWidget(self.estimate)
         layout.addWidget(self.box)
+
+    def event(self, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.ParentChange:  # put under the editor: follow its height
+            parent = self.parentWidget()
+            if parent is not None:
+                parent.installEventFilter(self)
+                self._limit(parent.height())
+        return super().event(event)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
+        parent = self.parentWidget()
+        if event.type() == QEvent.Type.Resize and parent is not None and watched is parent:
+            self._limit(parent.height())
+        return False
+
+    def _limit(self, height: int) -> None:
+        self.history.setMaximumHeight(max(self.history.minimumHeight(), int(height * SHARE)))
 
     def show_voucher(self, voucher_id: str | None, status: VoucherState | None) -> None:
         """The editor now shows ``voucher_id`` in ``status`` (None: a new, unsaved draft)."""
@@ -89,3 +110,17 @@ class FollowUpPanel(QWidget):
     def _copy(self) -> None:
         if self.voucher_id is not None:
             self.copy_requested.emit(self.voucher_id)
+
+
+class _HistoryArea(QScrollArea):
+    """The timeline's own scroll box: as tall as the history, up to the panel's limit."""
+
+    def __init__(self, timeline: QWidget) -> None:
+        super().__init__()
+        scrolled(timeline, "timelineScroll", self)
+        self.setMinimumHeight(56)
+
+    def sizeHint(self) -> QSize:  # noqa: N802
+        inner = self.widget()
+        height = inner.sizeHint().height() if inner is not None else 0
+        return QSize(super().sizeHint().width(), min(height + 2, self.maximumHeight()))

@@ -3,36 +3,35 @@ snapshot so that painting is a tuple lookup."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QWidget
 
+from treasury_desktop.domain.workflow import REFUSED
 from treasury_desktop.i18n import text
 from treasury_desktop.outbox.model import ItemState, OutboxItem, OutboxStatus
+from treasury_desktop.store.standings import Standing
 from treasury_desktop.ui.outbox.formatting import moment
 from treasury_desktop.ui.texts import money
+from treasury_desktop.ui.voucher_state import ITEM_COLOURS, StateLook, outbox_look, refusal_words
 
 COLUMNS = ("number", "payee", "total", "state", "attempts", "next", "error")
 ID_ROLE = Qt.ItemDataRole.UserRole + 1
-STATE_COLOURS: dict[ItemState, str] = {
-    ItemState.PENDING: "#9a6700",
-    ItemState.IN_FLIGHT: "#1f5fa8",
-    ItemState.DELIVERED: "#1a7f37",
-    ItemState.REFUSED: "#b42318",
-}
+STATE_COLOURS = ITEM_COLOURS
 _Index = QModelIndex | QPersistentModelIndex
 _RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
 _CENTER = Qt.AlignmentFlag.AlignCenter
 
 
-def error_words(item: OutboxItem) -> str:
-    """The last error as one line of plain words ('' when none)."""
-    if item.last_error is None:
-        return ""
-    return " ".join(part.strip() for part in item.last_error.render().splitlines() if part.strip())
+def error_words(item: OutboxItem, standing: Standing | None = None) -> str:
+    """The treasury's refusal with its reason, else the last error, as one line of plain
+    words ('' when none)."""
+    refusal = refusal_words(standing.status, standing.reason) if standing is not None else ""
+    words = refusal or (item.last_error.render() if item.last_error is not None else "")
+    return " ".join(part.strip() for part in words.splitlines() if part.strip())
 
 
 def next_try_words(item: OutboxItem, paused: bool) -> str:
@@ -44,12 +43,12 @@ def next_try_words(item: OutboxItem, paused: bool) -> str:
     return moment(item.next_attempt_at)
 
 
-def row_texts(item: OutboxItem, paused: bool) -> tuple[str, ...]:
-    """What each column shows for ``item``."""
+def row_texts(item: OutboxItem, paused: bool, standing: Standing | None = None) -> tuple[str, ...]:
+    """What each column shows for ``item`` (``standing``: the voucher's own state)."""
     return (
         item.number or item.voucher_id[:8], item.payee, money(item.total) if item.total else "",
-        text(f"outbox.state.{item.state.value}"), str(item.attempts),
-        next_try_words(item, paused), error_words(item),
+        outbox_look(item, standing).words, str(item.attempts),
+        next_try_words(item, paused), error_words(item, standing),
     )
 
 
@@ -67,24 +66,43 @@ class OutboxTableModel(QAbstractTableModel):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.items: list[OutboxItem] = []
+        self.standings: Mapping[str, Standing] = {}
         self.paused = False
         self._texts: list[tuple[str, ...]] = []
         self._tips: list[str] = []
+        self._looks: list[StateLook] = []
 
-    def set_items(self, items: Sequence[OutboxItem], paused: bool) -> None:
-        """Replace the rows."""
+    def set_items(self, items: Sequence[OutboxItem], paused: bool,
+                  standings: Mapping[str, Standing] | None = None) -> None:
+        """Replace the rows (``standings``: each voucher's own state, by id)."""
         self.beginResetModel()
         self.items = list(items)
+        self.standings = dict(standings or {})
         self.paused = paused
-        self._texts = [row_texts(i, paused) for i in self.items]
-        self._tips = [i.last_error.render() if i.last_error else "" for i in self.items]
+        self._texts = [row_texts(i, paused, self.standing(i)) for i in self.items]
+        self._looks = [outbox_look(i, self.standing(i)) for i in self.items]
+        self._tips = [t[COLUMNS.index("error")] for t in self._texts]
         self.endResetModel()
+
+    def standing(self, item: OutboxItem) -> Standing | None:
+        """The voucher's own state, as read with the rows (None when unknown)."""
+        return self.standings.get(item.voucher_id)
+
+    def refused(self, row: int) -> bool:
+        """The treasury said no to this row's voucher (at the door, or after checking it)."""
+        standing = self.standing(self.items[row])
+        return self.items[row].state is ItemState.REFUSED or (
+            standing is not None and standing.status in REFUSED)
+
+    def look(self, row: int) -> StateLook:
+        """How a row's state is shown (word, colour, reason)."""
+        return self._looks[row]
 
     def set_paused(self, paused: bool) -> None:
         """Paused or resumed before the next snapshot: the next-try column says so at once."""
         if paused != self.paused and self.items:
             self.paused = paused
-            self._texts = [row_texts(i, paused) for i in self.items]
+            self._texts = [row_texts(i, paused, self.standing(i)) for i in self.items]
             column = COLUMNS.index("next")
             self.dataChanged.emit(self.index(0, column), self.index(len(self.items) - 1, column))
         self.paused = paused
@@ -122,8 +140,8 @@ class OutboxTableModel(QAbstractTableModel):
             return self._tips[row] or None
         if role == Qt.ItemDataRole.ForegroundRole:
             if COLUMNS[column] == "state":
-                return QColor(STATE_COLOURS[item.state])
-            if COLUMNS[column] == "error" and item.state is ItemState.REFUSED:
+                return QColor(self._looks[row].colour)
+            if COLUMNS[column] == "error" and self.refused(row):
                 return QColor(STATE_COLOURS[ItemState.REFUSED])
         if role == Qt.ItemDataRole.TextAlignmentRole:
             if COLUMNS[column] in ("total",):

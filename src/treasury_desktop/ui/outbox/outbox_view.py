@@ -38,7 +38,8 @@ from treasury_desktop.ui.outbox.outbox_model import (
     OutboxTableModel,
     summary_words,
 )
-from treasury_desktop.ui.outbox.timeline_view import TimelineView
+from treasury_desktop.ui.outbox.timeline_view import TimelineView, scrolled
+from treasury_desktop.ui.voucher_state import refusal_words
 
 
 class OutboxView(QWidget):
@@ -117,14 +118,21 @@ class OutboxView(QWidget):
         buttons.addStretch(1)
         buttons.addWidget(self.copy_button)
         buttons.addWidget(self.open_button)
+        # The words and the history scroll inside the panel: a long history or reason never
+        # makes the dock taller (it keeps its height under the pointer).
+        words = QWidget()
+        told = QVBoxLayout(words)
+        told.setContentsMargins(0, 0, 0, 0)
+        told.setSpacing(4)
+        told.addWidget(self.detail_title)
+        told.addWidget(self.detail_error)
+        told.addWidget(self.timeline, 1)
         detail = QWidget()
         detail.setObjectName("outboxDetail")
         stack = QVBoxLayout(detail)
         stack.setContentsMargins(2, 4, 2, 2)
         stack.setSpacing(4)
-        stack.addWidget(self.detail_title)
-        stack.addWidget(self.detail_error)
-        stack.addWidget(self.timeline, 1)
+        stack.addWidget(scrolled(words, "outboxDetailScroll"), 1)
         stack.addLayout(buttons)
 
         split = QSplitter(Qt.Orientation.Horizontal)
@@ -167,7 +175,7 @@ class OutboxView(QWidget):
     def _show_snapshot(self, snapshot: OutboxSnapshot) -> None:
         keep = self._selected
         paused = snapshot.status.paused_reason is not None
-        self.model.set_items(snapshot.items, paused)
+        self.model.set_items(snapshot.items, paused, snapshot.standings)
         row = self.model.row_of(keep) if keep else -1
         if row < 0 and self.model.rowCount():
             row = 0
@@ -179,9 +187,9 @@ class OutboxView(QWidget):
 
     def _row_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
         if current.isValid() and current.row() < len(self.model.items):
-            self._show_item(self.model.items[current.row()])
+            self._show_item(self.model.items[current.row()], current.row())
 
-    def _show_item(self, item: OutboxItem | None) -> None:
+    def _show_item(self, item: OutboxItem | None, row: int = -1) -> None:
         if item is None:
             self._selected = None
             self.detail_title.setText(text("outbox_ui.no_selection"))
@@ -191,15 +199,20 @@ class OutboxView(QWidget):
             self.timeline.set_events(())
             return
         same = item.voucher_id == self._selected
-        stamp = (item.state, item.attempts, item.updated_at)
+        standing = self.model.standing(item)
+        # the voucher's own state is part of the stamp: a rejection read by the sync re-reads
+        # the timeline at once (it never goes stale until reselected)
+        stamp = (item.state, item.attempts, item.updated_at, standing)
         self._selected = item.voucher_id
         number = item.number or item.voucher_id[:8]
         title = text("outbox_ui.detail.title", number=number)
         self.detail_title.setText(f"{title} · {item.payee}" if item.payee else title)
-        words = item.last_error.render() if item.last_error else ""
+        refused = row >= 0 and self.model.refused(row)
+        words = refusal_words(standing.status, standing.reason) if standing is not None else ""
+        if not words:
+            words = item.last_error.render() if item.last_error else ""
         if item.maybe_committed and item.state is ItemState.PENDING:
             words = f"{words}\n{text('outbox_ui.maybe_committed')}".strip()
-        refused = item.state is ItemState.REFUSED
         colour = STATE_COLOURS[ItemState.REFUSED] if refused else "#6a4b00"
         self.detail_error.setStyleSheet(f"color: {colour};")
         self.detail_error.setText(words)

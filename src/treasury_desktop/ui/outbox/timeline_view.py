@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QGridLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QFrame, QGridLayout, QLabel, QScrollArea, QVBoxLayout, QWidget
 
 from treasury_desktop.i18n import text
 from treasury_desktop.store.timeline import EventSource, TimelineEvent
@@ -31,6 +31,18 @@ def detail_words(event: TimelineEvent) -> str:
     if not detail or detail in (event.status, status_words(event.status)):
         return ""
     return detail
+
+
+def scrolled(widget: QWidget, name: str, area: QScrollArea | None = None) -> QScrollArea:
+    """``widget`` in a frameless ``area`` (a new one by default) that scrolls up and down:
+    however long a history is, the panel around it keeps its size."""
+    area = area if area is not None else QScrollArea()
+    area.setObjectName(name)
+    area.setWidgetResizable(True)
+    area.setFrameShape(QFrame.Shape.NoFrame)
+    area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+    area.setWidget(widget)
+    return area
 
 
 class TimelineView(QWidget):

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Any
 
@@ -32,6 +32,7 @@ from treasury_desktop.ui.signing.runtime import Survey, TokenRuntime, survey
 from treasury_desktop.ui.signing.token_watch import TokenWatcher
 from treasury_desktop.ui.texts import t
 from treasury_desktop.ui.worker import Outcome
+from treasury_desktop.usecases.estimate_check import estimate_warnings
 from treasury_desktop.usecases.signing import (
     BatchResult,
     SigningPlan,
@@ -214,8 +215,15 @@ class SignFlow(QObject):
     def _prepare(self, token: str, cert_sha256: str) -> None:
         assert self.role is not None
         request = SigningRequest(self._ids, self.role, token, cert_sha256)
-        self._deps.submit(lambda _lane: self._service_on_worker().prepare(request),
-                          self._prepared)
+        self._deps.submit(lambda _lane: self._plan_on_worker(request), self._prepared)
+
+    def _plan_on_worker(self, request: SigningRequest) -> SigningPlan:
+        """The plan, with the estimate warnings the editor gives (over the remaining estimate,
+        or no estimate at all on a line's chương/ngành/nguồn): said before the PIN."""
+        conn, service = self._on_worker()
+        plan = service.prepare(request)
+        extra = estimate_warnings(conn, (i.voucher_id for i in plan.items), self._deps.now)
+        return replace(plan, warnings=(*plan.warnings, *extra)) if extra else plan
 
     def _prepared(self, outcome: Outcome[SigningPlan]) -> None:
         if outcome.error is not None or outcome.value is None:
