@@ -19,7 +19,7 @@ from treasury_desktop.ui.excel.window_hookup import WindowExcel
 from treasury_desktop.ui.folders import ORDER, FolderList
 from treasury_desktop.ui.packages.window_parts import WindowPackages
 from treasury_desktop.ui.printing.window_hookup import WindowPrinting
-from treasury_desktop.ui.screen_fit import ToolbarRows, fit_editor
+from treasury_desktop.ui.screen_fit import DialogFit, ToolbarRows, fit_editor
 from treasury_desktop.ui.session import Session
 from treasury_desktop.ui.signing.window_hookup import WindowSigning
 from treasury_desktop.ui.texts import t
@@ -49,6 +49,7 @@ class MainWindow(QMainWindow):
         self.list_pane = VoucherListPane(session.run_query, session.request_page)
         self.editor = VoucherEditor(session.catalog)
         fit_editor(self.editor)  # never narrower than its form: the list gives way instead
+        self.dialog_fit = DialogFit(self)  # every dialog opened over the window fits the screen
         self.editing = EditingController(session, self.editor, self.prompter)
 
         splitter = QSplitter(Qt.Orientation.Horizontal)

@@ -17,11 +17,12 @@ from pathlib import Path
 
 from PySide6.QtCore import QEvent, QObject, QRect, QSize, QTimer
 from PySide6.QtGui import QAction, QActionEvent, QGuiApplication
-from PySide6.QtWidgets import QMainWindow, QScrollArea, QToolBar, QWidget
+from PySide6.QtWidgets import QDialog, QMainWindow, QScrollArea, QToolBar, QWidget
 
 PREFERRED = QSize(1400, 860)
 SIZE_FILE = "window.json"
 _FRAME = QSize(16, 40)  # a window manager's frame and title bar, before the window is shown
+FRAME = _FRAME
 _ROW_SLACK = 24  # the toolbar's margins and handle
 
 
@@ -31,17 +32,29 @@ def fit_editor(editor: QWidget) -> None:
     area = editor.findChild(QScrollArea)
     if area is None:
         return
-    area.installEventFilter(_FormWidth(area))
+    watcher = _FormWidth(area)
+    area.installEventFilter(watcher)
+    area.viewport().installEventFilter(watcher)  # a new form arrives as the viewport's child
     _FormWidth.follow(area)
 
 
 class _FormWidth(QObject):
-    """Sets the scroll area's minimum width from its form whenever the form changes."""
+    """Sets the scroll area's minimum width from its form whenever the form changes: a new
+    form, or the form's own layout growing (its notes polished to their font)."""
+
+    def __init__(self, area: QScrollArea) -> None:
+        super().__init__(area)
+        self._area = area
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
-        if isinstance(watched, QScrollArea) and event.type() in (
-                QEvent.Type.LayoutRequest, QEvent.Type.ChildAdded, QEvent.Type.Show):
-            QTimer.singleShot(0, lambda: self.follow(watched))
+        if event.type() in (QEvent.Type.LayoutRequest, QEvent.Type.ChildAdded,
+                            QEvent.Type.Show):
+            area = self._area
+            form = area.widget()
+            if form is not None and not form.property("followedWidth"):
+                form.setProperty("followedWidth", True)
+                form.installEventFilter(self)
+            QTimer.singleShot(0, lambda: self.follow(area))
         return False
 
     @staticmethod
@@ -76,6 +89,41 @@ def place_window(window: QWidget, data_dir: Path | None, room: QRect | None = No
     left = room.x() + max(0, (room.width() - size.width() - _FRAME.width()) // 2)
     top = room.y() + max(0, (room.height() - size.height() - _FRAME.height()) // 2)
     window.move(left, top)
+
+
+def fit_dialog(dialog: QWidget, room: QRect | None = None) -> None:
+    """``dialog`` within ``room`` (the screen's available area): cut down to fit with its
+    frame (its contents scroll or reflow), and moved inside when it sticks out."""
+    room = room if room is not None else available_area(dialog)
+    size = fitted(dialog.size(), room).expandedTo(dialog.minimumSize())
+    if size != dialog.size():
+        dialog.resize(size)
+    right = room.x() + room.width() - size.width() - _FRAME.width()
+    bottom = room.y() + room.height() - size.height() - _FRAME.height()
+    left = max(room.x(), min(dialog.x(), right))
+    top = max(room.y(), min(dialog.y(), bottom))
+    if (left, top) != (dialog.x(), dialog.y()):
+        dialog.move(left, top)
+
+
+class DialogFit(QObject):
+    """Every dialog opened over the window (or over one of its dialogs) is fitted to the
+    screen's available area when it shows: on a 1280×720 laptop no button is off screen."""
+
+    def __init__(self, window: QWidget) -> None:
+        super().__init__(window)
+        window.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
+        kind = event.type()
+        if kind == QEvent.Type.ChildPolished:
+            child = event.child()  # type: ignore[attr-defined]
+            if isinstance(child, QDialog) and not child.property("fitsScreen"):
+                child.setProperty("fitsScreen", True)
+                child.installEventFilter(self)
+        elif kind == QEvent.Type.Show and isinstance(watched, QDialog) and watched.isWindow():
+            fit_dialog(watched)
+        return False
 
 
 def remembered_size(data_dir: Path | None) -> QSize | None:
