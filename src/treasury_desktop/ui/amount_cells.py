@@ -1,10 +1,12 @@
-"""Amounts are never cut (issue 12 point 5): "3.002.345.6…" must not happen.
+"""Amounts and states are never cut (issue 12 points 5 and 12): "3.002.345.6…" must not happen.
 
 The amount column is made wide enough for an amount in the billions (tỷ) at the table's font;
 a larger amount than the column holds is drawn in a smaller font rather than elided.
 """
 
 from __future__ import annotations
+
+from collections.abc import Sequence
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QFont, QFontMetrics
@@ -41,9 +43,17 @@ class AmountDelegate(QStyledItemDelegate):
 
 def show_amounts_whole(table: QAbstractItemView, column: int) -> AmountDelegate:
     """Give ``column`` of ``table`` the amount delegate; widen it for amounts in the billions."""
+    return show_whole(table, column, [WIDEST_USUAL])
+
+
+def show_whole(table: QAbstractItemView, column: int, samples: Sequence[str] = ()
+               ) -> AmountDelegate:
+    """``column`` never elided: as wide as the widest of ``samples`` (an amount in the
+    billions), and anything wider drawn in a smaller font (a long state on a laptop)."""
     delegate = AmountDelegate(table)
     table.setItemDelegateForColumn(column, delegate)
-    needed = QFontMetrics(table.font()).horizontalAdvance(WIDEST_USUAL) + PADDING
+    metrics = QFontMetrics(table.font())
+    needed = max((metrics.horizontalAdvance(s) for s in samples), default=0) + PADDING
     header = getattr(table, "horizontalHeader", None)
     if header is not None and header().sectionSize(column) < needed:
         header().resizeSection(column, needed)

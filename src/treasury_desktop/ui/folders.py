@@ -12,6 +12,7 @@ from treasury_desktop.ui.texts import folder_name
 
 ORDER = (Folder.ALL, Folder.DRAFTS, Folder.TO_SIGN, Folder.TO_SEND, Folder.SENT, Folder.REFUSED)
 FOLDER_ROLE = Qt.ItemDataRole.UserRole + 1
+NAME_PADDING = 28  # the item's padding (style sheet), the frame, a little air
 
 
 class FolderList(QListWidget):
@@ -47,6 +48,15 @@ class FolderList(QListWidget):
             label = folder_name(folder)
             item = self.item(row)
             item.setText(f"{label}  ({count:,})".replace(",", ".") if count else label)
+        self._fit_names()
+
+    def _fit_names(self) -> None:
+        """As wide as the widest folder name with its count (never "Ký đủ / chờ gửi (11")."""
+        metrics = self.fontMetrics()
+        widest = max(metrics.horizontalAdvance(self.item(r).text()) for r in range(self.count()))
+        wanted = min(widest + NAME_PADDING, self.maximumWidth())
+        if wanted > self.minimumWidth():
+            self.setMinimumWidth(wanted)
 
     def count_of(self, folder: Folder) -> int:
         """The count last shown for ``folder``."""

@@ -25,6 +25,7 @@ CODE_FIELDS = {
 }
 DATE_FIELDS = ("date", "payee.id_date")
 TEXT_WIDTHS = {"number": 110, "unit.code": 80, "fiscal_year": 56, "budget_level": 40,
+               "unit.account": 124,  # 9523.2.1171277 whole
                "program_code": 64, "unit.treasury": 56, "tax.ndkt": 56, "tax.chapter": 48,
                "tax.treasury": 56, "tax.period": 80, "donor_code": 80}
 

@@ -18,10 +18,11 @@ from PySide6.QtWidgets import (
 )
 
 from treasury_desktop.store.records import Folder, SortKey, VoucherQuery
-from treasury_desktop.ui.amount_cells import show_amounts_whole
+from treasury_desktop.ui.amount_cells import show_amounts_whole, show_whole
 from treasury_desktop.ui.header_arrows import point_arrows_the_right_way
 from treasury_desktop.ui.list_model import (
     SORT_OF_COLUMN,
+    STATUS_COLUMN,
     TOTAL_COLUMN,
     PageRequest,
     ShownRow,
@@ -90,7 +91,14 @@ class VoucherListPane(QWidget):
         for col, width in enumerate(_WIDTHS):
             self.table.setColumnWidth(col, width)
         header.setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
+        # On a laptop the key columns come first: number, date, amount, state; the payee and
+        # the content follow and end in "…" when the room runs out (never a sideways scroll
+        # to see an amount or a state).
+        header.moveSection(TOTAL_COLUMN, 2)
+        header.moveSection(STATUS_COLUMN, 3)
         self.amounts = show_amounts_whole(self.table, TOTAL_COLUMN)  # never "3.002.345.6…"
+        # a long state ("Trả lại để bổ sung") in a smaller font, never cut; the list keeps room
+        self.states = show_whole(self.table, STATUS_COLUMN)
         self.table.selectionModel().selectionChanged.connect(self._selection_changed)
 
         self.summary = QLabel()

@@ -69,3 +69,12 @@ def refusal_banner(status: VoucherState, reason: str) -> str:
     if words[-1] not in ".!?":
         words += "."
     return f"{words}\n{text('state.reason.next')}"
+
+
+def all_state_words() -> list[str]:
+    """Every word a state can be shown with (the list's and the outbox's): columns that show
+    a state are made wide enough for the longest."""
+    words = [status_name(s) for s in VoucherState]
+    words.append(status_name(VoucherState.DRAFT, 0))
+    words.extend(text(f"outbox.state.{s.value}") for s in ItemState)
+    return words

@@ -12,9 +12,11 @@ from PySide6.QtGui import QHideEvent, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
+    QDockWidget,
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QMainWindow,
     QPushButton,
     QSplitter,
     QTableView,
@@ -25,6 +27,7 @@ from PySide6.QtWidgets import (
 from treasury_desktop.i18n import text
 from treasury_desktop.outbox.model import ItemState, OutboxItem, OutboxStatus
 from treasury_desktop.store.timeline import TimelineEvent
+from treasury_desktop.ui.amount_cells import show_whole
 from treasury_desktop.ui.outbox.bridge import (
     SHOWN_BY_DEFAULT,
     OutboxBridge,
@@ -39,7 +42,10 @@ from treasury_desktop.ui.outbox.outbox_model import (
     summary_words,
 )
 from treasury_desktop.ui.outbox.timeline_view import TimelineView, scrolled
-from treasury_desktop.ui.voucher_state import refusal_words
+from treasury_desktop.ui.voucher_state import all_state_words, refusal_words
+
+DOCK_SHARE = 0.3  # of the window's height, when the dock first opens
+DOCK_LEAST = 170  # a few rows and the buttons
 
 
 class OutboxView(QWidget):
@@ -55,6 +61,7 @@ class OutboxView(QWidget):
         self.bridge = bridge
         self._selected: str | None = None
         self._selected_stamp: object = None
+        self._sized = False
 
         self.summary = QLabel()
         self.summary.setObjectName("outboxSummary")
@@ -95,6 +102,7 @@ class OutboxView(QWidget):
         for column, width in enumerate((64, 190, 100, 86, 76, 118)):
             self.table.setColumnWidth(column, width)
         header.setSectionResizeMode(len(COLUMNS) - 1, QHeaderView.ResizeMode.Stretch)
+        self.states = show_whole(self.table, COLUMNS.index("state"), all_state_words())
         self.table.selectionModel().currentRowChanged.connect(self._row_changed)
         self.table.activated.connect(self._activated)
 
@@ -157,7 +165,18 @@ class OutboxView(QWidget):
     def showEvent(self, event: QShowEvent) -> None:  # noqa: N802
         if not event.spontaneous():
             self.bridge.watch(True)
+            self._first_height()
         super().showEvent(event)
+
+    def _first_height(self) -> None:
+        """The first time the dock opens it takes a modest part of the window: on a laptop the
+        editor keeps room for its form (later, the height the accountant dragged stays)."""
+        dock, main = self.parentWidget(), self.window()
+        if self._sized or not isinstance(dock, QDockWidget) or not isinstance(main, QMainWindow):
+            return
+        self._sized = True
+        height = max(DOCK_LEAST, int(main.height() * DOCK_SHARE))
+        main.resizeDocks([dock], [height], Qt.Orientation.Vertical)
 
     def hideEvent(self, event: QHideEvent) -> None:  # noqa: N802
         if not event.spontaneous():
