@@ -25,12 +25,12 @@ from treasury_desktop.api.client import Timeouts, TreasuryClient
 from treasury_desktop.api.connection import Connection, save_connection
 from treasury_desktop.clock import Backoff, SystemClock
 from treasury_desktop.domain.workflow import FINAL, VoucherState
-from treasury_desktop.outbox import store
 from treasury_desktop.outbox.adapter import ClientPort
 from treasury_desktop.outbox.model import ItemState
 from treasury_desktop.outbox.sender import Sender
 from treasury_desktop.sandbox.faults import parse_faults
 from treasury_desktop.sandbox.server import RunningSandbox, running_sandbox
+from treasury_desktop.store import outbox as store
 from treasury_desktop.store.db import connect
 from treasury_desktop.store.profile import ProfileStore
 from treasury_desktop.sync.service import StatusSync

@@ -13,10 +13,10 @@ from signed_vouchers import ACTOR, seed_signed, trust_test_signatures
 from treasury_desktop.api.port import ServerReason, SubmitOutcome
 from treasury_desktop.clock import FakeClock
 from treasury_desktop.domain.workflow import VoucherState
-from treasury_desktop.outbox import store
 from treasury_desktop.outbox.fake import FakeTreasury
 from treasury_desktop.outbox.model import Connectivity, ItemState, OutboxChange
 from treasury_desktop.outbox.sender import Sender
+from treasury_desktop.store import outbox as store
 from treasury_desktop.store.db import transaction
 from treasury_desktop.store.timeline import timeline
 from treasury_desktop.store.vouchers import SqliteVoucherRepository

@@ -11,8 +11,8 @@ from treasury_desktop.clock import FakeClock
 from treasury_desktop.domain.canonical import content_hash
 from treasury_desktop.domain.workflow import VoucherState
 from treasury_desktop.i18n import ExpectedError
-from treasury_desktop.outbox import store
 from treasury_desktop.outbox.model import ItemState
+from treasury_desktop.store import outbox as store
 from treasury_desktop.store.timeline import timeline
 from treasury_desktop.store.vouchers import SqliteVoucherRepository
 from treasury_desktop.usecases.submit import QueueOutcome, SubmitService

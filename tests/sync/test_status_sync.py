@@ -16,10 +16,10 @@ from treasury_desktop.clock import Backoff, FakeClock
 from treasury_desktop.domain.catalog import load_catalog
 from treasury_desktop.domain.workflow import VoucherState
 from treasury_desktop.i18n import ExpectedError
-from treasury_desktop.outbox import store
 from treasury_desktop.outbox.fake import FakeTreasury
 from treasury_desktop.outbox.model import ItemState
 from treasury_desktop.outbox.sender import Sender
+from treasury_desktop.store import outbox as store
 from treasury_desktop.store.db import connect, transaction
 from treasury_desktop.store.profile import ProfileStore
 from treasury_desktop.store.vouchers import SqliteVoucherRepository

@@ -16,8 +16,9 @@ from treasury_desktop.api.port import TreasuryFailure
 from treasury_desktop.clock import Backoff
 from treasury_desktop.context import AppContext
 from treasury_desktop.delivery import Delivery, open_delivery, receipt_chore
+from treasury_desktop.domain.workflow import SHOWN_BY_DEFAULT
 from treasury_desktop.i18n import ExpectedError, Message, text
-from treasury_desktop.outbox.model import ACTIVE, ItemState, OutboxItem
+from treasury_desktop.outbox.model import ItemState, OutboxItem
 from treasury_desktop.outbox.sender import Sender
 from treasury_desktop.sync.service import SyncSummary
 from treasury_desktop.usecases.submit import SubmitService
@@ -86,7 +87,7 @@ def _outbox(args: argparse.Namespace, ctx: AppContext) -> int:
         return _run(args, ctx)
     sender = Sender(ctx.connect, _Offline(), actor=ctx.actor)
     try:
-        states = None if args.all else frozenset(ACTIVE | {ItemState.REFUSED})
+        states = None if args.all else SHOWN_BY_DEFAULT
         for item in sender.snapshot(states):
             if args.json:
                 print(json.dumps(_item_json(item, args.lang), ensure_ascii=False))

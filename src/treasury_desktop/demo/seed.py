@@ -14,7 +14,7 @@ from treasury_desktop.domain.voucher import (
     Voucher,
     new_voucher_id,
 )
-from treasury_desktop.domain.workflow import VoucherState
+from treasury_desktop.domain.workflow import AWAITING_SIGNATURE, VoucherState
 from treasury_desktop.store.profile import ProfileStore
 from treasury_desktop.store.records import Actor
 from treasury_desktop.store.vouchers import SqliteVoucherRepository
@@ -85,7 +85,7 @@ def demo_vouchers(today: date, seed: int = 7) -> list[tuple[Voucher, VoucherStat
     states = [s for s, n in _PLAN for _ in range(n)]
     rng.shuffle(states)
     # Older vouchers are the ones the treasury has finished with.
-    states.sort(key=lambda s: s in (VoucherState.DRAFT, VoucherState.SIGNED_CHIEF))
+    states.sort(key=lambda s: s in AWAITING_SIGNATURE)
     start = max(date(today.year, 1, 5), today - timedelta(days=count * 4))
     for i, state in enumerate(states):
         day = min(today, start + timedelta(days=i * 4 + rng.randint(0, 2)))

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from enum import StrEnum
 
+from treasury_desktop.domain.roles import SignerRole
+
 
 class VoucherState(StrEnum):
     """Where a voucher stands, from draft on the desk to the treasury's final word."""
@@ -20,13 +22,14 @@ class VoucherState(StrEnum):
     RETURNED = "returned"  # Trả lại để bổ sung
 
 
-_TREASURY_PROGRESS = {
+TREASURY_WORD = frozenset({
     VoucherState.RECEIVED,
     VoucherState.CHECKING,
     VoucherState.PAID,
     VoucherState.REJECTED,
     VoucherState.RETURNED,
-}
+})
+"""States only the treasury's answer can give (a voucher's timeline always shows them)."""
 
 ALLOWED: dict[VoucherState, frozenset[VoucherState]] = {
     VoucherState.DRAFT: frozenset({VoucherState.SIGNED_CHIEF}),
@@ -37,11 +40,11 @@ ALLOWED: dict[VoucherState, frozenset[VoucherState]] = {
     VoucherState.SIGNED_HOLDER: frozenset({VoucherState.QUEUED, VoucherState.DRAFT,
                                            VoucherState.SENT}),
     # The outbox's final answer may be a 422/409 refusal, which sends it back to be fixed.
-    VoucherState.QUEUED: frozenset({VoucherState.SENT, VoucherState.REJECTED} | _TREASURY_PROGRESS),
-    VoucherState.SENT: frozenset(_TREASURY_PROGRESS),
-    VoucherState.RECEIVED: frozenset(_TREASURY_PROGRESS - {VoucherState.RECEIVED}),
+    VoucherState.QUEUED: frozenset({VoucherState.SENT, VoucherState.REJECTED} | TREASURY_WORD),
+    VoucherState.SENT: frozenset(TREASURY_WORD),
+    VoucherState.RECEIVED: frozenset(TREASURY_WORD - {VoucherState.RECEIVED}),
     VoucherState.CHECKING: frozenset(
-        _TREASURY_PROGRESS - {VoucherState.RECEIVED, VoucherState.CHECKING}
+        TREASURY_WORD - {VoucherState.RECEIVED, VoucherState.CHECKING}
     ),
     VoucherState.PAID: frozenset(),
     VoucherState.REJECTED: frozenset(),
@@ -52,6 +55,9 @@ ALLOWED: dict[VoucherState, frozenset[VoucherState]] = {
 
 EDITABLE = frozenset({VoucherState.DRAFT, VoucherState.SIGNED_CHIEF, VoucherState.SIGNED_HOLDER})
 """States whose content may still change (a signed one loses its signatures on edit)."""
+
+SIGNATURE_STEPS = (VoucherState.DRAFT, VoucherState.SIGNED_CHIEF, VoucherState.SIGNED_HOLDER)
+"""The state after 0, 1 and 2 signatures (chief accountant, then account holder), in order."""
 
 SIGNED = frozenset({VoucherState.SIGNED_CHIEF, VoucherState.SIGNED_HOLDER})
 """Signed by one or both signers, not yet queued."""
@@ -90,6 +96,22 @@ def can_move(current: VoucherState, target: VoucherState) -> bool:
     return target in ALLOWED[current]
 
 
+def state_before_signature(role: SignerRole) -> VoucherState:
+    """The state a voucher is in when ``role`` signs it (a draft for the chief accountant)."""
+    return SIGNATURE_STEPS[role.order]
+
+
+def state_after_signature(role: SignerRole) -> VoucherState:
+    """The state ``role``'s signature moves a voucher to."""
+    return SIGNATURE_STEPS[role.order + 1]
+
+
+def signatures_carried(state: VoucherState) -> int:
+    """How many signatures a voucher in ``state`` carries (both, from ``signed_holder`` on)."""
+    steps = SIGNATURE_STEPS
+    return steps.index(state) if state in steps else len(steps) - 1
+
+
 class TransitionError(ValueError):
     """A move the workflow does not allow."""
 
@@ -104,3 +126,30 @@ def move(current: VoucherState, target: VoucherState) -> VoucherState:
     if not can_move(current, target):
         raise TransitionError(current, target)
     return target
+
+
+# -- the outbox item's own state machine -----------------------------------------------------
+
+
+class ItemState(StrEnum):
+    """Where one queued voucher stands in the outbox (a persisted state machine)."""
+
+    PENDING = "pending"  # Chờ gửi: waiting for its next attempt
+    IN_FLIGHT = "in_flight"  # Đang gửi: committed before the request; maybe on the server
+    DELIVERED = "delivered"  # Đã gửi: 201 or 200, the treasury holds these exact bytes
+    REFUSED = "refused"  # Bị từ chối: 409 or 422, with the server's reasons
+
+
+ACTIVE = frozenset({ItemState.PENDING, ItemState.IN_FLIGHT})
+"""States of an item that is still "in the outbox"."""
+
+SHOWN_BY_DEFAULT = ACTIVE | {ItemState.REFUSED}
+"""The items the outbox lists unless asked for all: still on their way, or refused."""
+
+ITEM_MOVES: dict[ItemState, frozenset[ItemState]] = {
+    ItemState.PENDING: frozenset({ItemState.IN_FLIGHT, ItemState.DELIVERED}),
+    ItemState.IN_FLIGHT: frozenset({ItemState.PENDING, ItemState.DELIVERED, ItemState.REFUSED}),
+    ItemState.DELIVERED: frozenset(),
+    ItemState.REFUSED: frozenset(),
+}
+"""The moves an outbox item may make."""

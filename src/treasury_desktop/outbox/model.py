@@ -1,4 +1,8 @@
-"""What the outbox hands out: item states, item snapshots, the whole outbox's status."""
+"""What the outbox hands out: item states, item snapshots, the whole outbox's status.
+
+The item's states and their groupings live in ``domain.workflow`` and the item snapshot with
+its table in ``store.outbox``; they are named here too, for those who speak to the outbox.
+"""
 
 from __future__ import annotations
 
@@ -6,28 +10,15 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
 
-from treasury_desktop.api.port import ServerReason, SubmitOutcome
+from treasury_desktop.api.port import SubmitOutcome
+from treasury_desktop.domain.workflow import ACTIVE, ItemState
 from treasury_desktop.i18n import Message
+from treasury_desktop.store.outbox import OutboxItem
 
-
-class ItemState(StrEnum):
-    """Where one queued voucher stands in the outbox (a persisted state machine)."""
-
-    PENDING = "pending"  # Chờ gửi: waiting for its next attempt
-    IN_FLIGHT = "in_flight"  # Đang gửi: committed before the request; maybe on the server
-    DELIVERED = "delivered"  # Đã gửi: 201 or 200, the treasury holds these exact bytes
-    REFUSED = "refused"  # Bị từ chối: 409 or 422, with the server's reasons
-
-
-ACTIVE = frozenset({ItemState.PENDING, ItemState.IN_FLIGHT})
-"""States of an item that is still "in the outbox"."""
-
-ITEM_MOVES: dict[ItemState, frozenset[ItemState]] = {
-    ItemState.PENDING: frozenset({ItemState.IN_FLIGHT, ItemState.DELIVERED}),
-    ItemState.IN_FLIGHT: frozenset({ItemState.PENDING, ItemState.DELIVERED, ItemState.REFUSED}),
-    ItemState.DELIVERED: frozenset(),
-    ItemState.REFUSED: frozenset(),
-}
+__all__ = [
+    "ACTIVE", "AttemptResult", "Connectivity", "ItemState", "OutboxChange", "OutboxItem",
+    "OutboxStatus", "RunSummary",
+]
 
 
 class Connectivity(StrEnum):
@@ -37,26 +28,6 @@ class Connectivity(StrEnum):
     OFFLINE = "offline"
     SENDING = "sending"
     PAUSED = "paused"
-
-
-@dataclass(frozen=True)
-class OutboxItem:
-    """One row of the outbox view."""
-
-    voucher_id: str
-    unit: str
-    state: ItemState
-    attempts: int
-    next_attempt_at: datetime | None
-    last_error: Message | None
-    outcome: SubmitOutcome | None
-    reasons: tuple[ServerReason, ...]
-    maybe_committed: bool
-    queued_at: datetime
-    updated_at: datetime
-    number: str = ""
-    payee: str = ""
-    total: int = 0
 
 
 @dataclass(frozen=True)

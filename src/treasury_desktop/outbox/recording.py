@@ -14,8 +14,8 @@ from treasury_desktop.api.port import (
     TreasuryUnavailable,
 )
 from treasury_desktop.i18n import Message
-from treasury_desktop.outbox import store
 from treasury_desktop.outbox.model import AttemptResult, ItemState
+from treasury_desktop.store import outbox as store
 from treasury_desktop.store.records import Actor
 from treasury_desktop.store.vouchers import SqliteVoucherRepository
 

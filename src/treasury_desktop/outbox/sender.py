@@ -23,7 +23,6 @@ from treasury_desktop.api.port import (
 )
 from treasury_desktop.clock import BackgroundLoop, Backoff, Clock, SystemClock
 from treasury_desktop.i18n import Message
-from treasury_desktop.outbox import store
 from treasury_desktop.outbox.model import (
     AttemptResult,
     Connectivity,
@@ -34,6 +33,7 @@ from treasury_desktop.outbox.model import (
     RunSummary,
 )
 from treasury_desktop.outbox.recording import batches, record_answer
+from treasury_desktop.store import outbox as store
 from treasury_desktop.store.db import transaction
 from treasury_desktop.store.records import Actor
 from treasury_desktop.store.vouchers import SqliteVoucherRepository

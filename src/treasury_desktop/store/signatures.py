@@ -51,14 +51,17 @@ class SignatureStore:
         rows = self._conn.execute(
             "SELECT * FROM signatures WHERE voucher_id = ? ORDER BY signed_at", (voucher_id,)
         ).fetchall()
-        found = [
-            StoredSignature(
-                r["voucher_id"], SignerRole(r["role"]), r["cert_sha256"], r["signer_name"],
-                r["signed_at"], r["content_hash"], bytes(r["cms"]),
-            )
-            for r in rows
-        ]
-        return sorted(found, key=lambda s: s.role.order)
+        return sorted((_signature(r) for r in rows), key=lambda s: s.role.order)
+
+    @staticmethod
+    def of_role_in(
+        conn: sqlite3.Connection, voucher_id: str, role: SignerRole
+    ) -> StoredSignature | None:
+        """The signature one role put on the voucher, read inside the caller's transaction."""
+        row = conn.execute(
+            "SELECT * FROM signatures WHERE voucher_id = ? AND role = ?", (voucher_id, role.value)
+        ).fetchone()
+        return None if row is None else _signature(row)
 
     def latest_cms(self, voucher_id: str) -> bytes | None:
         """The CMS holding every signature so far (the last signer's), or None."""
@@ -163,4 +166,11 @@ def _signer(r: sqlite3.Row) -> RegisteredSigner:
     return RegisteredSigner(
         r["cert_sha256"], SignerRole(r["role"]), r["holder_name"], bytes(r["certificate"]),
         r["token_label"], r["token_serial"], r["module_path"], r["source"],
+    )
+
+
+def _signature(r: sqlite3.Row) -> StoredSignature:
+    return StoredSignature(
+        r["voucher_id"], SignerRole(r["role"]), r["cert_sha256"], r["signer_name"],
+        r["signed_at"], r["content_hash"], bytes(r["cms"]),
     )

@@ -7,6 +7,7 @@ on (voucher, source, status, time, detail), so applying the same feed page twice
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -41,6 +42,17 @@ def add_event(
         (voucher_id, status, at, detail, reason, source.value),
     )
     return cursor.rowcount > 0
+
+
+def add_events_in(
+    conn: sqlite3.Connection, events: Iterable[tuple[str, str, str, str, str]],
+    source: EventSource,
+) -> None:
+    """Record many events (voucher id, status, at, detail, reason) from one source, inside the
+    caller's transaction; those already there are left as they are."""
+    conn.executemany(
+        "INSERT OR IGNORE INTO status_events (voucher_id, status, at, detail, reason, source)"
+        " VALUES (?,?,?,?,?,?)", [(*event, source.value) for event in events])
 
 
 def timeline(conn: sqlite3.Connection, voucher_id: str) -> list[TimelineEvent]:

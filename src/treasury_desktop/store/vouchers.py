@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import replace
+from typing import Any, cast
 
 from treasury_desktop.clock import Clock, SystemClock, iso
 from treasury_desktop.domain.canonical import voucher_hash
@@ -190,12 +191,10 @@ class SqliteVoucherRepository:
         actor: Actor, reason: str = "",
     ) -> None:
         """The same, inside a transaction the caller holds (signing, outbox, sync)."""
-        row = conn.execute(
-            "SELECT status, content_hash FROM vouchers WHERE id = ?", (voucher_id,)
-        ).fetchone()
-        if row is None:
+        found = self.status_in(conn, voucher_id)
+        if found is None:
             raise ExpectedError("store.not_found", id=voucher_id)
-        current = VoucherState(row["status"])
+        current, digest = found
         if current is target:
             return
         move(current, target)
@@ -205,9 +204,23 @@ class SqliteVoucherRepository:
         )
         append_audit(
             conn, actor, voucher_id, "status",
-            f"{current.value} -> {target.value} {reason}".strip(),
-            row["content_hash"], row["content_hash"],
+            f"{current.value} -> {target.value} {reason}".strip(), digest, digest,
         )
+
+    @staticmethod
+    def status_in(conn: sqlite3.Connection, voucher_id: str) -> tuple[VoucherState, str] | None:
+        """The voucher's state and content hash, read inside the caller's transaction (a
+        check just before a move), or None for an unknown id."""
+        row = conn.execute(
+            "SELECT status, content_hash FROM vouchers WHERE id = ?", (voucher_id,)
+        ).fetchone()
+        return None if row is None else (VoucherState(row[0]), str(row[1]))
+
+    @staticmethod
+    def document_in(conn: sqlite3.Connection, voucher_id: str) -> dict[str, Any] | None:
+        """The voucher's stored document (JSON, as saved), or None for an unknown id."""
+        row = conn.execute("SELECT document FROM vouchers WHERE id = ?", (voucher_id,)).fetchone()
+        return None if row is None else cast(dict[str, Any], json.loads(row[0]))
 
     def delete_draft(self, voucher_id: str, *, actor: Actor) -> None:
         """Delete a voucher that was never signed."""
@@ -312,6 +325,20 @@ class SqliteVoucherRepository:
         """Ids of every voucher in one state."""
         rows = self._conn.execute("SELECT id FROM vouchers WHERE status = ?", (status.value,))
         return [r[0] for r in rows]
+
+    def documents_with_status(
+        self, states: Iterable[VoucherState], fiscal_year: int, except_id: str = ""
+    ) -> Iterator[dict[str, Any]]:
+        """The stored documents of a year's vouchers in ``states`` (but ``except_id``)."""
+        wanted = sorted(s.value for s in states)
+        marks = ",".join("?" * len(wanted))
+        rows = self._conn.execute(
+            f"SELECT document FROM vouchers WHERE status IN ({marks}) AND id != ?"
+            " AND fiscal_year = ?",
+            (*wanted, except_id, fiscal_year),
+        )
+        for (raw,) in rows:
+            yield json.loads(raw)
 
     def recent_payees(self, text: str = "", limit: int = 10) -> list[Payee]:
         """Payees used before, most recent first, whose name contains ``text``."""

@@ -14,15 +14,15 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from treasury_desktop.api.port import BudgetBalance, TreasuryPort
-from treasury_desktop.clock import iso
 from treasury_desktop.domain.money import format_vnd
 from treasury_desktop.domain.voucher import Voucher
 from treasury_desktop.domain.workflow import ON_THE_WAY
 from treasury_desktop.i18n import Lang, Message, text
+from treasury_desktop.store import server_cache
 from treasury_desktop.store.db import transaction
+from treasury_desktop.store.vouchers import SqliteVoucherRepository
 
 BudgetKey = tuple[str, str, str]  # chapter, industry, source
-_ON_THE_WAY = tuple(sorted(ON_THE_WAY))  # a fixed order for the SQL parameters
 
 
 @dataclass(frozen=True)
@@ -97,23 +97,16 @@ class BalanceBook:
         items = cached.items if fetched.body is None and cached else tuple(fetched.items)
         body = json.dumps([vars(b) for b in items], ensure_ascii=False)
         with transaction(self._conn) as conn:
-            conn.execute(
-                "INSERT INTO server_cache (key, etag, body, fetched_at) VALUES (?,?,?,?)"
-                " ON CONFLICT (key) DO UPDATE SET etag = excluded.etag, body = excluded.body,"
-                " fetched_at = excluded.fetched_at",
-                (_key(unit, year), fetched.etag, body, iso(now)),
-            )
+            server_cache.keep_in(conn, _key(unit, year), body, fetched.etag, now)
         return BalanceSheet(unit, year, items, now, fetched.etag)
 
     def cached(self, unit: str, year: int) -> BalanceSheet | None:
         """The last balances fetched, for offline use."""
-        row = self._conn.execute(
-            "SELECT etag, body, fetched_at FROM server_cache WHERE key = ?", (_key(unit, year),)
-        ).fetchone()
-        if row is None:
+        kept = server_cache.cached(self._conn, _key(unit, year))
+        if kept is None:
             return None
-        items = tuple(BudgetBalance(**b) for b in json.loads(row[1]))
-        return BalanceSheet(unit, year, items, datetime.fromisoformat(row[2]), row[0])
+        items = tuple(BudgetBalance(**b) for b in json.loads(kept.body))
+        return BalanceSheet(unit, year, items, kept.fetched_at, kept.etag)
 
     def over_estimate(self, voucher: Voucher) -> list[EstimateWarning]:
         """Warnings for each code where this voucher exceeds what is left, or where the unit
@@ -139,15 +132,11 @@ class BalanceBook:
         return warnings
 
     def _on_the_way(self, voucher: Voucher) -> dict[BudgetKey, int]:
-        marks = ",".join("?" * len(_ON_THE_WAY))
-        rows = self._conn.execute(
-            f"SELECT document FROM vouchers WHERE status IN ({marks}) AND id != ?"
-            " AND fiscal_year = ?",
-            (*[s.value for s in _ON_THE_WAY], voucher.id, voucher.fiscal_year),
-        )
+        documents = SqliteVoucherRepository(self._conn).documents_with_status(
+            ON_THE_WAY, voucher.fiscal_year, except_id=voucher.id)
         sums: dict[BudgetKey, int] = {}
-        for (raw,) in rows:
-            for line in json.loads(raw).get("lines", []):
+        for document in documents:
+            for line in document.get("lines", []):
                 key = (line.get("chapter", ""), line.get("industry", ""), line.get("source", ""))
                 sums[key] = sums.get(key, 0) + int(line.get("amount", 0))
         return sums

@@ -25,6 +25,7 @@ from treasury_desktop.domain.catalog import (
     load_catalog,
     load_catalog_file,
 )
+from treasury_desktop.store import server_cache
 from treasury_desktop.store.db import transaction
 
 
@@ -53,11 +54,10 @@ class CatalogBook:
         fresh: list[tuple[str, str | None, dict[str, Any]]] = []
         for kind in CatalogKind:
             key = f"catalog/{kind.value}/{year}"
-            row = self._conn.execute(
-                "SELECT etag, body FROM server_cache WHERE key = ?", (key,)).fetchone()
-            fetched = port.catalog(kind.value, year, row[0] if row else None)
-            if fetched.body is None and row is not None:
-                bodies[kind.value] = json.loads(row[1])
+            kept = server_cache.cached(self._conn, key)
+            fetched = port.catalog(kind.value, year, kept.etag if kept else None)
+            if fetched.body is None and kept is not None:
+                bodies[kind.value] = json.loads(kept.body)
                 continue
             body = dict(fetched.body or {})
             bodies[kind.value] = body
@@ -68,12 +68,8 @@ class CatalogBook:
         # is fetched again next time instead of being answered "unchanged" for ever.
         with transaction(self._conn) as conn:
             for key, etag, body in fresh:
-                conn.execute(
-                    "INSERT INTO server_cache (key, etag, body, fetched_at) VALUES (?,?,?,?)"
-                    " ON CONFLICT (key) DO UPDATE SET etag = excluded.etag,"
-                    " body = excluded.body, fetched_at = excluded.fetched_at",
-                    (key, etag, json.dumps(body, ensure_ascii=False), iso(self._clock())),
-                )
+                server_cache.keep_in(conn, key, json.dumps(body, ensure_ascii=False), etag,
+                                     self._clock())
         return CatalogRefresh(year, tuple(changed), written)
 
     def _write(self, year: int, bodies: dict[str, Any]) -> Path:

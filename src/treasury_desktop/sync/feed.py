@@ -17,9 +17,10 @@ from datetime import datetime
 from treasury_desktop.api.port import ChangesPage, SubmitOutcome
 from treasury_desktop.clock import iso
 from treasury_desktop.domain.workflow import FINAL, SENT_ELSEWHERE, VoucherState, can_move
-from treasury_desktop.outbox.store import mark_delivered_in
+from treasury_desktop.store.feed import followed_in, save_cursor_in
+from treasury_desktop.store.outbox import mark_delivered_in
 from treasury_desktop.store.records import Actor
-from treasury_desktop.store.timeline import EventSource, add_event
+from treasury_desktop.store.timeline import EventSource, add_event, add_events_in
 from treasury_desktop.store.vouchers import SqliteVoucherRepository
 
 
@@ -43,18 +44,6 @@ class AppliedPage:
     finals: tuple[FinalNotice, ...]
 
 
-def read_cursor(conn: sqlite3.Connection, unit: str) -> str | None:
-    """Where the feed was read up to."""
-    row = conn.execute("SELECT cursor FROM sync_cursor WHERE unit = ?", (unit,)).fetchone()
-    return None if row is None else str(row[0])
-
-
-def last_synced(conn: sqlite3.Connection, unit: str) -> datetime | None:
-    """When the feed was last read."""
-    row = conn.execute("SELECT synced_at FROM sync_cursor WHERE unit = ?", (unit,)).fetchone()
-    return None if row is None else datetime.fromisoformat(row[0])
-
-
 @dataclass
 class _Voucher:
     status: VoucherState
@@ -76,19 +65,10 @@ def apply_page_in(
     repo = SqliteVoucherRepository(conn)
     applied = unknown = 0
     seen: dict[str, _Voucher | None] = dict.fromkeys(c.voucher_id for c in page.changes)
-    known: set[tuple[str, str, str, str]] = set()  # treasury events already on timelines
-    for chunk in _chunks(list(seen), 500):
-        marks = ",".join("?" * len(chunk))
-        for row in conn.execute(
-                "SELECT v.id, v.status, v.number, coalesce(o.content_hash, v.content_hash)"
-                " FROM vouchers v LEFT JOIN outbox o ON o.voucher_id = v.id"
-                f" WHERE v.id IN ({marks})", chunk):
-            seen[row[0]] = _Voucher(VoucherState(row[1]), row[2], row[3] or "")
-        known.update((r[0], r[1], r[2], r[3]) for r in conn.execute(
-            "SELECT voucher_id, status, at, detail FROM status_events"
-            f" WHERE source = ? AND voucher_id IN ({marks})",
-            (EventSource.TREASURY.value, *chunk)))
-    events: list[tuple[str, str, str, str, str, str]] = []
+    followed, known = followed_in(conn, seen)  # known: treasury events already on timelines
+    for voucher_id, held in followed.items():
+        seen[voucher_id] = _Voucher(held.status, held.number, held.digest)
+    events: list[tuple[str, str, str, str, str]] = []
     for change in page.changes:
         voucher_id = change.voucher_id
         voucher = seen[voucher_id]
@@ -112,7 +92,7 @@ def apply_page_in(
         if key in known:
             continue  # seen before: applying a page twice changes nothing
         known.add(key)
-        events.append((*key, change.reason, EventSource.TREASURY.value))
+        events.append((*key, change.reason))
         applied += 1
         try:
             target = VoucherState(change.status)
@@ -121,9 +101,7 @@ def apply_page_in(
         current = voucher.moved_to or voucher.status
         if target is not current and can_move(current, target):
             voucher.moved_to, voucher.reason = target, change.reason
-    conn.executemany(
-        "INSERT OR IGNORE INTO status_events (voucher_id, status, at, detail, reason, source)"
-        " VALUES (?,?,?,?,?,?)", events)
+    add_events_in(conn, events, EventSource.TREASURY)
     finals: list[FinalNotice] = []
     moved = 0
     for voucher_id, voucher in seen.items():
@@ -133,14 +111,5 @@ def apply_page_in(
         moved += 1
         if voucher.moved_to in FINAL:
             finals.append(FinalNotice(voucher_id, voucher.number, voucher.moved_to, voucher.reason))
-    conn.execute(
-        "INSERT INTO sync_cursor (unit, cursor, synced_at) VALUES (?, ?, ?)"
-        " ON CONFLICT (unit) DO UPDATE SET cursor = excluded.cursor,"
-        " synced_at = excluded.synced_at",
-        (unit, page.next_cursor, iso(now)),
-    )
+    save_cursor_in(conn, unit, page.next_cursor, now)
     return AppliedPage(applied, moved, unknown, tuple(finals))
-
-
-def _chunks(items: list[str], size: int) -> list[list[str]]:
-    return [items[i:i + size] for i in range(0, len(items), size)]

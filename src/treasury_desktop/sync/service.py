@@ -20,8 +20,9 @@ from treasury_desktop.api.port import (
 from treasury_desktop.clock import BackgroundLoop, Clock, SystemClock
 from treasury_desktop.i18n import Message
 from treasury_desktop.store.db import transaction
+from treasury_desktop.store.feed import read_cursor
 from treasury_desktop.store.records import Actor
-from treasury_desktop.sync.feed import FinalNotice, apply_page_in, read_cursor
+from treasury_desktop.sync.feed import FinalNotice, apply_page_in
 
 log = logging.getLogger(__name__)
 Notify = Callable[[tuple[FinalNotice, ...]], None]

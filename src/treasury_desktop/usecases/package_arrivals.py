@@ -7,7 +7,7 @@ import sqlite3
 
 from treasury_desktop.domain.workflow import VoucherState
 from treasury_desktop.i18n import Message
-from treasury_desktop.outbox.store import message_from_json
+from treasury_desktop.store.outbox import message_from_json
 from treasury_desktop.store.packages import ArrivalRow, PackageLog
 
 

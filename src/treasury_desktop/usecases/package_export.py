@@ -17,7 +17,7 @@ from datetime import datetime
 from pathlib import Path
 
 from treasury_desktop.domain.canonical import content_hash, voucher_bytes
-from treasury_desktop.domain.workflow import EDITABLE, FINAL, VoucherState
+from treasury_desktop.domain.workflow import EDITABLE, FINAL, VoucherState, signatures_carried
 from treasury_desktop.i18n import ExpectedError, Message
 from treasury_desktop.packages.archive import write_package
 from treasury_desktop.packages.format import (
@@ -45,7 +45,6 @@ from treasury_desktop.store.vouchers import SqliteVoucherRepository
 from treasury_desktop.usecases.signers import desk_unit
 
 _DESK_KEY = "desk"
-_ROLES_OF_STATE = {VoucherState.DRAFT: 0, VoucherState.SIGNED_CHIEF: 1}
 
 
 def desk_identity(profile: ProfileStore) -> Desk:
@@ -158,7 +157,7 @@ class PackageExporter:
             roles = roles_of(cms) if cms is not None else ()
         except SignatureInvalid:
             raise ExpectedError("package.export.bad_signature", number=number) from None
-        expected = _ROLES_OF_STATE.get(stored.status, 2)
+        expected = signatures_carried(stored.status)
         if len(roles) != expected:
             raise ExpectedError("package.export.bad_signature", number=number)
         files = [(voucher_member(voucher_id, SIGNED_BYTES), content)]

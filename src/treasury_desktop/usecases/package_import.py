@@ -28,9 +28,8 @@ from pathlib import Path
 from treasury_desktop.domain.canonical import content_hash, voucher_bytes
 from treasury_desktop.domain.roles import SIGNING_ORDER, SignerRole
 from treasury_desktop.domain.voucher import DocumentShapeError, Voucher, from_document
-from treasury_desktop.domain.workflow import EDITABLE, VoucherState
+from treasury_desktop.domain.workflow import EDITABLE, SIGNATURE_STEPS
 from treasury_desktop.i18n import ExpectedError, Message
-from treasury_desktop.outbox.store import message_json
 from treasury_desktop.packages.archive import Limits, PackageFile, read_package
 from treasury_desktop.packages.format import (
     MANIFEST,
@@ -45,6 +44,7 @@ from treasury_desktop.signing.cms_merge import first_signatures, merge_signature
 from treasury_desktop.signing.verify import SignatureInvalid, VerifiedSigner, verify_detached
 from treasury_desktop.store.audit import append_audit
 from treasury_desktop.store.db import transaction
+from treasury_desktop.store.outbox import message_json
 from treasury_desktop.store.packages import Arrival, PackageLog, PackageRecord
 from treasury_desktop.store.records import Actor
 from treasury_desktop.store.signatures import SignatureStore, SignerRegistry, StoredSignature
@@ -52,8 +52,6 @@ from treasury_desktop.store.vouchers import SqliteVoucherRepository
 from treasury_desktop.usecases.drafting import DraftingService
 from treasury_desktop.usecases.signers import desk_unit
 from treasury_desktop.usecases.signing import check_signatures
-
-_STATE_AFTER = (VoucherState.DRAFT, VoucherState.SIGNED_CHIEF, VoucherState.SIGNED_HOLDER)
 
 
 class ItemOutcome(StrEnum):
@@ -281,7 +279,7 @@ class PackageImporter:
                 voucher_id, signer.role, signer.cert_sha256, signer.holder_name,
                 signer.signing_time.isoformat(), digest, first_signatures(cms, position),
             ))
-            self._repo.set_status_in(conn, voucher_id, _STATE_AFTER[position],
+            self._repo.set_status_in(conn, voucher_id, SIGNATURE_STEPS[position],
                                      actor=self._actor, reason=f"«{desk.name}»")
 
 

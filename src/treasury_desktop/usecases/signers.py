@@ -20,11 +20,11 @@ from typing import Protocol
 
 from treasury_desktop.api.connection import load_connection
 from treasury_desktop.api.port import TreasuryFailure, TreasurySigner
-from treasury_desktop.clock import iso
 from treasury_desktop.domain.roles import SignerRole
 from treasury_desktop.i18n import ExpectedError, Message, text
 from treasury_desktop.signing.certificates import CertificateInfo, sha256_hex, vn_date
 from treasury_desktop.signing.token import TokenInfo
+from treasury_desktop.store import server_cache
 from treasury_desktop.store.db import transaction
 from treasury_desktop.store.profile import ProfileStore
 from treasury_desktop.store.records import Actor
@@ -146,12 +146,7 @@ def refresh_from_treasury(
     now = clock()
     body = json.dumps(sorted([sha, role.value] for sha, role in wanted), ensure_ascii=False)
     with transaction(conn):
-        conn.execute(
-            "INSERT INTO server_cache (key, etag, body, fetched_at) VALUES (?,?,?,?)"
-            " ON CONFLICT (key) DO UPDATE SET body = excluded.body,"
-            " fetched_at = excluded.fetched_at",
-            (_cache_key(unit), None, body, iso(now)),
-        )
+        server_cache.keep_in(conn, _cache_key(unit), body, None, now)
     return RegisterRefresh(tuple(added), tuple(removed), tuple(updated), unchanged,
                            tuple(refused), now)
 
@@ -213,13 +208,11 @@ def record_from_token(
 
 def last_register(conn: sqlite3.Connection, unit: str) -> RegisterSnapshot | None:
     """The register as last fetched for ``unit``, or None when it never was."""
-    row = conn.execute(
-        "SELECT body, fetched_at FROM server_cache WHERE key = ?", (_cache_key(unit),)
-    ).fetchone()
-    if row is None:
+    kept = server_cache.cached(conn, _cache_key(unit))
+    if kept is None:
         return None
-    entries = frozenset((str(sha), SignerRole(role)) for sha, role in json.loads(row[0]))
-    return RegisterSnapshot(entries, datetime.fromisoformat(row[1]))
+    entries = frozenset((str(sha), SignerRole(role)) for sha, role in json.loads(kept.body))
+    return RegisterSnapshot(entries, kept.fetched_at)
 
 
 def desk_unit(conn: sqlite3.Connection) -> str | None:

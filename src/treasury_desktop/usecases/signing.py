@@ -19,7 +19,11 @@ from treasury_desktop.domain.canonical import content_hash, voucher_bytes
 from treasury_desktop.domain.catalog import BudgetCatalog
 from treasury_desktop.domain.roles import SignerRole
 from treasury_desktop.domain.validation import validate
-from treasury_desktop.domain.workflow import VoucherState
+from treasury_desktop.domain.workflow import (
+    VoucherState,
+    state_after_signature,
+    state_before_signature,
+)
 from treasury_desktop.i18n import ExpectedError, Message
 from treasury_desktop.signing.certificates import CertificateInfo
 from treasury_desktop.signing.cms import add_signature
@@ -43,15 +47,6 @@ from treasury_desktop.store.db import transaction
 from treasury_desktop.store.records import Actor
 from treasury_desktop.store.signatures import SignatureStore, SignerRegistry, StoredSignature
 from treasury_desktop.store.vouchers import SqliteVoucherRepository
-
-_NEEDED_STATE = {
-    SignerRole.CHIEF_ACCOUNTANT: VoucherState.DRAFT,
-    SignerRole.ACCOUNT_HOLDER: VoucherState.SIGNED_CHIEF,
-}
-_NEW_STATE = {
-    SignerRole.CHIEF_ACCOUNTANT: VoucherState.SIGNED_CHIEF,
-    SignerRole.ACCOUNT_HOLDER: VoucherState.SIGNED_HOLDER,
-}
 
 
 @dataclass(frozen=True)
@@ -201,7 +196,7 @@ class SigningService:
         if stored is None:
             raise ExpectedError("store.not_found", id=voucher_id)
         number = stored.voucher.number or voucher_id[:8]
-        if stored.status is not _NEEDED_STATE[role]:
+        if stored.status is not state_before_signature(role):
             if role is SignerRole.ACCOUNT_HOLDER and stored.status is VoucherState.DRAFT:
                 raise ExpectedError("signing.voucher.chief_first", number=number)
             raise ExpectedError(
@@ -308,12 +303,8 @@ class SigningService:
             except Unreachable:
                 stamped = False
         with transaction(self._conn) as conn:
-            row = conn.execute(
-                "SELECT status, content_hash FROM vouchers WHERE id = ?", (item.voucher_id,)
-            ).fetchone()
-            if (
-                row is None or row["content_hash"] != item.content_hash
-                or row["status"] != _NEEDED_STATE[plan.role].value
+            if self._repo.status_in(conn, item.voucher_id) != (
+                state_before_signature(plan.role), item.content_hash
             ):
                 raise ExpectedError("signing.voucher.changed", number=item.number)
             SignatureStore.add_in(conn, StoredSignature(
@@ -321,7 +312,7 @@ class SigningService:
                 plan.certificate.holder_name, moment.isoformat(), item.content_hash, cms_der,
             ))
             self._repo.set_status_in(
-                conn, item.voucher_id, _NEW_STATE[plan.role], actor=self._actor,
+                conn, item.voucher_id, state_after_signature(plan.role), actor=self._actor,
                 reason=f"{plan.certificate.holder_name} ({plan.certificate.sha256[:16]})",
             )
         return stamped

@@ -6,7 +6,6 @@ attempt sends exactly these bytes, which is what makes the treasury's PUT idempo
 
 from __future__ import annotations
 
-import json
 import sqlite3
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -18,10 +17,10 @@ from treasury_desktop.domain.roles import SignerRole
 from treasury_desktop.domain.voucher import from_document
 from treasury_desktop.domain.workflow import VoucherState
 from treasury_desktop.i18n import ExpectedError, Message
-from treasury_desktop.outbox.store import enqueue_in
 from treasury_desktop.store.db import transaction
+from treasury_desktop.store.outbox import enqueue_in, is_queued
 from treasury_desktop.store.records import Actor
-from treasury_desktop.store.signatures import SignerRegistry
+from treasury_desktop.store.signatures import SignatureStore, SignerRegistry
 from treasury_desktop.store.vouchers import SqliteVoucherRepository
 
 
@@ -94,23 +93,19 @@ class SubmitService:
         return results
 
     def _queue_one(self, conn: sqlite3.Connection, voucher_id: str) -> QueueResult:
-        row = conn.execute(
-            "SELECT status, document, content_hash FROM vouchers WHERE id = ?", (voucher_id,)
-        ).fetchone()
-        if row is None:
+        found = self._repo.status_in(conn, voucher_id)
+        if found is None:
             return _result(voucher_id, QueueOutcome.NOT_FOUND)
-        status = VoucherState(row["status"])
-        if conn.execute("SELECT 1 FROM outbox WHERE voucher_id = ?", (voucher_id,)).fetchone():
+        status, stored_hash = found
+        if is_queued(conn, voucher_id):
             return _result(voucher_id, QueueOutcome.ALREADY_QUEUED, status=status.value)
         if status is not VoucherState.SIGNED_HOLDER:
             return _result(voucher_id, QueueOutcome.NOT_SIGNED, status=status.value)
-        signature = conn.execute(
-            "SELECT cms, content_hash FROM signatures WHERE voucher_id = ? AND role = ?",
-            (voucher_id, SignerRole.ACCOUNT_HOLDER.value),
-        ).fetchone()
-        if signature is None:
+        signature = SignatureStore.of_role_in(conn, voucher_id, SignerRole.ACCOUNT_HOLDER)
+        document_json = self._repo.document_in(conn, voucher_id)
+        if signature is None or document_json is None:
             return _result(voucher_id, QueueOutcome.NOT_SIGNED, status=status.value)
-        voucher = from_document(json.loads(row["document"]))
+        voucher = from_document(document_json)
         from treasury_desktop.usecases.signers import desk_unit  # the register: not at start
 
         unit_of_desk = desk_unit(conn)
@@ -119,15 +114,15 @@ class SubmitService:
                            desk=unit_of_desk)
         document = voucher_bytes(voucher)
         digest = content_hash(document)
-        if digest != row["content_hash"] or digest != signature["content_hash"]:
+        if digest != stored_hash or digest != signature.content_hash:
             return _result(voucher_id, QueueOutcome.SIGNATURE_STALE)
         try:
-            self._verify(conn, document, bytes(signature["cms"]),
+            self._verify(conn, document, signature.cms,
                          voucher.number or voucher_id[:8], self._clock())
         except ExpectedError as error:
             return _result(voucher_id, QueueOutcome.SIGNATURE_INVALID, reason=str(error))
         self._repo.set_status_in(conn, voucher_id, VoucherState.QUEUED, actor=self._actor)
-        enqueue_in(conn, voucher_id, voucher.unit.code, document, bytes(signature["cms"]),
+        enqueue_in(conn, voucher_id, voucher.unit.code, document, signature.cms,
                    digest, self._clock())
         return _result(voucher_id, QueueOutcome.QUEUED)
 

@@ -7,17 +7,13 @@ import sqlite3
 from dataclasses import dataclass
 
 from treasury_desktop.domain.voucher import Voucher
-from treasury_desktop.domain.workflow import REFUSED, VoucherState
+from treasury_desktop.domain.workflow import REFUSED, TREASURY_WORD, VoucherState
 from treasury_desktop.i18n import ExpectedError, Message
 from treasury_desktop.store.timeline import EventSource, TimelineEvent, timeline
 from treasury_desktop.store.vouchers import SqliteVoucherRepository
 from treasury_desktop.sync.balances import BalanceBook, EstimateWarning
 from treasury_desktop.sync.feed import FinalNotice
 from treasury_desktop.usecases.drafting import DraftingService
-
-# States only the treasury's answer can give: the timeline always shows them.
-_TREASURY_WORD = frozenset({VoucherState.RECEIVED, VoucherState.CHECKING, VoucherState.PAID,
-                            VoucherState.REJECTED, VoucherState.RETURNED})
 
 
 @dataclass(frozen=True)
@@ -54,7 +50,7 @@ class StatusService:
         timeline ends with that state and its reason all the same, never "not sent yet"."""
         events = timeline(self._conn, voucher_id)
         stored = self._repo.get(voucher_id)
-        if stored is None or stored.status not in _TREASURY_WORD:
+        if stored is None or stored.status not in TREASURY_WORD:
             return events
         if not any(event.status == stored.status.value for event in events):
             events.append(TimelineEvent(voucher_id, stored.status.value, stored.updated_at,

@@ -1,4 +1,5 @@
-"""The outbox table: every state change is one committed transaction (or part of the caller's).
+"""The outbox table (hộp thư đi): every state change is one committed transaction (or part of
+the caller's). The outbox's sender (``outbox/``) decides; this module is its SQL.
 
 Functions ending in ``_in`` run inside a transaction the caller holds, so that the voucher's
 workflow move and its timeline entry commit together with the item's new state.
@@ -13,12 +14,31 @@ from datetime import datetime
 
 from treasury_desktop.api.port import ServerReason, SubmitOutcome
 from treasury_desktop.clock import iso, parse_iso
-from treasury_desktop.domain.workflow import VoucherState, can_move
+from treasury_desktop.domain.workflow import ACTIVE, ItemState, VoucherState, can_move
 from treasury_desktop.i18n import Message
-from treasury_desktop.outbox.model import ItemState, OutboxItem
 from treasury_desktop.store.records import Actor
 from treasury_desktop.store.timeline import add_event
 from treasury_desktop.store.vouchers import SqliteVoucherRepository
+
+
+@dataclass(frozen=True)
+class OutboxItem:
+    """One row of the outbox view."""
+
+    voucher_id: str
+    unit: str
+    state: ItemState
+    attempts: int
+    next_attempt_at: datetime | None
+    last_error: Message | None
+    outcome: SubmitOutcome | None
+    reasons: tuple[ServerReason, ...]
+    maybe_committed: bool
+    queued_at: datetime
+    updated_at: datetime
+    number: str = ""
+    payee: str = ""
+    total: int = 0
 
 
 @dataclass(frozen=True)
@@ -31,6 +51,10 @@ class Claimed:
     signature: bytes
     attempts: int
     maybe_committed: bool
+
+
+_ACTIVE = tuple(sorted(s.value for s in ACTIVE))  # a fixed order for the SQL parameters
+_ACTIVE_MARKS = ",".join("?" * len(_ACTIVE))
 
 
 def message_json(message: Message | None) -> str:
@@ -93,13 +117,12 @@ def mark_delivered_in(
     """201/200 (or the feed knows the document): delivered; the voucher moves queued → sent."""
     cursor = conn.execute(
         "UPDATE outbox SET state = ?, outcome = ?, last_error = '', next_attempt_at = '',"
-        " updated_at = ?, finished_at = ? WHERE voucher_id = ? AND state IN (?, ?)",
-        (ItemState.DELIVERED.value, outcome.value, iso(now), iso(now), voucher_id,
-         ItemState.PENDING.value, ItemState.IN_FLIGHT.value),
+        f" updated_at = ?, finished_at = ? WHERE voucher_id = ? AND state IN ({_ACTIVE_MARKS})",
+        (ItemState.DELIVERED.value, outcome.value, iso(now), iso(now), voucher_id, *_ACTIVE),
     )
     if cursor.rowcount == 0:
         return False
-    if _voucher_status(conn, voucher_id) is VoucherState.QUEUED:
+    if _voucher_status(conn, repo, voucher_id) is VoucherState.QUEUED:
         repo.set_status_in(conn, voucher_id, VoucherState.SENT, actor=actor)
     add_event(conn, voucher_id, VoucherState.SENT.value, iso(now), detail=outcome.value)
     return True
@@ -117,17 +140,17 @@ def mark_refused_in(
     changed = conn.execute(
         "UPDATE outbox SET state = ?, outcome = ?, reasons = ?, last_error = ?,"
         " next_attempt_at = '', updated_at = ?, finished_at = ? WHERE voucher_id = ?"
-        " AND state IN ('pending', 'in_flight')",
+        f" AND state IN ({_ACTIVE_MARKS})",
         (ItemState.REFUSED.value, outcome.value,
          json.dumps([r.as_json() for r in reasons], ensure_ascii=False),
          message_json(Message(f"outbox.refused.{outcome.value}",
                               {"reasons": reasons_text(reasons)})),
-         iso(now), iso(now), voucher_id),
+         iso(now), iso(now), voucher_id, *_ACTIVE),
     ).rowcount
     if not changed:
         return
     text = reasons_text(reasons)
-    current = _voucher_status(conn, voucher_id)
+    current = _voucher_status(conn, repo, voucher_id)
     if current is not None and can_move(current, VoucherState.REJECTED):
         repo.set_status_in(conn, voucher_id, VoucherState.REJECTED, actor=actor, reason=text)
     add_event(conn, voucher_id, VoucherState.REJECTED.value, iso(now),
@@ -265,6 +288,13 @@ def _item(r: sqlite3.Row) -> OutboxItem:
     )
 
 
-def _voucher_status(conn: sqlite3.Connection, voucher_id: str) -> VoucherState | None:
-    row = conn.execute("SELECT status FROM vouchers WHERE id = ?", (voucher_id,)).fetchone()
-    return None if row is None else VoucherState(row[0])
+def _voucher_status(conn: sqlite3.Connection, repo: SqliteVoucherRepository,
+                    voucher_id: str) -> VoucherState | None:
+    found = repo.status_in(conn, voucher_id)
+    return None if found is None else found[0]
+
+
+def is_queued(conn: sqlite3.Connection, voucher_id: str) -> bool:
+    """Whether the voucher has an item in the outbox (in any state)."""
+    return conn.execute(
+        "SELECT 1 FROM outbox WHERE voucher_id = ?", (voucher_id,)).fetchone() is not None
