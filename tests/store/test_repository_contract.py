@@ -198,6 +198,19 @@ def test_payees_used_before_are_offered(repo: VoucherRepository) -> None:
     assert len(repo.recent_payees("", limit=1)) == 1
 
 
+def test_folder_counts_follow_edits_moves_and_deletes(repo: VoucherRepository) -> None:
+    first, second, third = (make(str(n), "A", n * 1000) for n in (1, 2, 3))
+    for voucher in (first, second, third):
+        repo.create(voucher, problems=1, actor=ACTOR)
+    repo.save(first.with_changes(number="11"), problems=0, actor=ACTOR)  # complete: to sign
+    repo.set_status(first.id, VoucherState.SIGNED_CHIEF, actor=ACTOR)
+    repo.save(third, problems=0, actor=ACTOR)
+    repo.delete_draft(second.id, actor=ACTOR)
+    counts = repo.folder_counts()
+    assert counts == {folder: repo.count(VoucherQuery(folder=folder)) for folder in Folder}
+    assert (counts[Folder.ALL], counts[Folder.DRAFTS], counts[Folder.TO_SIGN]) == (2, 0, 2)
+
+
 def test_both_repositories_answer_alike(tmp_path: Path) -> None:
     """The same vouchers, the same queries: the fake and SQLite give the same rows."""
     rng = random.Random(8)
