@@ -9,7 +9,8 @@ Run: .venv/bin/python benchmarks/bench_outbox.py [--count 1000] [--naive 25] [--
 2. In the same run, a naive sender (a new connection per voucher, waiting for each answer) sends
    ``naive`` other vouchers over the same link; its per-voucher time is scaled to ``count``.
 3. Apply ``changes`` status changes from the feed to a desk (pages of 500, one transaction
-   each), while an asyncio loop on the main thread measures how late its 10 ms ticks run.
+   each), while an asyncio loop on the main thread measures how late its 10 ms ticks run; once
+   on the machine as it is and once beside a CPU-burning process (busy.py).
 """
 
 from __future__ import annotations
@@ -34,6 +35,7 @@ from proxy import LinkProxy  # noqa: E402
 from signed_desk import TOKEN, UNIT, make_kit  # noqa: E402
 from signed_vouchers import ACTOR, seed_signed, trust_test_signatures  # noqa: E402
 
+from busy import quiet_and_busy  # noqa: E402
 from treasury_desktop.api.client import Timeouts, TreasuryClient  # noqa: E402
 from treasury_desktop.api.port import ChangesPage, StatusChange  # noqa: E402
 from treasury_desktop.clock import Backoff, SystemClock  # noqa: E402
@@ -125,7 +127,9 @@ class FeedPort:
         raise AttributeError(name)
 
 
-def apply_feed(folder: Path, count: int) -> None:
+def apply_feed(folder: Path, count: int) -> tuple[float, float, float]:
+    """Seconds to apply ``count`` changes, how many were applied, the loop's max lag (ms)."""
+    folder.mkdir(parents=True, exist_ok=True)
     db = folder / "feed.sqlite3"
     conn = connect(db)
     per = 4
@@ -156,8 +160,16 @@ def apply_feed(folder: Path, count: int) -> None:
     asyncio.run(ticker(thread))
     thread.join()
     sync.close()
-    print(f"feed: {result['applied']:.0f} changes applied in {result['took']:.2f} s"
-          f" (target < 1 s); event loop max lag {max(lags) * 1000:.1f} ms (target < 50 ms)")
+    return result["took"], result["applied"], max(lags) * 1000
+
+
+def feed_quiet_and_busy(folder: Path, count: int) -> None:
+    """The feed applied on the machine as it is, then beside a CPU-burning process."""
+    runs = iter(range(2))
+    figures = quiet_and_busy(lambda: apply_feed(folder / f"run{next(runs)}", count))
+    for name, (took, applied, lag) in zip(("quiet", "busy"), figures, strict=True):
+        print(f"feed ({name}): {applied:.0f} changes applied in {took:.2f} s (target < 1 s);"
+              f" event loop max lag {lag:.1f} ms (target < 50 ms)")
 
 
 def main() -> None:
@@ -171,7 +183,7 @@ def main() -> None:
     parser.add_argument("--skip-drain", action="store_true")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
-        apply_feed(Path(tmp), args.changes)
+        feed_quiet_and_busy(Path(tmp), args.changes)
         if not args.skip_drain:
             drain(Path(tmp), args.count, args.naive, args.window, args.batch)
 
