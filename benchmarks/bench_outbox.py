@@ -46,7 +46,7 @@ from treasury_desktop.outbox.sender import Sender  # noqa: E402
 from treasury_desktop.sandbox.server import running_sandbox  # noqa: E402
 from treasury_desktop.store.db import connect  # noqa: E402
 from treasury_desktop.sync.service import StatusSync  # noqa: E402
-from treasury_desktop.usecases.submit import SubmitService  # noqa: E402
+from treasury_desktop.usecases.queueing import QueueService  # noqa: E402
 
 LATENCY = 0.3
 BANDWIDTH = 256_000 / 8  # bytes per second
@@ -58,8 +58,8 @@ def drain(folder: Path, count: int, naive: int, window: int = WINDOW, batch: int
     db = folder / "desk.sqlite3"
     conn = connect(db)
     ids = seed_signed(conn, count + naive, sign=kit.sign)
-    submit = SubmitService(conn, ACTOR, SystemClock().now, verify=trust_test_signatures)
-    submit.queue(ids[:count])
+    queueing = QueueService(conn, ACTOR, SystemClock().now, verify=trust_test_signatures)
+    queueing.queue(ids[:count])
     rows = {r[0]: (r[1].encode(), bytes(r[2])) for r in conn.execute(
         "SELECT v.id, v.document, s.cms FROM vouchers v JOIN signatures s ON s.voucher_id = v.id")}
     conn.close()
@@ -106,7 +106,7 @@ def naive_sender(url: str, ids: list[str], rows: dict[str, tuple[bytes, bytes]])
     for voucher_id in ids:
         document, cms = rows[voucher_id]
         with TreasuryClient(url, UNIT, TOKEN, timeouts=Timeouts(read=120, write=120)) as client:
-            result = client.submit(json.loads(document), cms)
+            result = client.deliver(json.loads(document), cms)
             assert result.http_status in (200, 201), result
     return (time.monotonic() - start) / max(len(ids), 1)
 

@@ -11,7 +11,7 @@ from treasury_sandbox_world import OTHER_TOKEN, TOKEN, UNIT, document
 
 from treasury_desktop.api.client import TreasuryClient, check_server_url
 from treasury_desktop.api.errors import AuthError, ConfigError, TransientError
-from treasury_desktop.api.models import SubmitOutcome
+from treasury_desktop.api.models import DeliveryOutcome
 from treasury_desktop.api.responses import retry_after_seconds
 from treasury_desktop.domain.roles import SignerRole
 
@@ -38,7 +38,7 @@ def test_balances_etag_and_304(world, sandbox, clock, client: TreasuryClient) ->
     assert first is not None and first.etag
     assert client.balances(2026, etag=first.etag) is None  # 304: unchanged
     doc = document(2_000_000)
-    client.submit(doc, world.sign(doc))
+    client.deliver(doc, world.sign(doc))
     for _ in range(6):
         clock.advance(100)
         sandbox.state.clerk.run_due()
@@ -59,7 +59,7 @@ def test_gzip_both_ways(world, sandbox, recorder) -> None:
     doc = document()
     with TreasuryClient(sandbox.url, UNIT, TOKEN, transport=recorder, gzip_above=0) as api:
         api.health()  # the sandbox lists gzip-requests: bodies are compressed from then on
-        assert api.submit(doc, world.sign(doc)).outcome is SubmitOutcome.CREATED
+        assert api.deliver(doc, world.sign(doc)).outcome is DeliveryOutcome.CREATED
         assert api.catalog("ndkt", 2026) is not None
     put_request, _ = recorder.exchanges[1]
     assert put_request.headers["content-encoding"] == "gzip"
@@ -70,7 +70,7 @@ def test_gzip_both_ways(world, sandbox, recorder) -> None:
 def test_small_bodies_are_sent_plain(world, sandbox, recorder) -> None:
     doc = document()
     with TreasuryClient(sandbox.url, UNIT, TOKEN, transport=recorder, gzip_above=10**6) as api:
-        api.submit(doc, world.sign(doc))
+        api.deliver(doc, world.sign(doc))
     assert "content-encoding" not in recorder.exchanges[0][0].headers
 
 
@@ -94,7 +94,7 @@ def test_credential_of_another_unit_is_forbidden(world, sandbox, recorder) -> No
         TreasuryClient(sandbox.url, UNIT, OTHER_TOKEN, transport=recorder) as api,
         pytest.raises(AuthError) as caught,
     ):
-        api.submit(doc, world.sign(doc))
+        api.deliver(doc, world.sign(doc))
     assert caught.value.status == 403
 
 
@@ -115,7 +115,7 @@ def test_nobody_listening_is_offline_and_not_committed() -> None:
         TreasuryClient(f"http://127.0.0.1:{port}", UNIT, TOKEN) as api,
         pytest.raises(TransientError) as caught,
     ):
-        api.submit(document(), b"cms")
+        api.deliver(document(), b"cms")
     assert caught.value.message.key == "api.offline"
     assert not caught.value.maybe_committed
 

@@ -32,13 +32,13 @@ def test_a_proxy_status_is_transient_and_maybe_committed(
     status: int, example_document: dict[str, Any]
 ) -> None:
     with client_answering(status) as api, pytest.raises(TransientError) as caught:
-        api.submit(example_document, b"cms")
+        api.deliver(example_document, b"cms")
     assert caught.value.maybe_committed
 
 
 def test_a_malformed_request_is_still_refused(example_document: dict[str, Any]) -> None:
     with client_answering(400) as api, pytest.raises(RequestRefused):
-        api.submit(example_document, b"cms")
+        api.deliver(example_document, b"cms")
 
 
 @pytest.mark.parametrize("raw", ["100000000000000", "99999999999999999999999", "²", "-5", "x"])

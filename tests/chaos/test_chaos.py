@@ -34,7 +34,7 @@ from treasury_desktop.store import outbox as store
 from treasury_desktop.store.db import connect
 from treasury_desktop.store.profile import ProfileStore
 from treasury_desktop.sync.service import StatusSync
-from treasury_desktop.usecases.submit import SubmitService
+from treasury_desktop.usecases.queueing import QueueService
 
 FAULTS = ("reset_before=0.05,reset_after_commit=0.05,status429=0.04,status503=0.04,"
           "retry_after=1,truncate=0.04,garbage=0.02")
@@ -45,7 +45,7 @@ def queued_desk(db: Path, kit: SigningKit, count: int) -> list[str]:
     conn = connect(db)
     try:
         ids = seed_signed(conn, count, sign=kit.sign)
-        SubmitService(conn, ACTOR, SystemClock().now, verify=trust_test_signatures).queue(ids)
+        QueueService(conn, ACTOR, SystemClock().now, verify=trust_test_signatures).queue(ids)
     finally:
         conn.close()
     return ids

@@ -24,27 +24,27 @@ DEAD = "http://127.0.0.1:9"  # nothing listens there
 
 
 def _commands(tmp: Path) -> list[list[str]]:
-    vid = EXAMPLE["id"]
+    voucher_id = EXAMPLE["id"]
     return [
         ["voucher", "new", "--json", str(tmp / "voucher.json")],
         ["voucher", "import", str(tmp / "lines.jsonl")],
         ["voucher", "list"],
         ["voucher", "list", "--json"],
-        ["voucher", "show", vid],
-        ["voucher", "show", vid, "--json"],
+        ["voucher", "show", voucher_id],
+        ["voucher", "show", voucher_id, "--json"],
         ["voucher", "show", "not-an-id"],
         ["tokens", "--module", "/nonexistent/lib.so"],
         ["signers", "list"],
         ["signers", "add", "--role", "chief-accountant", "--module", "/nonexistent/lib.so"],
         ["signers", "remove", "00" * 32],
-        ["sign", vid, "--role", "chief-accountant", "--module", "/nonexistent/lib.so"],
-        ["export", vid, "--out", str(tmp / "out")],
+        ["sign", voucher_id, "--role", "chief-accountant", "--module", "/nonexistent/lib.so"],
+        ["export", voucher_id, "--out", str(tmp / "out")],
         ["connect", "--server", DEAD, "--unit", "1171277", "--token-stdin"],
-        ["submit", vid],
+        ["submit", voucher_id],
         ["outbox", "list"],
         ["outbox", "run", "--until-empty", "--server", DEAD, "--timeout", "2"],
         ["sync", "--server", DEAD],
-        ["package", "export", vid, "--out", str(tmp / "p.zip")],
+        ["package", "export", voucher_id, "--out", str(tmp / "p.zip")],
         ["package", "import", str(tmp / "lines.jsonl")],
         ["package", "list"],
         ["package", "desk"],

@@ -22,7 +22,7 @@ from treasury_desktop.api.connection import (
 )
 from treasury_desktop.store.db import connect
 from treasury_desktop.store.profile import ProfileStore
-from treasury_desktop.usecases.submit import SubmitService
+from treasury_desktop.usecases.queueing import QueueService
 
 
 def refuses_gzip(request: Request, conn: socket.socket) -> None:
@@ -42,7 +42,7 @@ def queue_two(data_dir: Path, start: int) -> None:
     conn = connect(paths.database_path(data_dir))
     try:
         ids = seed_signed(conn, 2, sign=large_cms, start=start)
-        SubmitService(conn, ACTOR, lambda: datetime.now(UTC), verify=trust_test_signatures).queue(
+        QueueService(conn, ACTOR, lambda: datetime.now(UTC), verify=trust_test_signatures).queue(
             ids)
     finally:
         conn.close()

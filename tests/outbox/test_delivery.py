@@ -23,7 +23,7 @@ from treasury_desktop.outbox.model import OutboxChange  # noqa: E402
 from treasury_desktop.sandbox.server import running_sandbox  # noqa: E402
 from treasury_desktop.sync.balances import BalanceBook  # noqa: E402
 from treasury_desktop.sync.feed import FinalNotice  # noqa: E402
-from treasury_desktop.usecases.submit import SubmitService  # noqa: E402
+from treasury_desktop.usecases.queueing import QueueService  # noqa: E402
 
 
 def test_background_delivery_and_notifications(
@@ -53,7 +53,7 @@ def test_background_delivery_and_notifications(
             with pytest.raises(ExpectedError):
                 second.start()  # a second sender on this folder is refused
             second.close()
-            SubmitService(conn, ctx.actor, lambda: datetime.now(UTC),
+            QueueService(conn, ctx.actor, lambda: datetime.now(UTC),
                           on_queued=delivery.sender.send_now,
                           verify=trust_test_signatures).queue(ids)
             assert all_paid.wait(30), "every voucher paid and notified"

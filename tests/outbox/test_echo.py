@@ -9,7 +9,7 @@ import httpx
 import pytest
 
 from treasury_desktop.api.client import TreasuryClient
-from treasury_desktop.api.port import SubmitOutcome, TreasuryUnavailable
+from treasury_desktop.api.port import DeliveryOutcome, TreasuryUnavailable
 from treasury_desktop.domain.canonical import canonical_bytes, content_hash
 from treasury_desktop.outbox.adapter import ClientPort
 
@@ -33,8 +33,8 @@ def test_the_echoed_hash_must_be_the_signed_bytes(example_document: dict[str, An
     data = canonical_bytes(example_document)
     good = port_answering(content_hash(data))
     try:
-        assert good.submit("1171277", example_document["id"], data, b"cms").outcome in (
-            SubmitOutcome.CREATED, SubmitOutcome.REPLAYED)
+        assert good.deliver("1171277", example_document["id"], data, b"cms").outcome in (
+            DeliveryOutcome.CREATED, DeliveryOutcome.REPLAYED)
     finally:
         good.close()
     other = json.loads(data)
@@ -42,6 +42,6 @@ def test_the_echoed_hash_must_be_the_signed_bytes(example_document: dict[str, An
     wrong = port_answering(content_hash(canonical_bytes(other)))
     try:
         with pytest.raises(TreasuryUnavailable):
-            wrong.submit("1171277", example_document["id"], data, b"cms")
+            wrong.deliver("1171277", example_document["id"], data, b"cms")
     finally:
         wrong.close()

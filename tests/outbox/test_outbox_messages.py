@@ -5,15 +5,15 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from treasury_desktop.api.port import SubmitOutcome
+from treasury_desktop.api.port import DeliveryOutcome
 from treasury_desktop.domain.workflow import FINAL
 from treasury_desktop.i18n import all_keys
 from treasury_desktop.outbox.model import Connectivity, ItemState
-from treasury_desktop.usecases.submit import QueueOutcome
+from treasury_desktop.usecases.queueing import QueueOutcome
 
 SRC = Path(__file__).parents[2] / "src" / "treasury_desktop"
 FILES = [*(SRC / "outbox").glob("*.py"), *(SRC / "sync").glob("*.py"),
-         SRC / "usecases" / "submit.py", SRC / "usecases" / "sync_status.py",
+         SRC / "usecases" / "queueing.py", SRC / "usecases" / "sync_status.py",
          SRC / "cli" / "outbox_cmd.py"]
 LITERAL = re.compile(r'(?:Message|text|ExpectedError)\(\s*"((?:outbox|sync|submit)\.[a-z_.]+)"')
 
@@ -21,7 +21,8 @@ LITERAL = re.compile(r'(?:Message|text|ExpectedError)\(\s*"((?:outbox|sync|submi
 def test_every_key_is_translated() -> None:
     keys = {m for path in FILES for m in LITERAL.findall(path.read_text(encoding="utf-8"))}
     keys |= {f"outbox.paused.{k}" for k in ("auth", "config")}
-    keys |= {f"outbox.refused.{o.value}" for o in (SubmitOutcome.CONFLICT, SubmitOutcome.INVALID)}
+    keys |= {f"outbox.refused.{o.value}"
+              for o in (DeliveryOutcome.CONFLICT, DeliveryOutcome.INVALID)}
     keys |= {f"outbox.state.{s.value}" for s in ItemState}
     keys |= {f"outbox.status.{c.value}" for c in Connectivity}
     keys |= {f"submit.{o.value}" for o in QueueOutcome}

@@ -15,7 +15,7 @@ sys.path.insert(0, str(Path(__file__).parents[1] / "chaos"))
 from signed_desk import TOKEN, UNIT, SigningKit, make_kit  # noqa: E402
 
 from treasury_desktop.api.client import TreasuryClient  # noqa: E402
-from treasury_desktop.api.port import SubmitOutcome, TreasuryPort  # noqa: E402
+from treasury_desktop.api.port import DeliveryOutcome, TreasuryPort  # noqa: E402
 from treasury_desktop.domain.canonical import canonical_bytes  # noqa: E402
 from treasury_desktop.domain.voucher import from_document, to_document  # noqa: E402
 from treasury_desktop.outbox.adapter import ClientPort  # noqa: E402
@@ -48,14 +48,14 @@ def signed(kit: SigningKit, number: int) -> tuple[str, bytes, bytes]:
 def test_submit_is_idempotent_and_refuses_other_content(port: TreasuryPort,
                                                         kit: SigningKit) -> None:
     voucher_id, data, cms = signed(kit, 1)
-    assert port.submit(UNIT, voucher_id, data, cms).outcome is SubmitOutcome.CREATED
-    again = port.submit(UNIT, voucher_id, data, cms)
-    assert again.outcome is SubmitOutcome.REPLAYED and again.delivered
+    assert port.deliver(UNIT, voucher_id, data, cms).outcome is DeliveryOutcome.CREATED
+    again = port.deliver(UNIT, voucher_id, data, cms)
+    assert again.outcome is DeliveryOutcome.REPLAYED and again.delivered
     other = json.loads(data)
     other["number"] = "2"
     other_bytes = canonical_bytes(other)
-    conflict = port.submit(UNIT, voucher_id, other_bytes, kit.sign(other_bytes))
-    assert conflict.outcome is SubmitOutcome.CONFLICT and conflict.reasons
+    conflict = port.deliver(UNIT, voucher_id, other_bytes, kit.sign(other_bytes))
+    assert conflict.outcome is DeliveryOutcome.CONFLICT and conflict.reasons
     assert conflict.reasons[0].message
 
 
@@ -64,7 +64,7 @@ def test_status_and_changes_feed(port: TreasuryPort, kit: SigningKit) -> None:
     ids = []
     for n in range(3):
         voucher_id, data, cms = signed(kit, n + 10)
-        port.submit(UNIT, voucher_id, data, cms)
+        port.deliver(UNIT, voucher_id, data, cms)
         ids.append(voucher_id)
     state = port.get_status(UNIT, ids[0])
     assert state is not None and state.status == "received" and state.history

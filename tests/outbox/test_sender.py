@@ -10,7 +10,7 @@ from datetime import timedelta
 
 from signed_vouchers import ACTOR, seed_signed, trust_test_signatures
 
-from treasury_desktop.api.port import ServerReason, SubmitOutcome
+from treasury_desktop.api.port import DeliveryOutcome, ServerReason
 from treasury_desktop.clock import FakeClock
 from treasury_desktop.domain.workflow import VoucherState
 from treasury_desktop.outbox.fake import FakeTreasury
@@ -20,14 +20,14 @@ from treasury_desktop.store import outbox as store
 from treasury_desktop.store.db import transaction
 from treasury_desktop.store.timeline import timeline
 from treasury_desktop.store.vouchers import SqliteVoucherRepository
-from treasury_desktop.usecases.submit import SubmitService
+from treasury_desktop.usecases.queueing import QueueService
 
 MakeSender = Callable[..., Sender]
 
 
 def queue(conn: sqlite3.Connection, clock: FakeClock, count: int, start: int = 1) -> list[str]:
     ids = seed_signed(conn, count, start=start)
-    SubmitService(conn, ACTOR, clock.now, verify=trust_test_signatures).queue(ids)
+    QueueService(conn, ACTOR, clock.now, verify=trust_test_signatures).queue(ids)
     return ids
 
 
@@ -63,7 +63,7 @@ def test_faults_never_lose_or_duplicate(
     assert summary.count(ItemState.DELIVERED) == 60
     items = store.items(conn)
     assert all(i.state is ItemState.DELIVERED for i in items)
-    assert any(i.maybe_committed and i.outcome is SubmitOutcome.REPLAYED for i in items)
+    assert any(i.maybe_committed and i.outcome is DeliveryOutcome.REPLAYED for i in items)
     assert {status_of(conn, i) for i in ids} == {VoucherState.SENT}
     assert clock.waited, "backoff waited on the injected clock"
 
@@ -141,13 +141,13 @@ def test_killed_in_flight_items_are_resent_as_the_same_bytes(
     ids = queue(conn, clock, 4)
     with transaction(conn):  # a process marked two in flight and died after one reached the server
         claimed = store.claim_due_in(conn, clock.now(), 2)
-    treasury.submit(claimed[0].unit, claimed[0].voucher_id, claimed[0].document,
+    treasury.deliver(claimed[0].unit, claimed[0].voucher_id, claimed[0].document,
                     claimed[0].signature)
     summary = make_sender().run(until_empty=True)
     assert len(treasury.documents) == 4 and treasury.conflicts == 0
     outcomes = {r.voucher_id: r.outcome for r in summary.results}
-    assert outcomes[claimed[0].voucher_id] is SubmitOutcome.REPLAYED
-    assert outcomes[claimed[1].voucher_id] is SubmitOutcome.CREATED
+    assert outcomes[claimed[0].voucher_id] is DeliveryOutcome.REPLAYED
+    assert outcomes[claimed[1].voucher_id] is DeliveryOutcome.CREATED
     assert {status_of(conn, i) for i in ids} == {VoucherState.SENT}
 
 

@@ -38,14 +38,14 @@ from treasury_desktop.outbox.sender import Sender
 from treasury_desktop.store.db import connect
 from treasury_desktop.store.vouchers import SqliteVoucherRepository
 from treasury_desktop.sync.service import StatusSync
-from treasury_desktop.usecases.submit import SubmitService
+from treasury_desktop.usecases.queueing import QueueService
 
 MakeSender = Callable[..., Sender]
 
 
 def queue(conn: sqlite3.Connection, clock: FakeClock, count: int) -> list[str]:
     ids = seed_signed(conn, count)
-    SubmitService(conn, ACTOR, clock.now, verify=trust_test_signatures).queue(ids)
+    QueueService(conn, ACTOR, clock.now, verify=trust_test_signatures).queue(ids)
     return ids
 
 
@@ -250,7 +250,7 @@ def test_a_run_with_a_timeout_returns_in_time_against_a_trickling_server(
         conn, make_sender: MakeSender, port_to) -> None:
     from treasury_desktop.clock import SystemClock
     ids = seed_signed(conn, 2)
-    SubmitService(conn, ACTOR, SystemClock().now, verify=trust_test_signatures).queue(ids)
+    QueueService(conn, ACTOR, SystemClock().now, verify=trust_test_signatures).queue(ids)
 
     def slow(request: Request, conn_: socket.socket) -> None:
         trickle(conn_, b"HTTP/1.1 201 Created\r\n" + b"X-Pad: " + b"x" * 400, pause=0.1)

@@ -34,7 +34,7 @@ from treasury_desktop.usecases.package_arrivals import arrivals, needs
 from treasury_desktop.usecases.package_export import PackageExporter
 from treasury_desktop.usecases.package_import import ItemOutcome
 from treasury_desktop.usecases.package_sender import ManifestSigner
-from treasury_desktop.usecases.submit import QueueOutcome, SubmitService
+from treasury_desktop.usecases.queueing import QueueOutcome, QueueService
 
 UNIT_CODE = "1171277"
 CREDENTIAL = "desk-credential-packages"
@@ -122,9 +122,9 @@ def test_chief_on_a_holder_on_b_back_to_a_queued_once_paid_on_both(
         for desk in (a, b):
             save_connection(ProfileStore(desk.conn), Connection(sandbox.url, UNIT_CODE))
         # A queues all three; B, connected too, queues the first itself: same bytes.
-        queued = SubmitService(a.conn, Actor("lan", "chief"), now).queue(ids)
+        queued = QueueService(a.conn, Actor("lan", "chief"), now).queue(ids)
         assert [r.outcome for r in queued] == [QueueOutcome.QUEUED] * 3
-        assert SubmitService(b.conn, Actor("minh", "holder"), now).queue(ids[:1])[0].ok
+        assert QueueService(b.conn, Actor("minh", "holder"), now).queue(ids[:1])[0].ok
         for desk in (a, b):
             assert main(["--data-dir", str(desk.ctx.data_dir), "outbox", "run",
                          "--until-empty", "--json"]) == 0
@@ -154,7 +154,7 @@ def test_a_package_back_from_a_desk_that_queued_marks_it_queued_elsewhere(
     a.sign([voucher_id], CHIEF)
     b.receive(a.export([voucher_id], tmp_path / "to-b.tdpkg").path)
     b.sign([voucher_id], HOLDER)
-    assert SubmitService(b.conn, Actor("minh", "holder"), now).queue([voucher_id])[0].ok
+    assert QueueService(b.conn, Actor("minh", "holder"), now).queue([voucher_id])[0].ok
     back = a.receive(b.export([voucher_id], tmp_path / "to-a.tdpkg").path)
     [item] = back.items
     assert item.outcome is ItemOutcome.SIGNATURES_ADDED and item.queued_elsewhere

@@ -51,10 +51,10 @@ def test_signed_and_draft_vouchers_in_one_file(
     del example_document["id"], example_document["total"], example_document["amount_in_words"]
     example_document["number"] = "126"
     draft_file.write_text(json.dumps(example_document), encoding="utf-8")
-    draft_id = run(data_dir, "voucher", "new", "--json", str(draft_file)).stdout.strip()
+    voucher_id = run(data_dir, "voucher", "new", "--json", str(draft_file)).stdout.strip()
 
     out = tmp_path / "both.pdf"
-    done = run(data_dir, "voucher", "pdf", signed_id, draft_id, "--out", str(out))
+    done = run(data_dir, "voucher", "pdf", signed_id, voucher_id, "--out", str(out))
     assert done.returncode == 0, done.stderr
     assert page_count(out) == 2
     signed_page = " ".join(pdftotext(out, first=1, last=1).split())

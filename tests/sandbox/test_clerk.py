@@ -19,7 +19,7 @@ def _work(sandbox: RunningSandbox, clock: ManualClock, seconds: float, times: in
 
 def test_clerk_moves_a_voucher_to_paid(world, sandbox, clock, client: TreasuryClient) -> None:
     doc = document()
-    client.submit(doc, world.sign(doc))
+    client.deliver(doc, world.sign(doc))
     _work(sandbox, clock, 1, 5)  # nothing is due within seconds at speed 1
     status = client.document_status(doc["id"])
     assert status is not None and status.status is TreasuryStatus.RECEIVED
@@ -44,7 +44,7 @@ def test_clerk_moves_a_voucher_to_paid(world, sandbox, clock, client: TreasuryCl
 def test_total_above_the_estimate_is_rejected(world, sandbox, clock, client) -> None:
     first, second = document(30_000_000), document(30_000_000)
     for doc in (first, second):
-        client.submit(doc, world.sign(doc))
+        client.deliver(doc, world.sign(doc))
     _work(sandbox, clock, 100, 6)
     # Whichever the clerk decides first is paid; the other no longer fits the estimate.
     statuses = [client.document_status(d["id"]) for d in (first, second)]
@@ -65,7 +65,7 @@ def test_total_above_the_estimate_is_rejected(world, sandbox, clock, client) -> 
 def test_changes_feed_pages_with_a_cursor(world, sandbox, clock, client) -> None:
     docs = [document(1_000_000 + i) for i in range(3)]
     for doc in docs:
-        client.submit(doc, world.sign(doc))
+        client.deliver(doc, world.sign(doc))
     _work(sandbox, clock, 100, 2)
     seen = []
     cursor = None
@@ -95,7 +95,7 @@ def test_speed_scales_the_clerk(world, tmp_path: Path) -> None:
     try:
         with TreasuryClient(running.url, UNIT, "desk-1171277-secret") as api:
             doc = document()
-            api.submit(doc, world.sign(doc))
+            api.deliver(doc, world.sign(doc))
             _work(running, clock, 2, 6)  # 60 s ±50 % per step at speed 60: under 1.5 s
             status = api.document_status(doc["id"])
     finally:
@@ -112,7 +112,7 @@ def test_clerk_runs_by_itself_on_the_real_clock(world, tmp_path: Path) -> None:
     try:
         with TreasuryClient(running.url, UNIT, "desk-1171277-secret") as api:
             doc = document()
-            api.submit(doc, world.sign(doc))
+            api.deliver(doc, world.sign(doc))
             deadline = time.monotonic() + 5
             while time.monotonic() < deadline:
                 status = api.document_status(doc["id"])

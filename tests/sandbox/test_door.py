@@ -10,15 +10,15 @@ import pytest
 from treasury_sandbox_world import UNIT, document
 
 from treasury_desktop.api.client import TreasuryClient
-from treasury_desktop.api.models import SubmitOutcome, TreasuryStatus
+from treasury_desktop.api.models import DeliveryOutcome, TreasuryStatus
 from treasury_desktop.domain.canonical import canonical_bytes, content_hash
 
 
 def test_first_put_201_replay_200_other_content_409(world, client: TreasuryClient) -> None:
     doc = document()
     cms = world.sign(doc)
-    first = client.submit(doc, cms)
-    assert first.outcome is SubmitOutcome.CREATED and first.http_status == 201
+    first = client.deliver(doc, cms)
+    assert first.outcome is DeliveryOutcome.CREATED and first.http_status == 201
     assert first.document is not None
     assert first.document.status is TreasuryStatus.RECEIVED
     assert first.document.content_hash == content_hash(canonical_bytes(doc))
@@ -26,13 +26,13 @@ def test_first_put_201_replay_200_other_content_409(world, client: TreasuryClien
     assert first.document.dossier.startswith("H")
 
     resigned = world.sign(doc)  # other signature bytes, same content: still a replay
-    replay = client.submit(doc, resigned)
-    assert replay.outcome is SubmitOutcome.REPLAYED and replay.http_status == 200
+    replay = client.deliver(doc, resigned)
+    assert replay.outcome is DeliveryOutcome.REPLAYED and replay.http_status == 200
     assert replay.document == first.document
 
     other = dict(doc, number="126")
-    conflict = client.submit(other, world.sign(other))
-    assert conflict.outcome is SubmitOutcome.CONFLICT and conflict.http_status == 409
+    conflict = client.deliver(other, world.sign(other))
+    assert conflict.outcome is DeliveryOutcome.CONFLICT and conflict.http_status == 409
     assert "khác" in conflict.message
 
 
@@ -41,8 +41,8 @@ def test_invalid_document_gives_every_reason(world, client: TreasuryClient) -> N
     doc["lines"][0]["ndkt"] = "6598"  # not in the 2026 catalogue
     doc["total"] = 999  # does not match the lines
     cms = world.sign(doc, [world.outsider])  # unregistered, and no account holder
-    result = client.submit(doc, cms)
-    assert result.outcome is SubmitOutcome.INVALID and result.http_status == 422
+    result = client.deliver(doc, cms)
+    assert result.outcome is DeliveryOutcome.INVALID and result.http_status == 422
     codes = {(r.field, r.code) for r in result.reasons}
     assert ("lines[0].ndkt", "ndkt.unknown") in codes
     assert ("total", "total.mismatch") in codes
@@ -57,8 +57,8 @@ def test_signature_over_other_bytes_is_refused(world, client: TreasuryClient) ->
     doc = document()
     cms = world.sign(doc)
     tampered = dict(doc, payee=dict(doc["payee"], account="999999999999"))
-    result = client.submit(tampered, cms)
-    assert result.outcome is SubmitOutcome.INVALID
+    result = client.deliver(tampered, cms)
+    assert result.outcome is DeliveryOutcome.INVALID
     assert [r.code for r in result.reasons] == ["signature_invalid"]
 
 
@@ -78,10 +78,10 @@ def test_roles_checked_against_registration_and_order(world, client: TreasuryCli
         world.holder.algorithm,
         now - timedelta(minutes=10),
     )
-    result = client.submit(doc, both)
+    result = client.deliver(doc, both)
     assert [r.code for r in result.reasons] == ["order"]
 
-    only_chief = client.submit(doc, world.sign(doc, [world.chief]))
+    only_chief = client.deliver(doc, world.sign(doc, [world.chief]))
     assert [(r.code, r.message) for r in only_chief.reasons] == [
         ("role_missing", "Thiếu chữ ký của chủ tài khoản.")
     ]
@@ -89,7 +89,7 @@ def test_roles_checked_against_registration_and_order(world, client: TreasuryCli
 
 def test_unit_and_id_must_match_the_path(world, client: TreasuryClient) -> None:
     doc = document(unit=dict(document()["unit"], account="9523.2.0000000"))
-    result = client.submit(doc, world.sign(doc))
+    result = client.deliver(doc, world.sign(doc))
     assert [r.code for r in result.reasons] == ["account_mismatch"]
 
 
@@ -97,7 +97,7 @@ def test_concurrent_identical_puts_make_one_document(world, client: TreasuryClie
     doc = document()
     cms = world.sign(doc)
     with ThreadPoolExecutor(max_workers=6) as pool:
-        results = list(pool.map(lambda _: client.submit(doc, cms), range(12)))
+        results = list(pool.map(lambda _: client.deliver(doc, cms), range(12)))
     outcomes = sorted(r.outcome.value for r in results)
     assert outcomes.count("created") == 1
     assert outcomes.count("replayed") == 11
@@ -107,7 +107,7 @@ def test_concurrent_identical_puts_make_one_document(world, client: TreasuryClie
 
 def test_fiscal_year_without_catalogue(world, client: TreasuryClient) -> None:
     doc = document(fiscal_year=2031, date="2031-01-05")
-    result = client.submit(doc, world.sign(doc))
+    result = client.deliver(doc, world.sign(doc))
     assert "fiscal_year.no_catalog" in {r.code for r in result.reasons}
 
 
@@ -135,7 +135,7 @@ def _submit_with(world, config, tmp_path, doc, cms):
         running_sandbox(config, tmp_path / "other.sqlite3") as running,
         TreasuryClient(running.url, UNIT, TOKEN) as api,
     ):
-        return api.submit(doc, cms)
+        return api.deliver(doc, cms)
 
 
 def test_signers_in_the_wrong_role(world, tmp_path) -> None:

@@ -64,7 +64,7 @@ def test_reset_before_the_body_is_read_commits_nothing(world, tmp_path) -> None:
     doc = document()
     with faulty(world, tmp_path, "reset_before=1") as (sandbox, client):
         with pytest.raises(TransientError) as caught:
-            client.submit(doc, world.sign(doc))
+            client.deliver(doc, world.sign(doc))
         stored = sandbox.state.store.document(UNIT, doc["id"])
     assert caught.value.message.key == "api.connection_lost" and caught.value.status is None
     assert caught.value.maybe_committed  # the client cannot tell: it must resend or ask
@@ -76,7 +76,7 @@ def test_reset_after_commit_leaves_the_client_unsure(world, tmp_path) -> None:
     cms = world.sign(doc)
     with faulty(world, tmp_path, "reset_after_commit=1") as (sandbox, client):
         with pytest.raises(TransientError) as caught:
-            client.submit(doc, cms)
+            client.deliver(doc, cms)
         stored = sandbox.state.store.document(UNIT, doc["id"])
     assert caught.value.message.key == "api.connection_lost" and caught.value.status is None
     assert caught.value.maybe_committed
@@ -90,7 +90,7 @@ def test_a_resend_after_a_lost_answer_is_a_replay(world, tmp_path) -> None:
         outcomes = []
         for _ in range(12):
             try:
-                outcomes.append(client.submit(doc, cms).outcome.value)
+                outcomes.append(client.deliver(doc, cms).outcome.value)
             except TransientError as error:
                 assert error.maybe_committed
                 outcomes.append("lost")
@@ -107,7 +107,7 @@ def test_broken_bodies_are_transient(world, tmp_path, spec: str) -> None:
         with pytest.raises(TransientError) as read:
             client.signers()
         with pytest.raises(TransientError) as put:
-            client.submit(doc, world.sign(doc))
+            client.deliver(doc, world.sign(doc))
     assert not read.value.maybe_committed
     assert put.value.maybe_committed
     if spec == "truncate=1":  # a call that changes nothing does not speak of vouchers
@@ -124,7 +124,7 @@ def test_slow_answers_time_out(world, tmp_path) -> None:
         faulty(world, tmp_path, "slow=1,slow_delay=1s") as (_, client),
         pytest.raises(TransientError) as caught,
     ):
-        client.submit(doc, cms)
+        client.deliver(doc, cms)
     assert caught.value.maybe_committed
     assert caught.value.message.key == "api.timeout"
 

@@ -14,7 +14,7 @@ from pathlib import Path
 from treasury_sandbox_world import TOKEN, UNIT, ManualClock, document
 
 from treasury_desktop.api.client import TreasuryClient
-from treasury_desktop.api.models import SubmitOutcome, TreasuryStatus
+from treasury_desktop.api.models import DeliveryOutcome, TreasuryStatus
 from treasury_desktop.domain.canonical import canonical_bytes, voucher_bytes
 from treasury_desktop.domain.roles import SignerRole
 from treasury_desktop.domain.voucher import from_document, to_document
@@ -77,11 +77,11 @@ def _token_sign(content: bytes, softhsm, softhsm_module_loaded) -> bytes:
     return cms
 
 
-def _paid(sandbox, api: TreasuryClient, clock: ManualClock, doc_id: str):
+def _paid(sandbox, api: TreasuryClient, clock: ManualClock, voucher_id: str):
     for _ in range(6):
         clock.advance(100)
         sandbox.state.clerk.run_due()
-    return api.document_status(doc_id)
+    return api.document_status(voucher_id)
 
 
 def test_token_signed_voucher_is_received_and_paid(
@@ -96,14 +96,14 @@ def test_token_signed_voucher_is_received_and_paid(
         ) as sandbox,
         TreasuryClient(sandbox.url, UNIT, TOKEN) as api,
     ):
-        result = api.submit(doc, cms)
-        assert result.outcome is SubmitOutcome.CREATED, result.reasons
+        result = api.deliver(doc, cms)
+        assert result.outcome is DeliveryOutcome.CREATED, result.reasons
         status = _paid(sandbox, api, clock, doc["id"])
         # The software-signed voucher of the test world is refused: not this unit's signers now.
         other = document()
-        refused = api.submit(other, world.sign(other))
+        refused = api.deliver(other, world.sign(other))
     assert status is not None and status.status is TreasuryStatus.PAID
-    assert refused.outcome is SubmitOutcome.INVALID
+    assert refused.outcome is DeliveryOutcome.INVALID
     assert {r.code for r in refused.reasons} == {"signature_invalid"}  # untrusted CA
 
 
@@ -135,13 +135,13 @@ def test_a_payroll_voucher_with_tax_is_signed_verified_and_paid(
         forged = copy.deepcopy(doc)
         forged["id"] = str(uuid.uuid4())
         forged["payee_total"] -= 100_000
-        refused = api.submit(forged, _token_sign(canonical_bytes(forged), softhsm,
+        refused = api.deliver(forged, _token_sign(canonical_bytes(forged), softhsm,
                                                  softhsm_module_loaded))
-        result = api.submit(doc, cms)
-        assert result.outcome is SubmitOutcome.CREATED, result.reasons
+        result = api.deliver(doc, cms)
+        assert result.outcome is DeliveryOutcome.CREATED, result.reasons
         status = _paid(sandbox, api, clock, doc["id"])
     assert status is not None and status.status is TreasuryStatus.PAID
-    assert refused.outcome is SubmitOutcome.INVALID
+    assert refused.outcome is DeliveryOutcome.INVALID
     assert {r.code for r in refused.reasons} == {"payee_total.mismatch", "split.mismatch"}
     split = next(r for r in refused.reasons if r.code == "split.mismatch")
     assert "không bằng tổng số tiền" in split.message

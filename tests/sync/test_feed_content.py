@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from signed_vouchers import ACTOR, seed_signed, trust_test_signatures
 
-from treasury_desktop.api.port import SubmitOutcome
+from treasury_desktop.api.port import DeliveryOutcome
 from treasury_desktop.clock import FakeClock
 from treasury_desktop.domain.canonical import canonical_bytes, content_hash
 from treasury_desktop.domain.workflow import VoucherState
@@ -22,7 +22,7 @@ from treasury_desktop.outbox.sender import Sender
 from treasury_desktop.store.db import connect
 from treasury_desktop.store.vouchers import SqliteVoucherRepository
 from treasury_desktop.sync.service import StatusSync
-from treasury_desktop.usecases.submit import SubmitService
+from treasury_desktop.usecases.queueing import QueueService
 
 UNIT = "1171277"
 
@@ -54,12 +54,12 @@ def test_another_desks_document_under_the_same_id_is_never_settled_as_ours(
         conn: sqlite3.Connection, db_path: Path) -> None:
     clock, treasury = FakeClock(), FakeTreasury()
     [voucher_id] = seed_signed(conn, 1)
-    SubmitService(conn, ACTOR, clock.now, verify=trust_test_signatures).queue([voucher_id])
+    QueueService(conn, ACTOR, clock.now, verify=trust_test_signatures).queue([voucher_id])
     ours = queued_bytes(conn, voucher_id)
     theirs_doc = json.loads(ours)
     theirs_doc["number"] = "777"  # desk A: the same id, other content, delivered and paid
     theirs = canonical_bytes(theirs_doc)
-    assert treasury.submit(UNIT, voucher_id, theirs, b"cms").outcome is SubmitOutcome.CREATED
+    assert treasury.deliver(UNIT, voucher_id, theirs, b"cms").outcome is DeliveryOutcome.CREATED
     treasury.advance(UNIT, voucher_id, "checking")
     treasury.advance(UNIT, voucher_id, "paid")
 
@@ -77,7 +77,7 @@ def test_another_desks_document_under_the_same_id_is_never_settled_as_ours(
         run = sender.run(until_empty=True)
     finally:
         sender.close()
-    assert [r.outcome for r in run.results] == [SubmitOutcome.CONFLICT]  # the PUT decides
+    assert [r.outcome for r in run.results] == [DeliveryOutcome.CONFLICT]  # the PUT decides
     assert status(conn, voucher_id) is VoucherState.REJECTED
     assert content_hash(ours) != content_hash(theirs)
 
@@ -86,9 +86,9 @@ def test_the_feed_still_settles_a_queued_voucher_the_treasury_holds_exactly(
         conn: sqlite3.Connection, db_path: Path) -> None:
     clock, treasury = FakeClock(), FakeTreasury()
     [voucher_id] = seed_signed(conn, 1)
-    SubmitService(conn, ACTOR, clock.now, verify=trust_test_signatures).queue([voucher_id])
+    QueueService(conn, ACTOR, clock.now, verify=trust_test_signatures).queue([voucher_id])
     # The answer to our PUT was lost, but the treasury stored these very bytes.
-    treasury.submit(UNIT, voucher_id, queued_bytes(conn, voucher_id), b"cms")
+    treasury.deliver(UNIT, voucher_id, queued_bytes(conn, voucher_id), b"cms")
     treasury.advance(UNIT, voucher_id, "paid")
     sync = StatusSync(lambda: connect(db_path), treasury, UNIT, actor=ACTOR, clock=clock)
     try:

@@ -27,7 +27,7 @@ from treasury_desktop.sync.balances import BalanceBook
 from treasury_desktop.sync.feed import FinalNotice, apply_page_in
 from treasury_desktop.sync.service import StatusSync, SyncSummary
 from treasury_desktop.usecases.drafting import DraftingService
-from treasury_desktop.usecases.submit import SubmitService
+from treasury_desktop.usecases.queueing import QueueService
 from treasury_desktop.usecases.sync_status import StatusService, notification
 
 UNIT = "1171277"
@@ -48,7 +48,7 @@ def conn(db_path: Path) -> Iterator[sqlite3.Connection]:
 def sent(conn: sqlite3.Connection, db_path: Path, clock: FakeClock, treasury: FakeTreasury,
          count: int) -> list[str]:
     ids = seed_signed(conn, count)
-    SubmitService(conn, ACTOR, clock.now, verify=trust_test_signatures).queue(ids)
+    QueueService(conn, ACTOR, clock.now, verify=trust_test_signatures).queue(ids)
     sender = Sender(lambda: connect(db_path), treasury, actor=ACTOR, clock=clock,
                     rng=random.Random(1), backoff=Backoff(1, 5))
     try:
@@ -135,10 +135,10 @@ def test_feed_settles_an_item_the_sender_never_heard_back_about(
 ) -> None:
     clock, treasury = FakeClock(), FakeTreasury()
     (voucher_id,) = seed_signed(conn, 1)
-    SubmitService(conn, ACTOR, clock.now, verify=trust_test_signatures).queue([voucher_id])
+    QueueService(conn, ACTOR, clock.now, verify=trust_test_signatures).queue([voucher_id])
     with transaction(conn):
         (item,) = store.claim_due_in(conn, clock.now(), 1)
-    treasury.submit(item.unit, item.voucher_id, item.document, item.signature)  # answer lost
+    treasury.deliver(item.unit, item.voucher_id, item.document, item.signature)  # answer lost
     sync = StatusSync(lambda: connect(db_path), treasury, UNIT, actor=ACTOR, clock=clock)
     try:
         sync.pull()
@@ -179,7 +179,7 @@ def test_balances_cached_with_etag_and_over_estimate_warns_with_age(
     assert again.items == first.items and again.etag == first.etag
     ids = seed_signed(conn, 2)
     # 1,234,000 on its way
-    SubmitService(conn, ACTOR, clock.now, verify=trust_test_signatures).queue(ids[:1])
+    QueueService(conn, ACTOR, clock.now, verify=trust_test_signatures).queue(ids[:1])
     voucher = SqliteVoucherRepository(conn).get(ids[1])
     assert voucher is not None
     assert book.over_estimate(voucher.voucher) == []

@@ -68,21 +68,21 @@ def test_new_draft_with_ctrl_n_is_stored_at_the_first_edit(qtbot: QtBot, desk: D
         qtbot.keyClick(window, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
         settle(qtbot, window)
         editor = window.editor
-        draft_id = window.editing.voucher_id
-        assert draft_id is not None
+        voucher_id = window.editing.voucher_id
+        assert voucher_id is not None
         assert window.editing.status is None
         unit_code = editor.widget("unit.code")
         date = editor.widget("date")
         assert isinstance(unit_code, QLineEdit) and isinstance(date, QLineEdit)
         assert unit_code.text() == "1171277"  # the desk's unit, prefilled
         assert date.text() == "20/11/2026"
-        assert stored_document(desk, draft_id) is None
+        assert stored_document(desk, voucher_id) is None
         number = editor.widget("number")
         assert number.hasFocus()
         qtbot.keyClicks(number, "200")
-        qtbot.waitUntil(lambda: stored_document(desk, draft_id) is not None)
+        qtbot.waitUntil(lambda: stored_document(desk, voucher_id) is not None)
         settle(qtbot, window)
-        assert window.list_pane.model.row_of(draft_id) >= 0
+        assert window.list_pane.model.row_of(voucher_id) >= 0
         assert window.folders.count_of(window.folders.current_folder()) == 2
 
 

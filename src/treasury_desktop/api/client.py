@@ -42,12 +42,12 @@ from treasury_desktop.api.models import (
     Balances,
     Catalog,
     ChangesPage,
+    DeliveryOutcome,
+    DeliveryResult,
     DocumentStatus,
     Reason,
     ServerInfo,
     Signer,
-    SubmitOutcome,
-    SubmitResult,
 )
 from treasury_desktop.api.responses import body_json, raise_for_status, transport_error
 
@@ -264,22 +264,22 @@ class TreasuryClient:
                 return True
         return self._memory is not None and self._memory.refuses(self.server_url)
 
-    def submit(self, document: Mapping[str, Any], signature: bytes) -> SubmitResult:
+    def deliver(self, document: Mapping[str, Any], signature: bytes) -> DeliveryResult:
         """PUT a signed voucher (idempotent: resend the same bytes after any TransientError)."""
         voucher_id = _voucher_id(document)
         path = self._unit_path(f"documents/{voucher_id}")
         response = self._send_json("PUT", path, _envelope(document, signature))
         if response.status_code in (200, 201, 409, 422):
             code = response.status_code
-            return body_json(response, lambda data: _submit_result(code, data), mutating=True)
+            return body_json(response, lambda data: _delivery_result(code, data), mutating=True)
         raise_for_status(response, self.unit, mutating=True)
         raise TransientError(
             "api.unexpected_status", status=response.status_code, maybe_committed=True
         )
 
-    def submit_batch(
+    def deliver_batch(
         self, items: Sequence[tuple[Mapping[str, Any], bytes]]
-    ) -> tuple[SubmitResult, ...]:
+    ) -> tuple[DeliveryResult, ...]:
         """Several vouchers in one POST, when health() lists ``documents-batch``; one result
         per item, in the items' order (paired by id, not by position), each exactly what its
         own PUT would have answered."""
@@ -288,10 +288,10 @@ class TreasuryClient:
         response = self._send_json("POST", path, {"items": [_envelope(d, s) for d, s in items]})
         raise_for_status(response, self.unit, mutating=True)
 
-        def read(data: Any) -> tuple[SubmitResult, ...]:
-            by_id: dict[str, list[SubmitResult]] = {}
+        def read(data: Any) -> tuple[DeliveryResult, ...]:
+            by_id: dict[str, list[DeliveryResult]] = {}
             for r in data["results"]:
-                result = _submit_result(int(r["status"]), r.get("document") or r)
+                result = _delivery_result(int(r["status"]), r.get("document") or r)
                 by_id.setdefault(str(r["id"]), []).append(result)
             if sorted(ids) != sorted(k for k, found in by_id.items() for _ in found):
                 raise ValueError("a batch answer names each sent voucher once")
@@ -386,23 +386,23 @@ def _envelope(document: Mapping[str, Any], signature: bytes) -> dict[str, Any]:
     return {"document": document, "signature": base64.b64encode(signature).decode("ascii")}
 
 
-def _submit_result(status: int, data: Mapping[str, Any]) -> SubmitResult:
+def _delivery_result(status: int, data: Mapping[str, Any]) -> DeliveryResult:
     if status in (200, 201):
-        outcome = SubmitOutcome.CREATED if status == 201 else SubmitOutcome.REPLAYED
-        return SubmitResult(outcome, status, document=DocumentStatus.from_json(data))
+        outcome = DeliveryOutcome.CREATED if status == 201 else DeliveryOutcome.REPLAYED
+        return DeliveryResult(outcome, status, document=DocumentStatus.from_json(data))
     message, message_en = str(data["message"]), str(data.get("message_en", ""))
     if status == 409:
         details = data.get("details")
         held = details.get("content_hash") if isinstance(details, Mapping) else None
-        return SubmitResult(SubmitOutcome.CONFLICT, 409, message=message, message_en=message_en,
+        return DeliveryResult(DeliveryOutcome.CONFLICT, 409, message=message, message_en=message_en,
                             held_hash=held if isinstance(held, str) else "")
     if status != 422:
         raise ValueError(f"unexpected item status {status}")
     reasons = data["reasons"]
     if not isinstance(reasons, list):
         raise TypeError("reasons is not a list")
-    return SubmitResult(
-        SubmitOutcome.INVALID,
+    return DeliveryResult(
+        DeliveryOutcome.INVALID,
         422,
         reasons=tuple(Reason.from_json(r) for r in reasons),
         message=message,

@@ -48,7 +48,7 @@ class TreasuryStatus(StrEnum):
         return self in (TreasuryStatus.PAID, TreasuryStatus.REJECTED, TreasuryStatus.RETURNED)
 
 
-class SubmitOutcome(Enum):
+class DeliveryOutcome(Enum):
     """The four final words on a PUT."""
 
     CREATED = "created"  # 201: received for the first time
@@ -129,11 +129,11 @@ class DocumentStatus:
 
 
 @dataclass(frozen=True)
-class SubmitResult:
+class DeliveryResult:
     """The final word on one PUT. ``document`` is set for CREATED and REPLAYED, ``reasons``
     for INVALID; ``message`` is the server's own sentence for CONFLICT and INVALID."""
 
-    outcome: SubmitOutcome
+    outcome: DeliveryOutcome
     http_status: int
     document: DocumentStatus | None = None
     reasons: tuple[Reason, ...] = ()

@@ -16,7 +16,7 @@ from treasury_desktop.domain.roles import SignerRole
 from treasury_desktop.i18n import Message
 
 
-class SubmitOutcome(StrEnum):
+class DeliveryOutcome(StrEnum):
     """The server's final word on one PUT."""
 
     CREATED = "created"  # 201: stored now
@@ -41,17 +41,17 @@ class ServerReason:
 
 
 @dataclass(frozen=True)
-class SubmitAnswer:
+class DeliveryAnswer:
     """What one PUT ended with."""
 
-    outcome: SubmitOutcome
+    outcome: DeliveryOutcome
     reasons: tuple[ServerReason, ...] = ()
     status: str = ""  # the treasury status in the answer, when given (``received``)
 
     @property
     def delivered(self) -> bool:
         """201 or 200: the treasury holds exactly these bytes."""
-        return self.outcome in (SubmitOutcome.CREATED, SubmitOutcome.REPLAYED)
+        return self.outcome in (DeliveryOutcome.CREATED, DeliveryOutcome.REPLAYED)
 
 
 @dataclass(frozen=True)
@@ -160,9 +160,9 @@ class TreasuryPort(Protocol):
     """The calls the outbox and sync make. Implementations must be safe to call from several
     threads at once (one pooled connection underneath)."""
 
-    def submit(
+    def deliver(
         self, unit: str, voucher_id: str, document: bytes, signature: bytes
-    ) -> SubmitAnswer:
+    ) -> DeliveryAnswer:
         """PUT the signed bytes and the CMS (DER)."""
         ...
 
@@ -196,8 +196,8 @@ class BatchPort(Protocol):
         """How many documents one request may carry; 0 or 1 when there is no batch endpoint."""
         ...
 
-    def submit_batch(
+    def deliver_batch(
         self, unit: str, items: Sequence[tuple[str, bytes, bytes]]
-    ) -> Sequence[SubmitAnswer]:
+    ) -> Sequence[DeliveryAnswer]:
         """(id, signed bytes, CMS) items in one request; one answer per item, in order."""
         ...

@@ -21,7 +21,7 @@ from treasury_desktop.i18n import ExpectedError, Message, text
 from treasury_desktop.outbox.model import ItemState, OutboxItem
 from treasury_desktop.outbox.sender import Sender
 from treasury_desktop.sync.service import SyncSummary
-from treasury_desktop.usecases.submit import SubmitService
+from treasury_desktop.usecases.queueing import QueueService
 from treasury_desktop.usecases.timestamping import stamp_before_queue
 
 RUN_GRACE = 3.0
@@ -32,7 +32,7 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     """Add ``submit``, ``outbox`` and ``sync``."""
     submit = commands.add_parser("submit", help="put signed vouchers into the outbox")
     submit.add_argument("ids", nargs="+", metavar="ID")
-    submit.set_defaults(handler=_submit)
+    submit.set_defaults(handler=_queue)
     outbox = commands.add_parser("outbox", help="list the outbox or send what it holds")
     outbox.add_argument("action", nargs="?", choices=("list", "run"), default="list")
     outbox.add_argument("--until-empty", action="store_true", help="stop when nothing is left")
@@ -59,13 +59,13 @@ def _now() -> datetime:
     return datetime.now(UTC)
 
 
-def _submit(args: argparse.Namespace, ctx: AppContext) -> int:
+def _queue(args: argparse.Namespace, ctx: AppContext) -> int:
     conn = ctx.connect()
     stamps = stamp_before_queue(conn, ctx.data_dir, args.ids, ctx.actor)  # CAdES-T when online
     if stamps.still_unstamped:
         print(text("trust.timestamp.later", args.lang, count=len(stamps.still_unstamped)),
               file=sys.stderr)
-    results = SubmitService(conn, ctx.actor, _now).queue(args.ids)
+    results = QueueService(conn, ctx.actor, _now).queue(args.ids)
     for result in results:
         print(result.message.render(args.lang), file=sys.stdout if result.ok else sys.stderr)
     return 0 if all(r.ok for r in results) else 1

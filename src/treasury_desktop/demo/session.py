@@ -35,8 +35,8 @@ from treasury_desktop.store.profile import ProfileStore
 from treasury_desktop.store.records import Actor
 from treasury_desktop.store.signatures import RegisteredSigner, SignerRegistry
 from treasury_desktop.usecases.drafting import DraftingService
+from treasury_desktop.usecases.queueing import QueueService
 from treasury_desktop.usecases.signing import SigningRequest, SigningService
-from treasury_desktop.usecases.submit import SubmitService
 from treasury_desktop.usecases.tokens import ModuleSet
 from treasury_desktop.usecases.trust import open_trust_store
 
@@ -95,7 +95,7 @@ def sign_demo_vouchers(
     # Vouchers on their way go into the real outbox (the window sends them to the sandbox);
     # those the treasury finished with are history from before the demo began.
     on_the_way = [i for i, state in planned if state in ON_THE_WAY]
-    SubmitService(conn, Actor("demo", "accountant"), lambda: datetime.now(UTC)).queue(on_the_way)
+    QueueService(conn, Actor("demo", "accountant"), lambda: datetime.now(UTC)).queue(on_the_way)
     for voucher_id, state in planned:
         if state in FINAL:
             advance(repo, voucher_id, state, after=VoucherState.SIGNED_HOLDER)

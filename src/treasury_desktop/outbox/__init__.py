@@ -1,7 +1,7 @@
 """The outbox (hộp thư đi): fully signed vouchers delivered exactly once in effect.
 
 For the window:
-- ``usecases.submit.SubmitService.queue(ids)`` puts vouchers in; the composition root
+- ``usecases.queueing.QueueService.queue(ids)`` puts vouchers in; the composition root
   ``delivery.open_delivery(ctx)`` wires a :class:`~treasury_desktop.outbox.sender.Sender` and a
   ``sync.service.StatusSync`` over one client (``start()`` / ``close()``).
 - ``Sender.snapshot()`` → ``OutboxItem`` rows (state, attempts, next try, last error as an i18n

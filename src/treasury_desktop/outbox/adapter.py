@@ -14,17 +14,17 @@ from treasury_desktop.api.errors import (
     RequestRefused,
     TransientError,
 )
-from treasury_desktop.api.models import StatusEvent, SubmitResult
-from treasury_desktop.api.models import SubmitOutcome as ApiOutcome
+from treasury_desktop.api.models import DeliveryOutcome as ApiOutcome
+from treasury_desktop.api.models import DeliveryResult, StatusEvent
 from treasury_desktop.api.port import (
     BudgetBalance,
     ChangesPage,
+    DeliveryAnswer,
+    DeliveryOutcome,
     DocumentState,
     Fetched,
     ServerReason,
     StatusChange,
-    SubmitAnswer,
-    SubmitOutcome,
     TreasuryAuthRefused,
     TreasuryFailure,
     TreasuryMisconfigured,
@@ -34,7 +34,7 @@ from treasury_desktop.api.port import (
 from treasury_desktop.domain.canonical import content_hash
 from treasury_desktop.i18n import Message, text
 
-_OUTCOMES = {o: SubmitOutcome(o.value) for o in ApiOutcome}
+_OUTCOMES = {o: DeliveryOutcome(o.value) for o in ApiOutcome}
 
 
 def translate(error: ApiError) -> TreasuryFailure:
@@ -70,15 +70,15 @@ class ClientPort:
         self._batch_limit: int | None = None
         self._ask_again = 0.0
 
-    def submit(
+    def deliver(
         self, unit: str, voucher_id: str, document: bytes, signature: bytes
-    ) -> SubmitAnswer:
+    ) -> DeliveryAnswer:
         """PUT the captured bytes. The client sends the parsed document; the treasury hashes
         its JCS form, which is exactly these bytes again."""
         if unit != self.client.unit:
             return self._other_unit(unit)
         try:
-            result = self.client.submit(json.loads(document), signature)
+            result = self.client.deliver(json.loads(document), signature)
         except ApiError as error:
             raise translate(error) from error
         _check_echo(result, unit, voucher_id, document)
@@ -98,14 +98,14 @@ class ClientPort:
                 self._batch_limit = self._batch_size if offered else 0
         return self._batch_limit or 0
 
-    def submit_batch(
+    def deliver_batch(
         self, unit: str, items: Sequence[tuple[str, bytes, bytes]]
-    ) -> Sequence[SubmitAnswer]:
+    ) -> Sequence[DeliveryAnswer]:
         """POST documents:batch; each result read as its own PUT's."""
         if unit != self.client.unit:
             return [self._other_unit(unit)] * len(items)
         try:
-            results = self.client.submit_batch(
+            results = self.client.deliver_batch(
                 [(json.loads(document), signature) for _, document, signature in items])
         except RequestRefused as error:
             self._batch_limit = 0  # the server took the endpoint away: back to single PUTs
@@ -199,11 +199,11 @@ class ClientPort:
         """Close the client's pooled connections."""
         self.client.close()
 
-    def _other_unit(self, unit: str) -> SubmitAnswer:
+    def _other_unit(self, unit: str) -> DeliveryAnswer:
         """A voucher of another unit is this item's refusal, not a reason to stop the outbox."""
         vi = text("outbox.other_unit", "vi", unit=unit, desk=self.client.unit)
         en = text("outbox.other_unit", "en", unit=unit, desk=self.client.unit)
-        return SubmitAnswer(SubmitOutcome.INVALID, (ServerReason("unit_mismatch", "unit.code",
+        return DeliveryAnswer(DeliveryOutcome.INVALID, (ServerReason("unit_mismatch", "unit.code",
                                                                   vi, en),))
 
     def _check_unit(self, unit: str) -> None:
@@ -216,7 +216,7 @@ def _change(voucher_id: str, event: StatusEvent) -> StatusChange:
                         event.reason or "")
 
 
-def _check_echo(result: SubmitResult, unit: str, voucher_id: str, document: bytes) -> None:
+def _check_echo(result: DeliveryResult, unit: str, voucher_id: str, document: bytes) -> None:
     """A 200/201 names what the treasury holds: its id, unit and content hash must be exactly
     this voucher's signed bytes, or the item is not delivered (tried again later, never settled
     on a wrong word). 409 and 422 carry no document and are final as they are."""
@@ -232,9 +232,9 @@ def _check_echo(result: SubmitResult, unit: str, voucher_id: str, document: byte
         )
 
 
-def _answer(result: SubmitResult, document: bytes) -> SubmitAnswer:
+def _answer(result: DeliveryResult, document: bytes) -> DeliveryAnswer:
     outcome = _OUTCOMES[result.outcome]
-    if outcome is SubmitOutcome.CONFLICT:
+    if outcome is DeliveryOutcome.CONFLICT:
         hashes = {"held": result.held_hash or "?", "sent": content_hash(document)}
         vi, en = (text("delivery.conflict_hashes", lang, **hashes) for lang in ("vi", "en"))
         reasons: tuple[ServerReason, ...] = (
@@ -245,4 +245,4 @@ def _answer(result: SubmitResult, document: bytes) -> SubmitAnswer:
         reasons = tuple(ServerReason(r.code, r.field, r.message, r.message_en)
                         for r in result.reasons)
     status = result.document.status.value if result.document else ""
-    return SubmitAnswer(outcome, reasons, status)
+    return DeliveryAnswer(outcome, reasons, status)

@@ -17,12 +17,12 @@ from dataclasses import dataclass, field
 from treasury_desktop.api.port import (
     BudgetBalance,
     ChangesPage,
+    DeliveryAnswer,
+    DeliveryOutcome,
     DocumentState,
     Fetched,
     ServerReason,
     StatusChange,
-    SubmitAnswer,
-    SubmitOutcome,
     TreasuryAuthRefused,
     TreasuryMisconfigured,
     TreasurySigner,
@@ -69,9 +69,9 @@ class FakeTreasury:
                     return name
         return None
 
-    def submit(
+    def deliver(
         self, unit: str, voucher_id: str, document: bytes, signature: bytes
-    ) -> SubmitAnswer:
+    ) -> DeliveryAnswer:
         """PUT: 201, 200 for the same bytes, 409 for other bytes, 422 for ``refuse`` ids."""
         with self._lock:
             self.puts += 1
@@ -99,21 +99,21 @@ class FakeTreasury:
             with self._lock:
                 self.in_flight -= 1
 
-    def _store(self, unit: str, voucher_id: str, document: bytes) -> SubmitAnswer:
+    def _store(self, unit: str, voucher_id: str, document: bytes) -> DeliveryAnswer:
         if voucher_id in self.refuse:
-            return SubmitAnswer(SubmitOutcome.INVALID, self.refuse[voucher_id])
+            return DeliveryAnswer(DeliveryOutcome.INVALID, self.refuse[voucher_id])
         digest = hashlib.sha256(document).hexdigest()
         with self._lock:
             known = self.documents.get((unit, voucher_id))
             if known is None:
                 self.documents[(unit, voucher_id)] = digest
                 self._add(unit, voucher_id, "received", "KBNN tiếp nhận")
-                return SubmitAnswer(SubmitOutcome.CREATED, status="received")
+                return DeliveryAnswer(DeliveryOutcome.CREATED, status="received")
             if known == digest:
-                return SubmitAnswer(SubmitOutcome.REPLAYED, status="received")
+                return DeliveryAnswer(DeliveryOutcome.REPLAYED, status="received")
             self.conflicts += 1
         reason = ServerReason("conflict", "id", "Mã chứng từ đã dùng cho nội dung khác.")
-        return SubmitAnswer(SubmitOutcome.CONFLICT, (reason,))
+        return DeliveryAnswer(DeliveryOutcome.CONFLICT, (reason,))
 
     def _add(self, unit: str, voucher_id: str, status: str, detail: str, reason: str = "") -> None:
         at = f"2026-11-20T08:00:{len(self.events) % 60:02d}.{len(self.events):06d}+00:00"
@@ -169,9 +169,9 @@ class FakeTreasury:
         """``batch`` (0: not advertised)."""
         return self.batch
 
-    def submit_batch(
+    def deliver_batch(
         self, unit: str, items: Sequence[tuple[str, bytes, bytes]]
-    ) -> Sequence[SubmitAnswer]:
+    ) -> Sequence[DeliveryAnswer]:
         """One request, one fault draw, each item answered as its own PUT."""
         if not self.batch or len(items) > self.batch:
             raise TreasuryMisconfigured("no batch endpoint")

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
 
-from treasury_desktop.api.port import SubmitOutcome
+from treasury_desktop.api.port import DeliveryOutcome
 from treasury_desktop.domain.workflow import ACTIVE, ItemState
 from treasury_desktop.i18n import Message
 from treasury_desktop.store.outbox import OutboxItem
@@ -75,7 +75,7 @@ class AttemptResult:
 
     voucher_id: str
     state: ItemState
-    outcome: SubmitOutcome | None = None
+    outcome: DeliveryOutcome | None = None
     error: Message | None = None
 
 

@@ -8,7 +8,7 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 
 from treasury_desktop.api.port import (
-    SubmitAnswer,
+    DeliveryAnswer,
     TreasuryAuthRefused,
     TreasuryMisconfigured,
     TreasuryUnavailable,
@@ -24,7 +24,7 @@ log = logging.getLogger(__name__)
 
 def record_answer(
     conn: sqlite3.Connection, repo: SqliteVoucherRepository, actor: Actor, item: store.Claimed,
-    answer: SubmitAnswer | BaseException, now: datetime,
+    answer: DeliveryAnswer | BaseException, now: datetime,
     delay: Callable[[float | None], float],
 ) -> tuple[AttemptResult, bool | None]:
     """Record ``answer``; returns the item's result and what it says of the network (online
@@ -36,7 +36,7 @@ def record_answer(
     (5xx, 429, timeouts, a broken or foreign answer): retry after the backoff.
     """
     voucher_id = item.voucher_id
-    if isinstance(answer, SubmitAnswer):
+    if isinstance(answer, DeliveryAnswer):
         if answer.delivered:
             store.mark_delivered_in(conn, repo, actor, voucher_id, answer.outcome, now)
             return AttemptResult(voucher_id, ItemState.DELIVERED, answer.outcome), False

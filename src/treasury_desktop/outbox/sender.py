@@ -17,7 +17,7 @@ from datetime import datetime, timedelta
 
 from treasury_desktop.api.port import (
     BatchPort,
-    SubmitAnswer,
+    DeliveryAnswer,
     TreasuryPort,
     TreasuryUnavailable,
 )
@@ -40,7 +40,7 @@ from treasury_desktop.store.vouchers import SqliteVoucherRepository
 
 log = logging.getLogger(__name__)
 Observer = Callable[[OutboxChange], None]
-_Answer = SubmitAnswer | BaseException
+_Answer = DeliveryAnswer | BaseException
 _Pending = dict[Future[list[_Answer]], tuple[store.Claimed, ...]]
 
 
@@ -227,9 +227,9 @@ class Sender:
         try:
             if len(items) == 1 or not isinstance(self._port, BatchPort):
                 (item,) = items
-                return [self._port.submit(item.unit, item.voucher_id, item.document,
+                return [self._port.deliver(item.unit, item.voucher_id, item.document,
                                           item.signature)]
-            answers = self._port.submit_batch(
+            answers = self._port.deliver_batch(
                 items[0].unit, [(c.voucher_id, c.document, c.signature) for c in items])
             if len(answers) != len(items):
                 raise TreasuryUnavailable("batch answered the wrong number of items")
@@ -266,7 +266,7 @@ class Sender:
                                             item.attempts, self._rng, retry_after))
         if offline is not None:
             self._offline = offline
-        if isinstance(answer, SubmitAnswer):
+        if isinstance(answer, DeliveryAnswer):
             self._contacted = True
         return result
 

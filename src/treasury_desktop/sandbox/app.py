@@ -38,12 +38,12 @@ from treasury_desktop.sandbox.requests import (
     Refusal,
     authorized_unit,
     bearer_units,
-    document_id,
     int_param,
     parse_json,
     read_body,
     refuse,
     require_json,
+    voucher_id_of,
 )
 from treasury_desktop.sandbox.responses import JSONResponse, error
 from treasury_desktop.sandbox.store import SandboxStore
@@ -124,11 +124,11 @@ async def health(request: Request) -> Response:
 async def put_document(request: Request) -> Response:
     state = _state(request)
     unit = authorized_unit(request, state.config)
-    doc_id = document_id(request)
+    voucher_id = voucher_id_of(request)
     raw = await read_body(request, state.config.max_body_bytes)
     require_json(request)
     body = parse_json(raw)
-    outcome = await run_in_threadpool(state.submissions.submit, unit, doc_id, body)
+    outcome = await run_in_threadpool(state.submissions.submit, unit, voucher_id, body)
     return JSONResponse(outcome.body, outcome.status)
 
 
@@ -148,7 +148,7 @@ async def post_batch(request: Request) -> Response:
 async def get_document(request: Request) -> Response:
     state = _state(request)
     unit = authorized_unit(request, state.config)
-    view = status_view(state.store, unit.code, document_id(request))
+    view = status_view(state.store, unit.code, voucher_id_of(request))
     if view is None:
         raise refuse(404, "document_not_found", "sandbox.error.document_not_found")
     return JSONResponse(view)
@@ -157,10 +157,10 @@ async def get_document(request: Request) -> Response:
 async def get_receipt(request: Request) -> Response:
     state = _state(request)
     unit = authorized_unit(request, state.config)
-    doc_id = document_id(request)
-    if state.store.document(unit.code, doc_id) is None:
+    voucher_id = voucher_id_of(request)
+    if state.store.document(unit.code, voucher_id) is None:
         raise refuse(404, "document_not_found", "sandbox.error.document_not_found")
-    receipt = await run_in_threadpool(receipt_of, state.store, state.config, unit, doc_id)
+    receipt = await run_in_threadpool(receipt_of, state.store, state.config, unit, voucher_id)
     if receipt is None:
         raise refuse(404, "receipt_not_found", "sandbox.error.receipt_not_found")
     return JSONResponse(receipt)

@@ -29,12 +29,12 @@ def _item_id(item: Any) -> str | None:
         return None
 
 
-def _result(doc_id: str | None, outcome: Outcome) -> dict[str, Any]:
+def _result(voucher_id: str | None, outcome: Outcome) -> dict[str, Any]:
     body = outcome.body
     if outcome.status in (200, 201):
-        return {"id": doc_id, "status": outcome.status, "document": dict(body)}
+        return {"id": voucher_id, "status": outcome.status, "document": dict(body)}
     result = {
-        "id": doc_id,
+        "id": voucher_id,
         "status": outcome.status,
         "code": body["code"],
         "message": body["message"],
@@ -49,10 +49,10 @@ def submit_batch(submissions: Submissions, unit: UnitConfig, items: list[Any]) -
     """Every item's result, in order."""
     results = []
     for item in items:
-        doc_id = _item_id(item)
-        if doc_id is None:
+        voucher_id = _item_id(item)
+        if voucher_id is None:
             outcome = invalid([reason("batch_item_id", "document.id")])
         else:
-            outcome = submissions.submit(unit, doc_id, item)
-        results.append(_result(doc_id, outcome))
+            outcome = submissions.submit(unit, voucher_id, item)
+        results.append(_result(voucher_id, outcome))
     return {"results": results}

@@ -97,7 +97,7 @@ def read_envelope(body: Any) -> tuple[Mapping[str, Any] | None, bytes | None, li
 
 
 def check_document(
-    unit: UnitConfig, doc_id: str, document: Mapping[str, Any], today: date
+    unit: UnitConfig, voucher_id: str, document: Mapping[str, Any], today: date
 ) -> list[Reason]:
     """Shape, identity, unit and account, codes of the fiscal year, total and words."""
     try:
@@ -105,8 +105,8 @@ def check_document(
     except DocumentShapeError as error:
         return [from_problem(p) for p in error.problems]
     reasons: list[Reason] = []
-    if voucher.id != doc_id:
-        reasons.append(reason("id_mismatch", "id", path_id=doc_id, document_id=voucher.id))
+    if voucher.id != voucher_id:
+        reasons.append(reason("id_mismatch", "id", path_id=voucher_id, document_id=voucher.id))
     if voucher.unit.code != unit.code:
         reasons.append(
             reason("unit_mismatch", "unit.code", unit=unit.code, document_unit=voucher.unit.code)

@@ -129,7 +129,7 @@ class Clerk:
     def receive(
         self,
         unit: UnitConfig,
-        doc_id: str,
+        voucher_id: str,
         document: Mapping[str, Any],
         digest: str,
         signature: bytes,
@@ -144,7 +144,7 @@ class Clerk:
             reference, dossier = reference_numbers(now, unit.code, unit.treasury, seq)
             stored = StoredDocument(
                 unit.code,
-                doc_id,
+                voucher_id,
                 digest,
                 document,
                 int(document.get("fiscal_year", 0)),
@@ -156,7 +156,7 @@ class Clerk:
             )
             self.store.insert_document(conn, stored, signature)
             status, detail = _STEPS[0]
-            self.store.add_event(conn, unit.code, doc_id, status, detail, None, now)
+            self.store.add_event(conn, unit.code, voucher_id, status, detail, None, now)
 
     def run_due(self) -> int:
         """Take every step that is due now; returns how many were taken."""

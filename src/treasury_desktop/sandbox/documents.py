@@ -34,12 +34,12 @@ class Outcome:
     body: Mapping[str, Any]
 
 
-def status_view(store: SandboxStore, unit: str, doc_id: str) -> dict[str, Any] | None:
+def status_view(store: SandboxStore, unit: str, voucher_id: str) -> dict[str, Any] | None:
     """The document's current status and history, as the API shows it."""
-    doc = store.document(unit, doc_id)
+    doc = store.document(unit, voucher_id)
     if doc is None:
         return None
-    history = store.history(unit, doc_id)
+    history = store.history(unit, voucher_id)
     last = history[-1]
     return {
         "id": doc.id,
@@ -93,17 +93,17 @@ class Submissions:
     clerk: Clerk
     clock: Clock
 
-    def _known(self, unit: str, doc_id: str, digest: str) -> Outcome | None:
-        existing = self.store.document(unit, doc_id)
+    def _known(self, unit: str, voucher_id: str, digest: str) -> Outcome | None:
+        existing = self.store.document(unit, voucher_id)
         if existing is None:
             return None
         if existing.content_hash != digest:
             return _conflict(existing.content_hash)
-        view = status_view(self.store, unit, doc_id)
+        view = status_view(self.store, unit, voucher_id)
         assert view is not None
         return Outcome(200, view)
 
-    def submit(self, unit: UnitConfig, doc_id: str, body: Any) -> Outcome:
+    def submit(self, unit: UnitConfig, voucher_id: str, body: Any) -> Outcome:
         """Handle one PUT body (already JSON-decoded)."""
         document, signature, reasons = read_envelope(body)
         if document is None or signature is None:
@@ -113,19 +113,19 @@ class Submissions:
         except (ValueError, TypeError):
             return invalid([*reasons, reason("not_canonical", "document")])
         digest = content_hash(content)
-        known = self._known(unit.code, doc_id, digest)
+        known = self._known(unit.code, voucher_id, digest)
         if known is not None:
             return known
         now = self.clock()
-        reasons.extend(check_document(unit, doc_id, document, now.date()))
+        reasons.extend(check_document(unit, voucher_id, document, now.date()))
         reasons.extend(check_signatures(self.config, unit, content, signature, now))
         if reasons:
             return invalid(reasons)
         with self.store.lock:  # a racing identical PUT may have won: then this is a replay
-            known = self._known(unit.code, doc_id, digest)
+            known = self._known(unit.code, voucher_id, digest)
             if known is not None:
                 return known
-            self.clerk.receive(unit, doc_id, document, digest, signature)
-        view = status_view(self.store, unit.code, doc_id)
+            self.clerk.receive(unit, voucher_id, document, digest, signature)
+        view = status_view(self.store, unit.code, voucher_id)
         assert view is not None
         return Outcome(201, view)

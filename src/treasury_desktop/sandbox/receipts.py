@@ -73,13 +73,13 @@ def issue_receipt(signer: ReceiptSigner, *, unit: str, treasury: str, voucher_id
 
 
 def receipt_of(store: SandboxStore, config: SandboxConfig, unit: UnitConfig,
-               doc_id: str) -> dict[str, Any] | None:
+               voucher_id: str) -> dict[str, Any] | None:
     """The receipt of a paid document, or None (not paid, or no receipt signer configured)."""
     signer = config.receipt_signer
-    doc = store.document(unit.code, doc_id)
+    doc = store.document(unit.code, voucher_id)
     if signer is None or doc is None:
         return None
-    paid = [event for event in store.history(unit.code, doc_id) if event.status == PAID]
+    paid = [event for event in store.history(unit.code, voucher_id) if event.status == PAID]
     if not paid:
         return None
     return issue_receipt(signer, unit=unit.code, treasury=unit.treasury, voucher_id=doc.id,

@@ -63,7 +63,7 @@ def authorized_unit(request: Request, config: SandboxConfig) -> UnitConfig:
     return unit
 
 
-def document_id(request: Request) -> str:
+def voucher_id_of(request: Request) -> str:
     """The document id of the path: a UUID in its canonical lowercase form."""
     raw = str(request.path_params.get("id", ""))
     try:

@@ -115,13 +115,13 @@ class SandboxStore:
                 raise
             self._conn.execute("COMMIT")
 
-    def document(self, unit: str, doc_id: str) -> StoredDocument | None:
+    def document(self, unit: str, voucher_id: str) -> StoredDocument | None:
         """The stored document, if any."""
         with self.lock:
             row = self._conn.execute(
                 "SELECT unit, id, content_hash, document, fiscal_year, reference, dossier,"
                 " received_at, step, due_at FROM documents WHERE unit = ? AND id = ?",
-                (unit, doc_id),
+                (unit, voucher_id),
             ).fetchone()
         if row is None:
             return None
@@ -165,7 +165,7 @@ class SandboxStore:
         self,
         conn: sqlite3.Connection,
         unit: str,
-        doc_id: str,
+        voucher_id: str,
         status: str,
         detail: str,
         reason: str | None,
@@ -174,15 +174,15 @@ class SandboxStore:
         """Append a status change to the document's history and the unit's changes feed."""
         conn.execute(
             "INSERT INTO events (unit, id, status, detail, reason, at) VALUES (?,?,?,?,?,?)",
-            (unit, doc_id, status, detail, reason, at.isoformat()),
+            (unit, voucher_id, status, detail, reason, at.isoformat()),
         )
 
-    def history(self, unit: str, doc_id: str) -> list[Event]:
+    def history(self, unit: str, voucher_id: str) -> list[Event]:
         """Every status change of a document, oldest first."""
         with self.lock:
             rows = self._conn.execute(
                 _EVENTS + " WHERE e.unit = ? AND e.id = ? ORDER BY e.seq",
-                (unit, doc_id),
+                (unit, voucher_id),
             ).fetchall()
         return [Event(*row) for row in rows]
 
@@ -203,30 +203,30 @@ class SandboxStore:
                 " ORDER BY due_at, rowid",
                 (now.isoformat(),),
             ).fetchall()
-        found = (self.document(unit, doc_id) for unit, doc_id in keys)
+        found = (self.document(unit, voucher_id) for unit, voucher_id in keys)
         return [d for d in found if d is not None]
 
     def set_step(
-        self, conn: sqlite3.Connection, unit: str, doc_id: str, step: int, due_at: str | None
+        self, conn: sqlite3.Connection, unit: str, voucher_id: str, step: int, due_at: str | None
     ) -> None:
         """Record the clerk's progress on a document."""
         conn.execute(
             "UPDATE documents SET step = ?, due_at = ? WHERE unit = ? AND id = ?",
-            (step, due_at, unit, doc_id),
+            (step, due_at, unit, voucher_id),
         )
 
     def add_spending(
         self,
         conn: sqlite3.Connection,
         unit: str,
-        doc_id: str,
+        voucher_id: str,
         year: int,
         amounts: Mapping[tuple[str, str, str], int],
     ) -> None:
         """Record what a paid document drew from the estimates."""
         conn.executemany(
             "INSERT INTO spending VALUES (?,?,?,?,?,?,?)",
-            [(unit, doc_id, year, *key, amount) for key, amount in amounts.items()],
+            [(unit, voucher_id, year, *key, amount) for key, amount in amounts.items()],
         )
 
     def spent(self, unit: str, year: int) -> dict[tuple[str, str, str], int]:

@@ -12,7 +12,7 @@ import sqlite3
 from dataclasses import dataclass
 from datetime import datetime
 
-from treasury_desktop.api.port import ServerReason, SubmitOutcome
+from treasury_desktop.api.port import DeliveryOutcome, ServerReason
 from treasury_desktop.clock import iso, parse_iso
 from treasury_desktop.domain.workflow import ACTIVE, ItemState, VoucherState, can_move
 from treasury_desktop.i18n import Message
@@ -31,7 +31,7 @@ class OutboxItem:
     attempts: int
     next_attempt_at: datetime | None
     last_error: Message | None
-    outcome: SubmitOutcome | None
+    outcome: DeliveryOutcome | None
     reasons: tuple[ServerReason, ...]
     maybe_committed: bool
     queued_at: datetime
@@ -112,7 +112,7 @@ def claim_due_in(conn: sqlite3.Connection, now: datetime, limit: int,
 
 def mark_delivered_in(
     conn: sqlite3.Connection, repo: SqliteVoucherRepository, actor: Actor, voucher_id: str,
-    outcome: SubmitOutcome, now: datetime,
+    outcome: DeliveryOutcome, now: datetime,
 ) -> bool:
     """201/200 (or the feed knows the document): delivered; the voucher moves queued → sent."""
     cursor = conn.execute(
@@ -130,7 +130,7 @@ def mark_delivered_in(
 
 def mark_refused_in(
     conn: sqlite3.Connection, repo: SqliteVoucherRepository, actor: Actor, voucher_id: str,
-    outcome: SubmitOutcome, reasons: tuple[ServerReason, ...], now: datetime,
+    outcome: DeliveryOutcome, reasons: tuple[ServerReason, ...], now: datetime,
 ) -> None:
     """409/422: the item keeps the reasons word for word; the voucher goes to ``rejected``.
 
@@ -154,7 +154,7 @@ def mark_refused_in(
     if current is not None and can_move(current, VoucherState.REJECTED):
         repo.set_status_in(conn, voucher_id, VoucherState.REJECTED, actor=actor, reason=text)
     add_event(conn, voucher_id, VoucherState.REJECTED.value, iso(now),
-              detail=f"http-{'409' if outcome is SubmitOutcome.CONFLICT else '422'}", reason=text)
+              detail=f"http-{'409' if outcome is DeliveryOutcome.CONFLICT else '422'}", reason=text)
 
 
 def schedule_retry_in(
@@ -281,7 +281,7 @@ def _item(r: sqlite3.Row) -> OutboxItem:
         voucher_id=r[0], unit=r[1], state=state, attempts=r[3],
         next_attempt_at=parse_iso(r[4]) if state is ItemState.PENDING else None,
         last_error=message_from_json(r[5]),
-        outcome=SubmitOutcome(r[6]) if r[6] else None,
+        outcome=DeliveryOutcome(r[6]) if r[6] else None,
         reasons=tuple(ServerReason(**x) for x in json.loads(r[7] or "[]")),
         maybe_committed=bool(r[8]), queued_at=queued, updated_at=updated,
         number=r[11] or "", payee=r[12] or "", total=r[13] or 0,

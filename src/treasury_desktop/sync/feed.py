@@ -14,7 +14,7 @@ import sqlite3
 from dataclasses import dataclass
 from datetime import datetime
 
-from treasury_desktop.api.port import ChangesPage, SubmitOutcome
+from treasury_desktop.api.port import ChangesPage, DeliveryOutcome
 from treasury_desktop.clock import iso
 from treasury_desktop.domain.workflow import FINAL, SENT_ELSEWHERE, VoucherState, can_move
 from treasury_desktop.store.feed import followed_in, save_cursor_in
@@ -81,7 +81,7 @@ def apply_page_in(
                 continue
             # The treasury holds exactly these bytes: settle the outbox item first, which
             # also puts "sent" before the treasury's steps on the timeline.
-            mark_delivered_in(conn, repo, actor, voucher_id, SubmitOutcome.REPLAYED, now)
+            mark_delivered_in(conn, repo, actor, voucher_id, DeliveryOutcome.REPLAYED, now)
             voucher.status = VoucherState.SENT
         elif voucher.status in SENT_ELSEWHERE:
             # Queued and sent by another desk (countersigning by package): the treasury has it.

@@ -24,7 +24,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "chaos"))  # signed
 
 from signed_vouchers import ACTOR, seed_signed  # noqa: E402
 
-from treasury_desktop.api.port import SubmitAnswer  # noqa: E402
+from treasury_desktop.api.port import DeliveryAnswer  # noqa: E402
 from treasury_desktop.domain.roles import SignerRole  # noqa: E402
 from treasury_desktop.outbox.fake import FakeTreasury  # noqa: E402
 from treasury_desktop.outbox.model import OutboxItem  # noqa: E402
@@ -34,7 +34,7 @@ from treasury_desktop.store.records import Actor  # noqa: E402
 from treasury_desktop.store.signatures import RegisteredSigner, SignerRegistry  # noqa: E402
 from treasury_desktop.ui.outbox.bridge import OutboxBridge, OutboxSnapshot  # noqa: E402
 from treasury_desktop.ui.session import Session  # noqa: E402
-from treasury_desktop.usecases.submit import SubmitService  # noqa: E402
+from treasury_desktop.usecases.queueing import QueueService  # noqa: E402
 
 __all__ = ["ACTOR", "Rig", "ScriptedTreasury", "queue_signed", "register_signers", "seed_signed"]
 
@@ -49,9 +49,9 @@ def queue_signed(conn: sqlite3.Connection, ids: Sequence[str], *, trust: bool = 
     """Queue ``ids`` as the window does (``trust``: skip the signature check, when the core
     has one)."""
     options: dict[str, Any] = {}
-    if trust and "verify" in inspect.signature(SubmitService).parameters:
+    if trust and "verify" in inspect.signature(QueueService).parameters:
         options["verify"] = _trusted
-    results = SubmitService(conn, ACTOR, lambda: datetime.now(UTC), **options).queue(ids)
+    results = QueueService(conn, ACTOR, lambda: datetime.now(UTC), **options).queue(ids)
     assert all(r.ok for r in results), [r.message.render() for r in results]
 
 
@@ -73,13 +73,13 @@ class ScriptedTreasury(FakeTreasury):
         self.gate.set()
         self.failing: dict[str, BaseException] = {}
 
-    def submit(self, unit: str, voucher_id: str, document: bytes,
-               signature: bytes) -> SubmitAnswer:
+    def deliver(self, unit: str, voucher_id: str, document: bytes,
+               signature: bytes) -> DeliveryAnswer:
         self.gate.wait(10)
         error = self.failing.get(voucher_id)
         if error is not None:
             raise error
-        return super().submit(unit, voucher_id, document, signature)
+        return super().deliver(unit, voucher_id, document, signature)
 
 
 @dataclass

@@ -27,7 +27,7 @@ from treasury_desktop.sync.balances import BalanceBook, EstimateWarning
 from treasury_desktop.sync.feed import FinalNotice
 from treasury_desktop.sync.service import StatusSync, SyncSummary
 from treasury_desktop.ui.session import Lane, Session
-from treasury_desktop.usecases.submit import QueueResult, SubmitService
+from treasury_desktop.usecases.queueing import QueueResult, QueueService
 from treasury_desktop.usecases.sync_status import CopiedDraft, StatusService
 from treasury_desktop.usecases.timestamping import stamp_before_queue
 
@@ -59,7 +59,7 @@ class RefusedCopy:
     source_number: str
 
     @property
-    def draft_id(self) -> str:
+    def voucher_id(self) -> str:
         """The new draft's id."""
         return self.copied.draft.id
 
@@ -225,8 +225,8 @@ class OutboxBridge(QObject):
             ctx = self._session.ctx
             # Signatures made offline get their timestamps now, before the CMS is captured.
             stamp_before_queue(self._connection(), ctx.data_dir, ids, ctx.actor)
-            submit = SubmitService(self._connection(), ctx.actor, self._now, on_queued=wake)
-            return submit.queue(ids)
+            queueing = QueueService(self._connection(), ctx.actor, self._now, on_queued=wake)
+            return queueing.queue(ids)
 
         self._run(job, on_value)
 

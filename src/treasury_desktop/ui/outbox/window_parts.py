@@ -32,7 +32,7 @@ from treasury_desktop.ui.outbox.send_offer import SendOffer
 from treasury_desktop.ui.outbox.status_indicator import OutboxIndicator
 from treasury_desktop.ui.outbox.status_refresh import add_status_refresh
 from treasury_desktop.ui.shell import WindowShell
-from treasury_desktop.usecases.submit import QueueOutcome, QueueResult
+from treasury_desktop.usecases.queueing import QueueOutcome, QueueResult
 
 SHORTCUTS = {"queue": "Ctrl+Return", "show": "Ctrl+7", "send_now": "F9", "pause": "Shift+F9"}
 LIST_REFRESH_MS = 1500  # statuses moved: the list and the counts follow, not at every commit
@@ -235,9 +235,9 @@ class OutboxWindowParts(QObject):
         self._refresh_list()
 
     def _copied(self, copy: RefusedCopy) -> None:
-        self.notes[copy.draft_id] = copy.note()
-        self.window.editing.open(copy.draft_id)
-        self.window.list_pane.refresh(keep_id=copy.draft_id)
+        self.notes[copy.voucher_id] = copy.note()
+        self.window.editing.open(copy.voucher_id)
+        self.window.list_pane.refresh(keep_id=copy.voucher_id)
         self.window.refresh_counts()
 
     def close(self) -> None:

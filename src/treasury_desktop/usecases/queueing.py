@@ -1,4 +1,4 @@
-"""Submitting vouchers (gửi chứng từ): put fully signed vouchers into the outbox.
+"""Queueing vouchers (đưa vào hộp thư đi): put fully signed vouchers into the outbox.
 
 The signed bytes and the final CMS are captured here, once, and never rebuilt: every later
 attempt sends exactly these bytes, which is what makes the treasury's PUT idempotent.
@@ -38,7 +38,7 @@ class QueueOutcome(StrEnum):
 
 @dataclass(frozen=True)
 class QueueResult:
-    """The per-voucher result of :meth:`SubmitService.queue`."""
+    """The per-voucher result of :meth:`QueueService.queue`."""
 
     voucher_id: str
     outcome: QueueOutcome
@@ -67,7 +67,7 @@ def verify_before_queue(
     )
 
 
-class SubmitService:
+class QueueService:
     """Queue one or many vouchers signed by both signers (status ``signed_holder``)."""
 
     def __init__(

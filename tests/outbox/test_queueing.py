@@ -15,7 +15,7 @@ from treasury_desktop.outbox.model import ItemState
 from treasury_desktop.store import outbox as store
 from treasury_desktop.store.timeline import timeline
 from treasury_desktop.store.vouchers import SqliteVoucherRepository
-from treasury_desktop.usecases.submit import QueueOutcome, SubmitService
+from treasury_desktop.usecases.queueing import QueueOutcome, QueueService
 
 
 def test_queue_many_captures_bytes_and_moves_to_queued(
@@ -23,7 +23,7 @@ def test_queue_many_captures_bytes_and_moves_to_queued(
 ) -> None:
     ids = seed_signed(conn, 3)
     woken: list[bool] = []
-    service = SubmitService(conn, ACTOR, clock.now, on_queued=lambda: woken.append(True),
+    service = QueueService(conn, ACTOR, clock.now, on_queued=lambda: woken.append(True),
                             verify=trust_test_signatures)
     results = service.queue(ids)
     assert [r.outcome for r in results] == [QueueOutcome.QUEUED] * 3
@@ -47,7 +47,7 @@ def test_queue_refuses_what_cannot_go(conn: sqlite3.Connection, clock: FakeClock
     half = seed_signed(conn, 1, status=VoucherState.SIGNED_CHIEF, start=10)
     stale = seed_signed(conn, 1, start=20)
     conn.execute("UPDATE signatures SET content_hash = 'other' WHERE voucher_id = ?", (stale[0],))
-    service = SubmitService(conn, ACTOR, clock.now, verify=trust_test_signatures)
+    service = QueueService(conn, ACTOR, clock.now, verify=trust_test_signatures)
     service.queue(signed)
     results = service.queue([*signed, *half, *stale, "no-such-id"])
     assert [r.outcome for r in results] == [
@@ -63,7 +63,7 @@ def test_queued_voucher_cannot_be_edited_or_deleted(
     conn: sqlite3.Connection, clock: FakeClock
 ) -> None:
     (voucher_id,) = seed_signed(conn, 1)
-    SubmitService(conn, ACTOR, clock.now, verify=trust_test_signatures).queue([voucher_id])
+    QueueService(conn, ACTOR, clock.now, verify=trust_test_signatures).queue([voucher_id])
     repo = SqliteVoucherRepository(conn)
     stored = repo.get(voucher_id)
     assert stored is not None
@@ -80,7 +80,7 @@ def test_the_desk_verifies_signatures_before_queuing(
     """Without the test shortcut, a CMS that does not verify (here a placeholder) never
     reaches the outbox, and the accountant is told why."""
     (voucher_id,) = seed_signed(conn, 1)
-    [result] = SubmitService(conn, ACTOR, clock.now).queue([voucher_id])
+    [result] = QueueService(conn, ACTOR, clock.now).queue([voucher_id])
     assert result.outcome is QueueOutcome.SIGNATURE_INVALID
     assert result.message.key == "submit.signature_invalid"
     assert result.message.render("vi")
@@ -98,7 +98,7 @@ def test_a_voucher_of_another_unit_is_not_queued(
 
     ProfileStore(conn).set_unit(Unit("7654321", "Trạm Y tế xã", "9523.2.7654321", "0011"))
     (voucher_id,) = seed_signed(conn, 1)
-    [result] = SubmitService(conn, ACTOR, clock.now, verify=trust_test_signatures).queue(
+    [result] = QueueService(conn, ACTOR, clock.now, verify=trust_test_signatures).queue(
         [voucher_id])
     assert result.outcome is QueueOutcome.OTHER_UNIT
     assert "7654321" in result.message.render("vi")
