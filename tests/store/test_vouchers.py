@@ -15,7 +15,7 @@ from treasury_desktop.domain.voucher import BudgetLine, Payee, Voucher, new_vouc
 from treasury_desktop.domain.workflow import VoucherState
 from treasury_desktop.store.audit import audit_entries
 from treasury_desktop.store.db import connect
-from treasury_desktop.store.records import Actor
+from treasury_desktop.store.records import Actor, Folder, VoucherQuery
 from treasury_desktop.store.vouchers import SignaturesWouldBeDropped, SqliteVoucherRepository
 
 ACTOR = Actor("lan", "accountant")
@@ -88,3 +88,26 @@ def test_editing_a_signed_voucher_needs_confirmation_and_drops_signatures(
     assert stored.status is VoucherState.DRAFT
     assert conn.execute("SELECT count(*) FROM signatures").fetchone()[0] == 0
     assert "signatures_dropped" in [e.action for e in audit_entries(conn, voucher.id)]
+
+
+def test_a_search_with_filters_counts_and_pages_as_count_and_page_do(
+    repo: SqliteVoucherRepository,
+) -> None:
+    """count_and_page reads the search's hits once; with every filter beside the text it
+    answers exactly what count and page answer on their own, search after search."""
+    for n in range(30):
+        voucher = make(str(n + 1), "Công ty Điện lực" if n % 2 else "Nhà sách Đông Á", 1000 * n)
+        repo.create(voucher.with_changes(date=f"2026-0{n % 9 + 1}-15"), problems=0, actor=ACTOR)
+        if n % 3 == 0:
+            repo.set_status(voucher.id, VoucherState.SIGNED_CHIEF, actor=ACTOR)
+    queries = [
+        VoucherQuery(text="dien luc"),
+        VoucherQuery(text="dien", date_from="2026-03-01", date_to="2026-07-31"),
+        VoucherQuery(text="dong a", status=VoucherState.SIGNED_CHIEF),
+        VoucherQuery(text="cong", fiscal_year=2026, folder=Folder.TO_SIGN, descending=False),
+        VoucherQuery(text="khong co"),
+        VoucherQuery(folder=Folder.TO_SIGN),
+    ]
+    for query in queries:
+        together = repo.count_and_page(query, 2, 5)
+        assert together == (repo.count(query), repo.page(query, 2, 5)), query

@@ -66,12 +66,15 @@ def fts_query(text: str, folder: Folder = Folder.ALL) -> str | None:
     return " AND ".join(terms)
 
 
-def where_clause(query: VoucherQuery) -> tuple[str, list[object]]:
-    """The WHERE clause and its parameters for a query."""
+def where_clause(query: VoucherQuery, matched: str = "") -> tuple[str, list[object]]:
+    """The WHERE clause and its parameters for a query; ``matched`` names a table that already
+    holds the rowids the search text matches (else the full-text index is asked here)."""
     parts: list[str] = []
     params: list[object] = []
     match = fts_query(query.text, query.folder)
-    if match:
+    if match and matched:
+        parts.append(f"rowid IN {matched}")
+    elif match:
         # The folder is part of the full-text query.
         parts.append("rowid IN (SELECT rowid FROM vouchers_fts WHERE vouchers_fts MATCH ?)")
         params.append(match)

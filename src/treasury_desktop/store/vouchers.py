@@ -39,6 +39,7 @@ from treasury_desktop.store.search import (
 )
 
 _ROW_COLUMNS = "id, form, number, date, payee, content, total, status, problems, status_reason"
+_HITS = "temp.search_hits"  # this connection's rowids of the last search (count_and_page)
 
 
 class SignaturesWouldBeDropped(ExpectedError):
@@ -262,9 +263,21 @@ class SqliteVoucherRepository:
     def count_and_page(
         self, query: VoucherQuery, offset: int, limit: int
     ) -> tuple[int, list[VoucherRow]]:
-        """``count(query)`` and ``page(query, offset, limit)``, searching the text once."""
-        hits = self._search_hits(query)
-        return self._count(query, hits), self._page(query, hits, offset, limit)
+        """``count(query)`` and ``page(query, offset, limit)``, searching the text once: the
+        matching rowids are collected into a temporary table that both read (the full-text
+        index is the costly part of a broad search; asking it twice doubled that cost)."""
+        match = fts_query(query.text, query.folder)
+        if match is None:
+            return self._count(query, None), self._page(query, None, offset, limit)
+        conn = self._conn
+        conn.execute(f"CREATE TEMP TABLE IF NOT EXISTS {_HITS} (rowid INTEGER PRIMARY KEY)")
+        conn.execute(f"DELETE FROM {_HITS}")
+        hits = conn.execute(
+            f"INSERT INTO {_HITS} SELECT rowid FROM vouchers_fts WHERE vouchers_fts MATCH ?",
+            (match,),
+        ).rowcount
+        return (self._count(query, hits, matched=_HITS),
+                self._page(query, hits, offset, limit, matched=_HITS))
 
     def with_documents(
         self, query: VoucherQuery, page_size: int = 500
@@ -284,18 +297,18 @@ class SqliteVoucherRepository:
                 yield row, documents[row.id]
             offset += len(rows)
 
-    def _count(self, query: VoucherQuery, hits: int | None) -> int:
+    def _count(self, query: VoucherQuery, hits: int | None, matched: str = "") -> int:
         if hits is not None and query.status is None and query == _text_only(query):
             return hits
-        where, params = where_clause(query)
+        where, params = where_clause(query, matched)
         table = self._table(query, hits)
         row = self._conn.execute(f"SELECT count(*) FROM {table} WHERE {where}", params).fetchone()
         return int(row[0])
 
     def _page(
-        self, query: VoucherQuery, hits: int | None, offset: int, limit: int
+        self, query: VoucherQuery, hits: int | None, offset: int, limit: int, matched: str = ""
     ) -> list[VoucherRow]:
-        where, params = where_clause(query)
+        where, params = where_clause(query, matched)
         order = order_clause(query)
         table = self._table(query, hits)
         # The inner query walks only the index (rowids in order), so a deep OFFSET stays
