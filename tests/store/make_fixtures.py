@@ -10,7 +10,7 @@ import sqlite3
 import sys
 from pathlib import Path
 
-from treasury_desktop.store.db import _statements, migrations
+from treasury_desktop.store.db import AFTER_MIGRATION, _statements, migrations
 
 HERE = Path(__file__).parent / "fixtures"
 
@@ -58,6 +58,9 @@ def write_fixture(version: int) -> Path:
     for number, _name, sql in migrations()[:version]:
         for statement in _statements(sql):
             conn.execute(statement)
+        after = AFTER_MIGRATION.get(number)  # the Python step that version ran after its SQL
+        if after is not None:
+            after(conn)
         conn.execute(f"PRAGMA user_version={number}")
         for statement in DATA.get(number, []):
             conn.execute(statement)

@@ -7,6 +7,7 @@ each entry is a link of a hash chain (store/audit_chain.py), so an edit from out
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Sequence
 from datetime import UTC, datetime
 
 from treasury_desktop.store.audit_chain import entry_hash, last_hash
@@ -23,15 +24,28 @@ def append_audit(
     hash_after: str | None,
 ) -> None:
     """Add one entry, inside the caller's (write) transaction, chained to the newest one."""
+    append_audits(conn, actor, [(voucher_id, action, detail, hash_before, hash_after)])
+
+
+AuditLine = tuple[str | None, str, str, str | None, str | None]
+"""One entry to add: voucher id, action, detail, content hash before, content hash after."""
+
+
+def append_audits(conn: sqlite3.Connection, actor: Actor, lines: Sequence[AuditLine]) -> None:
+    """Add entries in order, inside the caller's (write) transaction, each chained to the one
+    before it (many status moves of one feed page are one statement, not one each)."""
     last_seq, previous = last_hash(conn)
-    fields = (
-        last_seq + 1, datetime.now(UTC).isoformat(timespec="milliseconds"), actor.os_user,
-        actor.role, voucher_id, action, detail, hash_before, hash_after,
-    )
-    conn.execute(
+    at = datetime.now(UTC).isoformat(timespec="milliseconds")
+    rows = []
+    for seq, line in enumerate(lines, last_seq + 1):
+        fields = (seq, at, actor.os_user, actor.role, *line)
+        own = entry_hash(previous, fields)
+        rows.append((*fields, previous, own))
+        previous = own
+    conn.executemany(
         "INSERT INTO audit_log (seq, at, os_user, role, voucher_id, action, detail, hash_before,"
         " hash_after, prev_hash, entry_hash) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
-        (*fields, previous, entry_hash(previous, fields)),
+        rows,
     )
 
 

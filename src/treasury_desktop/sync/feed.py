@@ -103,13 +103,14 @@ def apply_page_in(
             voucher.moved_to, voucher.reason = target, change.reason
     add_events_in(conn, events, EventSource.TREASURY)
     finals: list[FinalNotice] = []
-    moved = 0
+    moves: list[tuple[str, VoucherState, str]] = []
     for voucher_id, voucher in seen.items():
         if voucher is None or voucher.moved_to is None:
             continue
-        repo.set_status_in(conn, voucher_id, voucher.moved_to, actor=actor, reason=voucher.reason)
-        moved += 1
+        moves.append((voucher_id, voucher.moved_to, voucher.reason))
         if voucher.moved_to in FINAL:
             finals.append(FinalNotice(voucher_id, voucher.number, voucher.moved_to, voucher.reason))
+    repo.set_statuses_in(conn, moves, actor=actor)
+    moved = len(moves)
     save_cursor_in(conn, unit, page.next_cursor, now)
     return AppliedPage(applied, moved, unknown, tuple(finals))
