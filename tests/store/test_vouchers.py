@@ -12,9 +12,10 @@ from pathlib import Path
 import pytest
 
 from treasury_desktop.domain.voucher import BudgetLine, Payee, Voucher, new_voucher_id
-from treasury_desktop.domain.workflow import VoucherState
+from treasury_desktop.domain.workflow import TransitionError, VoucherState
 from treasury_desktop.store.audit import audit_entries
-from treasury_desktop.store.db import connect
+from treasury_desktop.store.audit_chain import verify_chain
+from treasury_desktop.store.db import connect, transaction
 from treasury_desktop.store.records import Actor, Folder, VoucherQuery
 from treasury_desktop.store.vouchers import SignaturesWouldBeDropped, SqliteVoucherRepository
 
@@ -111,3 +112,23 @@ def test_a_search_with_filters_counts_and_pages_as_count_and_page_do(
     for query in queries:
         together = repo.count_and_page(query, 2, 5)
         assert together == (repo.count(query), repo.page(query, 2, 5)), query
+
+
+def test_many_moves_at_once_are_checked_and_audited_each(
+    repo: SqliteVoucherRepository, conn: sqlite3.Connection
+) -> None:
+    first, second = make("1", "A", 1000), make("2", "B", 2000)
+    for voucher in (first, second):
+        repo.create(voucher, problems=0, actor=ACTOR)
+    with transaction(conn):
+        repo.set_statuses_in(conn, [(first.id, VoucherState.SIGNED_CHIEF, "KTT"),
+                                    (second.id, VoucherState.DRAFT, ""),  # there already
+                                    (second.id, VoucherState.SIGNED_CHIEF, "")], actor=ACTOR)
+    assert [e.detail for e in audit_entries(conn, first.id)][1:] == ["draft -> signed_chief KTT"]
+    assert [e.action for e in audit_entries(conn, second.id)] == ["create", "status"]
+    assert verify_chain(conn).intact
+    with pytest.raises(TransitionError), transaction(conn):
+        repo.set_statuses_in(conn, [(second.id, VoucherState.SIGNED_HOLDER, ""),
+                                    (first.id, VoucherState.PAID, "")], actor=ACTOR)
+    stored = repo.get(second.id)
+    assert stored is not None and stored.status is VoucherState.SIGNED_CHIEF  # nothing moved
