@@ -1,7 +1,7 @@
 """Store benchmarks with 100,000 vouchers, quiet and busy: search and sort p95, folder counts
 after a change, autosave commit median.
 
-Run: .venv/bin/python benchmarks/bench_store.py [N]
+Run: .venv/bin/python benchmarks/bench_store.py [N [FOLDER]]  (FOLDER: reuse an earlier seed)
 Baseline in the same run: a bare ``SELECT ... LIMIT 200`` on the same file. Each figure is
 measured twice: on the machine as it is, then beside another process burning a CPU (busy.py).
 """
@@ -89,11 +89,14 @@ def measure(ctx: AppContext) -> dict[str, str]:
     }
 
 
-def main(count: int) -> None:
-    folder = Path(tempfile.mkdtemp(prefix="bench-store-"))
-    t0 = time.perf_counter()
-    seed(folder, count)
-    print(f"seeded {count} vouchers in {time.perf_counter() - t0:.1f} s")
+def main(count: int, reuse: Path | None = None) -> None:
+    if reuse is not None:  # a folder an earlier run seeded (seeding 100,000 takes minutes)
+        folder = reuse
+    else:
+        folder = Path(tempfile.mkdtemp(prefix="bench-store-"))
+        t0 = time.perf_counter()
+        seed(folder, count)
+        print(f"seeded {count} vouchers in {time.perf_counter() - t0:.1f} s in {folder}")
     ctx = AppContext(folder)
     try:
         measure(ctx)  # warm the page cache: both runs below read a warm file
@@ -106,4 +109,5 @@ def main(count: int) -> None:
 
 
 if __name__ == "__main__":
-    main(int(sys.argv[1]) if len(sys.argv) > 1 else 100_000)
+    main(int(sys.argv[1]) if len(sys.argv) > 1 else 100_000,
+         Path(sys.argv[2]) if len(sys.argv) > 2 else None)
