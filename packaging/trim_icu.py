@@ -3,10 +3,11 @@
 Qt links ICU 7x, whose data library (libicudata.so.7x) carries every locale of the world: 31 MB,
 a quarter of the one-folder build. The app speaks Vietnamese and English, so this keeps the root,
 ``en*`` and ``vi*`` locales, the Unicode properties, normalisation, collation (ucadata),
-break-iteration rules and dictionaries and the time-zone data, and drops the other locales, the
-legacy code-page converters (the core decodes files in Python, not through Qt) and the
-transliterators. It uses ICU's own tools (icupkg, genccode from Debian's icu-devtools): the
-result is a valid ICU data package with the same entry point, checked by icupkg on the way.
+break-iteration rules and the time-zone data, and drops the other locales, the legacy code-page
+converters (the core decodes files in Python, not through Qt), the transliterators and the word
+dictionaries of scripts written without spaces. It uses ICU's own tools (icupkg, genccode from
+Debian's icu-devtools): the result is a valid ICU data package with the same entry point, checked
+by icupkg on the way.
 
 Usage: python packaging/trim_icu.py DIST_FOLDER
 """
@@ -29,6 +30,16 @@ def dropped(item: str) -> bool:
     if item.endswith(".cnv") or item.startswith("translit/"):
         return True
     return bool(_LOCALE_RES.match(base)) and not base.startswith(_KEPT_LOCALES)
+
+
+def word_dictionary(item: str) -> bool:
+    """True for the word dictionaries of Chinese/Japanese, Thai, Lao, Khmer and Burmese (3 MB).
+
+    ICU breaks words of those scripts with them only (Vietnamese words are space-separated) and
+    does without them when they are absent, as ICU's own data filter (``brkitr_dictionaries``)
+    allows; the break rules name them, so icupkg must be told that this removal is meant.
+    """
+    return item.startswith("brkitr/") and item.endswith(".dict")
 
 
 def _data_blob(library: Path, symbol: str) -> bytes:
@@ -68,10 +79,17 @@ def trim(dist: Path) -> tuple[int, int]:
                                check=True).stdout.split()
         removal = work / "drop.txt"
         removal.write_text("\n".join(i for i in items if dropped(i)) + "\n", "utf-8")
+        dictionaries = work / "dictionaries.txt"
+        dictionaries.write_text("\n".join(i for i in items if word_dictionary(i)) + "\n", "utf-8")
+        (work / "mid").mkdir()
         (work / "out").mkdir()
+        mid = work / "mid" / full.name
         small = work / "out" / full.name
-        # icupkg refuses to write a package whose kept items depend on removed ones.
-        subprocess.run(["icupkg", "-r", str(removal), str(full), str(small)], check=True)
+        # icupkg refuses to write a package whose kept items depend on removed ones...
+        subprocess.run(["icupkg", "-r", str(removal), str(full), str(mid)], check=True)
+        # ...except for the dictionaries, whose absence ICU handles.
+        subprocess.run(["icupkg", "--ignore-deps", "-r", str(dictionaries), str(mid), str(small)],
+                       check=True)
         subprocess.run(["genccode", "-q", "-e", entry, "-a", "gcc", "-f", f"{entry}_dat",
                         "-d", str(work), str(small)], check=True)
         built = work / library.name

@@ -1,4 +1,4 @@
-; Inno Setup script: a per-user installer for Windows (no administrator rights needed).
+﻿; Inno Setup script: a per-user installer for Windows (no administrator rights needed).
 ; Build on Windows after the PyInstaller one-folder build (see the README, "Packages"):
 ;   iscc packaging\windows\treasury-desktop.iss
 ; AppVersion must equal pyproject.toml's version; tests/packaging checks it and the file names.
@@ -17,7 +17,11 @@ DefaultGroupName={#AppName}
 DisableProgramGroupPage=yes
 ; Per user: installs under %LOCALAPPDATA%\Programs, writes only HKCU, asks no UAC question.
 PrivilegesRequired=lowest
-PrivilegesRequiredOverridesAllowed=dialog
+; No "for me / for all users" question (its texts differ between Inno Setup 6 releases, and a
+; school's accountant should not meet it); IT staff can still run the installer with /ALLUSERS.
+PrivilegesRequiredOverridesAllowed=commandline
+; Vietnamese on a Vietnamese Windows, English on an English one; asks only when neither matches.
+ShowLanguageDialog=auto
 ArchitecturesAllowed=x64compatible
 ArchitecturesInstallIn64BitMode=x64compatible
 OutputDir=..\..\dist
@@ -29,9 +33,14 @@ SolidCompression=yes
 WizardStyle=modern
 
 [Languages]
-; Inno Setup ships no official Vietnamese; its unofficial Vietnamese.isl (jrsoftware.org,
-; "Inno Setup Translations") can be added here beside Default when the build machine has it.
+; Inno Setup ships no official Vietnamese: vi.isl (beside this script) holds our own texts for
+; what the wizard and the uninstaller show, over Default.isl (anything it leaves out stays
+; English). Vietnamese first: the language when Windows speaks neither.
+Name: "vi"; MessagesFile: "compiler:Default.isl,vi.isl"
 Name: "en"; MessagesFile: "compiler:Default.isl"
+
+[Messages]
+en.ConfirmUninstall=Are you sure you want to completely remove %1?%n%nThe vouchers (the data folder) and their backups are not removed.
 
 [Files]
 Source: "{#DistDir}\{#AppExe}"; DestDir: "{app}"; Flags: ignoreversion
