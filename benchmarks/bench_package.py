@@ -1,6 +1,7 @@
 """The packaged app against the venv: whole-process start, and the package's sizes (on demand).
 
-Run after ``scripts/package.sh``:  .venv/bin/python benchmarks/bench_package.py [RUNS]
+Run after ``scripts/package.sh``:  .venv/bin/python benchmarks/bench_package.py [RUNS [FOLDER]]
+(FOLDER: another one-folder build to compare, e.g. one made with other PyInstaller options)
 
 Each run starts a fresh process, ``dist/treasury-desktop/treasury-desktop`` (no venv, no source
 tree) alternated with ``.venv/bin/treasury-desktop``, for two things:
@@ -27,7 +28,7 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-FOLDER = ROOT / "dist" / "treasury-desktop"
+FOLDER = Path(sys.argv[2]).resolve() if len(sys.argv) > 2 else ROOT / "dist" / "treasury-desktop"
 PACKAGED = FOLDER / "treasury-desktop"
 VENV = ROOT / ".venv" / "bin" / "treasury-desktop"
 SEED = 2000
@@ -87,7 +88,7 @@ def main(runs: int) -> None:
                   f"  ratio {p / v:.2f}")
     size = du_bytes(FOLDER)
     print(f"unpacked folder (du -sb) {size:,} bytes = {size / 1e6:.1f} MB = {size / 2**20:.1f} MiB")
-    for deb in sorted((ROOT / "dist").glob("*.deb")):
+    for deb in sorted(FOLDER.parent.glob("*.deb")):
         n = deb.stat().st_size
         print(f"{deb.name} {n:,} bytes = {n / 1e6:.1f} MB = {n / 2**20:.1f} MiB")
 
