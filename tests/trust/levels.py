@@ -13,13 +13,19 @@ import sys
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
+from asn1crypto import tsp
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
+from treasury_desktop.domain.roles import SignerRole
+from treasury_desktop.sandbox.tsa import TimeStampAuthority
+from treasury_desktop.signing.cms import add_signature
 from treasury_desktop.signing.testca import SoftwareCA
+from treasury_desktop.signing.token import SignatureAlgorithm
 
 Key = rsa.RSAPrivateKey | ec.EllipticCurvePrivateKey
 NOW = datetime.now(UTC).replace(microsecond=0)
@@ -165,3 +171,54 @@ def sign_on_softhsm(folder: Path, content: bytes,
     assert done.returncode == 0, done.stderr
     return [TokenSignature(bytes.fromhex(s["cms"]), bytes.fromhex(s["certificate"]))
             for s in json.loads(done.stdout)]
+
+
+SIGNED_AT = NOW - timedelta(days=20)  # the signers' certificates were valid then
+EXPIRED_ON = NOW - timedelta(days=10)  # and expired on this day
+
+
+class DirectTsa:
+    """The sandbox TSA asked without HTTP; with ``other_digest`` it stamps something else."""
+
+    def __init__(self, tsa: TimeStampAuthority, other_digest: bytes | None = None) -> None:
+        self._tsa = tsa
+        self._other = other_digest
+
+    def stamp(self, digest: bytes) -> bytes:
+        request = tsp.TimeStampReq({
+            "version": 1, "nonce": 7, "cert_req": True,
+            "message_imprint": {"hash_algorithm": {"algorithm": "sha256"},
+                                "hashed_message": self._other or digest}})
+        answer = tsp.TimeStampResp.load(self._tsa.respond(request.dump()))
+        return bytes(answer["time_stamp_token"].dump())
+
+
+class ExpiredSigners:
+    """Under the sub-CA: a chief accountant and an account holder whose certificates expired
+    ten days ago, and TSAs (whose clock says ``SIGNED_AT``) to stamp what they signed then."""
+
+    def __init__(self, folder: Path) -> None:
+        self.levels: Levels = make_levels(folder)
+        self.keys = [ec.generate_private_key(ec.SECP256R1()) for _ in range(2)]
+        self.certs = [
+            issue_leaf(self.levels.intermediate, key, holder, not_before=NOW - timedelta(days=400),
+                       not_after=EXPIRED_ON)
+            for key, holder in zip(self.keys, ("Nguyễn Thị Lan", "Trần Văn Minh"), strict=True)
+        ]
+
+    def tsa(self, *, issuer: str = "intermediate", **options: Any) -> TimeStampAuthority:
+        ca = getattr(self.levels, issuer)
+        key, cert = issue_tsa(ca, **options)
+        return TimeStampAuthority(cert, key, now=lambda: SIGNED_AT + timedelta(minutes=1))
+
+    def sign(self, content: bytes, roles: int = 1, when: datetime = SIGNED_AT) -> bytes:
+        cms_der = None
+        for i, role in enumerate((SignerRole.CHIEF_ACCOUNTANT, SignerRole.ACCOUNT_HOLDER)[:roles]):
+            key = self.keys[i]
+            cms_der = add_signature(
+                content, cms_der, self.certs[i], role,
+                lambda data, k=key: k.sign(data, ec.ECDSA(hashes.SHA256())),
+                SignatureAlgorithm.ECDSA_SHA256, when + timedelta(seconds=i),
+                chain=[self.levels.intermediate.cert_der])
+        assert cms_der is not None
+        return cms_der

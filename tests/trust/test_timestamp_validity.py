@@ -14,12 +14,11 @@ from pathlib import Path
 
 import httpx
 import pytest
-from asn1crypto import cms, tsp
+from asn1crypto import cms
 from cryptography import x509
-from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.hazmat.primitives import serialization
 from cryptography.x509.oid import ExtendedKeyUsageOID
-from tests.trust.levels import NOW, Levels, issue_leaf, issue_tsa, make_levels
+from tests.trust.levels import NOW, SIGNED_AT, DirectTsa, ExpiredSigners
 from treasury_sandbox_world import TOKEN, UNIT, document
 
 from treasury_desktop.domain.canonical import canonical_bytes
@@ -27,64 +26,22 @@ from treasury_desktop.domain.roles import SignerRole
 from treasury_desktop.sandbox.config import default_config
 from treasury_desktop.sandbox.server import start_sandbox
 from treasury_desktop.sandbox.tsa import SANDBOX_TSA_POLICY, TimeStampAuthority
-from treasury_desktop.signing.cms import add_signature
 from treasury_desktop.signing.timestamp import add_timestamps, stamp_of
-from treasury_desktop.signing.token import SignatureAlgorithm
 from treasury_desktop.signing.verify import SignatureInvalid, verify_detached
 
-SIGNED_AT = NOW - timedelta(days=20)  # the certificate was valid then
-EXPIRED_ON = NOW - timedelta(days=10)
 DOC = document()
 CONTENT = canonical_bytes(DOC)
-
-
-class DirectTsa:
-    """The sandbox TSA asked without HTTP; ``imprint_of`` may lie about what it stamps."""
-
-    def __init__(self, tsa: TimeStampAuthority, other_digest: bytes | None = None) -> None:
-        self._tsa = tsa
-        self._other = other_digest
-
-    def stamp(self, digest: bytes) -> bytes:
-        request = tsp.TimeStampReq({
-            "version": 1, "nonce": 7, "cert_req": True,
-            "message_imprint": {"hash_algorithm": {"algorithm": "sha256"},
-                                "hashed_message": self._other or digest}})
-        answer = tsp.TimeStampResp.load(self._tsa.respond(request.dump()))
-        return bytes(answer["time_stamp_token"].dump())
-
-
-class Pki:
-    def __init__(self, folder: Path) -> None:
-        self.levels: Levels = make_levels(folder)
-        self.keys = [ec.generate_private_key(ec.SECP256R1()) for _ in range(2)]
-        self.certs = [
-            issue_leaf(self.levels.intermediate, key, holder, not_before=NOW - timedelta(days=400),
-                       not_after=EXPIRED_ON)
-            for key, holder in zip(self.keys, ("Nguyễn Thị Lan", "Trần Văn Minh"), strict=True)
-        ]
-
-    def tsa(self, *, issuer: str = "intermediate", **options: object) -> TimeStampAuthority:
-        ca = getattr(self.levels, issuer)
-        key, cert = issue_tsa(ca, **options)  # type: ignore[arg-type]
-        return TimeStampAuthority(cert, key, now=lambda: SIGNED_AT + timedelta(minutes=1))
-
-    def sign(self, roles: int = 1, when: datetime = SIGNED_AT) -> bytes:
-        cms_der = None
-        for i, role in enumerate((SignerRole.CHIEF_ACCOUNTANT, SignerRole.ACCOUNT_HOLDER)[:roles]):
-            key = self.keys[i]
-            cms_der = add_signature(
-                CONTENT, cms_der, self.certs[i], role,
-                lambda data, k=key: k.sign(data, ec.ECDSA(hashes.SHA256())),
-                SignatureAlgorithm.ECDSA_SHA256, when + timedelta(seconds=i),
-                chain=[self.levels.intermediate.cert_der])
-        assert cms_der is not None
-        return cms_der
 
 
 @pytest.fixture(scope="module")
 def pki(tmp_path_factory: pytest.TempPathFactory) -> Pki:
     return Pki(tmp_path_factory.mktemp("stamps"))
+
+
+class Pki(ExpiredSigners):
+    def sign(self, content: bytes = CONTENT, roles: int = 1,
+             when: datetime = SIGNED_AT) -> bytes:
+        return super().sign(content, roles, when)
 
 
 def refused(pki: Pki, cms_der: bytes) -> SignatureInvalid:

@@ -23,6 +23,7 @@ from treasury_desktop.outbox.sender import Sender
 from treasury_desktop.sync.service import SyncSummary
 from treasury_desktop.usecases.queueing import QueueService
 from treasury_desktop.usecases.timestamping import stamp_before_queue
+from treasury_desktop.usecases.trust import desk_anchors
 
 RUN_GRACE = 3.0
 """Seconds past ``outbox run --timeout`` that requests still in flight may take."""
@@ -65,7 +66,8 @@ def _queue(args: argparse.Namespace, ctx: AppContext) -> int:
     if stamps.still_unstamped:
         print(text("trust.timestamp.later", args.lang, count=len(stamps.still_unstamped)),
               file=sys.stderr)
-    results = QueueService(conn, ctx.actor, _now).queue(args.ids)
+    results = QueueService(conn, ctx.actor, _now, anchors=desk_anchors(ctx.data_dir)).queue(
+        args.ids)
     for result in results:
         print(result.message.render(args.lang), file=sys.stdout if result.ok else sys.stderr)
     return 0 if all(r.ok for r in results) else 1

@@ -26,6 +26,7 @@ from cryptography.hazmat.primitives.serialization import Encoding
 from treasury_desktop.domain.canonical import canonical_bytes
 from treasury_desktop.i18n import ExpectedError
 from treasury_desktop.signing.certificates import CertificateInfo
+from treasury_desktop.signing.chain import ChainRefused, build_chain
 
 RECEIPT_KIND = "debit_advice"
 
@@ -95,26 +96,6 @@ def _check_signature(cert: x509.Certificate, algorithm: str, signature: bytes,
         raise ReceiptInvalid("receipt.algorithm", algorithm=algorithm)
 
 
-def _chains(cert: x509.Certificate, others: Sequence[x509.Certificate],
-            roots: Sequence[x509.Certificate], when: datetime, depth: int = 0) -> bool:
-    if depth > 4:
-        return False
-    if not cert.not_valid_before_utc <= when <= cert.not_valid_after_utc:
-        return False
-    for issuer in [*roots, *others]:
-        if issuer.subject != cert.issuer:
-            continue
-        try:
-            cert.verify_directly_issued_by(issuer)
-        except (ValueError, TypeError, InvalidSignature):
-            continue
-        if issuer in roots:
-            return issuer.not_valid_before_utc <= when <= issuer.not_valid_after_utc
-        if _chains(issuer, [o for o in others if o != issuer], roots, when, depth + 1):
-            return True
-    return False
-
-
 def verify_receipt(envelope: Any, *, voucher_id: str, unit: str, content_hash: str,
                    trusted_roots: Sequence[bytes]) -> Receipt:
     """The receipt, verified; ReceiptInvalid (a plain sentence) when it cannot be accepted."""
@@ -133,7 +114,8 @@ def verify_receipt(envelope: Any, *, voucher_id: str, unit: str, content_hash: s
         amount = body.get("amount")
         if not chain or not isinstance(amount, int) or isinstance(amount, bool):
             raise ValueError("no certificate or no amount")
-        roots = [x509.load_der_x509_certificate(der) for der in trusted_roots]
+        roots = [x509.load_der_x509_certificate(der).public_bytes(Encoding.DER)
+                 for der in trusted_roots]
     except (KeyError, TypeError, ValueError, IndexError, binascii.Error):
         raise ReceiptInvalid("receipt.malformed") from None
     leaf = chain[0]
@@ -141,8 +123,11 @@ def verify_receipt(envelope: Any, *, voucher_id: str, unit: str, content_hash: s
         _check_signature(leaf, algorithm, value, data)
     except InvalidSignature:
         raise ReceiptInvalid("receipt.bad_signature") from None
-    if not _chains(leaf, chain[1:], roots, issued_at):
-        raise ReceiptInvalid("receipt.untrusted")
+    try:  # the one path builder (signing/chain.py), at the moment the receipt was issued
+        build_chain(leaf.public_bytes(Encoding.DER), roots, issued_at,
+                    intermediates=[c.public_bytes(Encoding.DER) for c in chain[1:]])
+    except ChainRefused:
+        raise ReceiptInvalid("receipt.untrusted") from None
     info = CertificateInfo.from_der(leaf.public_bytes(Encoding.DER))
     if not info.can_sign:
         raise ReceiptInvalid("receipt.untrusted")

@@ -98,6 +98,10 @@ class CertificateChecker:
         self._now = now
         self._policies = accepted_policies
 
+    def anchor_certificates(self) -> list[bytes]:
+        """The trust anchors in force (DER), e.g. to judge a signature's timestamp."""
+        return [anchor.der for anchor in self._anchors()]
+
     def known_label(self, cert_der: bytes) -> Message | None:
         """What the cache says about a certificate, without asking the network (None when it
         was never checked): for the certificate chooser."""

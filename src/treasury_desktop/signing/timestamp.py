@@ -91,6 +91,15 @@ def signature_digest(signer_info: cms.SignerInfo) -> bytes:
     return hashlib.sha256(signer_info["signature"].native).digest()
 
 
+def has_timestamps(cms_der: bytes) -> bool:
+    """Whether any SignerInfo carries a signature timestamp (False for what is no CMS)."""
+    try:
+        signed = cms.ContentInfo.load(cms_der)["content"]
+        return any(stamp_of(info) is not None for info in signed["signer_infos"])
+    except (ValueError, TypeError, KeyError, AttributeError, IndexError):
+        return False
+
+
 def unstamped_count(cms_der: bytes) -> int:
     """How many SignerInfos have no signature timestamp yet."""
     signed = cms.ContentInfo.load(cms_der)["content"]

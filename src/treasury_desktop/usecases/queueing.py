@@ -7,7 +7,7 @@ attempt sends exactly these bytes, which is what makes the treasury's PUT idempo
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
@@ -55,16 +55,25 @@ SignatureCheck = Callable[[sqlite3.Connection, bytes, bytes, str, datetime], Non
 
 
 def verify_before_queue(
-    conn: sqlite3.Connection, document: bytes, cms_der: bytes, number: str, now: datetime
+    conn: sqlite3.Connection, document: bytes, cms_der: bytes, number: str, now: datetime,
+    anchors: Callable[[], Sequence[bytes]] | None = None,
 ) -> None:
     """Both signatures intact over exactly these bytes, chief accountant then account holder,
-    by certificates registered for their roles and valid when they signed."""
+    by certificates registered for their roles and valid when they signed and now (or when a
+    timestamp from a TSA chained to one of the desk's ``anchors`` proves they signed)."""
     from treasury_desktop.usecases.signing import check_signatures  # CMS: at the first queue
 
     check_signatures(
         SignerRegistry(conn), document, cms_der, now,
-        {SignerRole.CHIEF_ACCOUNTANT, SignerRole.ACCOUNT_HOLDER}, number,
+        {SignerRole.CHIEF_ACCOUNTANT, SignerRole.ACCOUNT_HOLDER}, number, tsa_roots=anchors,
     )
+
+
+def _with_anchors(anchors: Callable[[], Sequence[bytes]] | None) -> SignatureCheck:
+    def check(conn: sqlite3.Connection, document: bytes, cms_der: bytes, number: str,
+              now: datetime) -> None:
+        verify_before_queue(conn, document, cms_der, number, now, anchors)
+    return check
 
 
 class QueueService:
@@ -73,14 +82,17 @@ class QueueService:
     def __init__(
         self, conn: sqlite3.Connection, actor: Actor, clock: Callable[[], datetime],
         on_queued: Callable[[], None] | None = None,
-        verify: SignatureCheck = verify_before_queue,
+        verify: SignatureCheck | None = None,
+        anchors: Callable[[], Sequence[bytes]] | None = None,
     ) -> None:
+        """``anchors``: the desk's trust anchors (DER), by which the default check judges the
+        signatures' timestamps (``usecases.trust.desk_anchors``)."""
         self._conn = conn
         self._repo = SqliteVoucherRepository(conn)
         self._actor = actor
         self._clock = clock
         self._on_queued = on_queued
-        self._verify = verify
+        self._verify = verify or _with_anchors(anchors)
 
     def queue(self, voucher_ids: Iterable[str]) -> list[QueueResult]:
         """Queue each voucher that can go; one commit for all. The others say why not."""

@@ -11,7 +11,7 @@ pulled out) leaves each voucher either signed or untouched.
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
@@ -31,7 +31,7 @@ from treasury_desktop.signing.errors import PinLocked, PinState, TokenRemoved
 from treasury_desktop.signing.executor import TokenExecutor
 from treasury_desktop.signing.revocation import EvidenceKind, Unreachable
 from treasury_desktop.signing.status import CertificateChecker, CertificateStatus
-from treasury_desktop.signing.timestamp import Timestamper, add_timestamps
+from treasury_desktop.signing.timestamp import Timestamper, add_timestamps, has_timestamps
 from treasury_desktop.signing.token import (
     SignatureAlgorithm,
     Token,
@@ -236,7 +236,9 @@ class SigningService:
         self, content: bytes, cms_der: bytes, now: datetime, roles: set[SignerRole],
         number: str,
     ) -> list[VerifiedSigner]:
-        return check_signatures(self._registry, content, cms_der, now, roles, number)
+        anchors = self._trust.anchor_certificates if self._trust is not None else None
+        return check_signatures(self._registry, content, cms_der, now, roles, number,
+                                tsa_roots=anchors)
 
     # -- step 2: log in once, sign the batch -----------------------------------------------
 
@@ -342,10 +344,14 @@ class SigningService:
 def check_signatures(
     registry: SignerRegistry, content: bytes, cms_der: bytes, now: datetime,
     roles: set[SignerRole], number: str,
+    tsa_roots: Callable[[], Sequence[bytes]] | None = None,
 ) -> list[VerifiedSigner]:
     """The signatures over ``content`` are intact, exactly ``roles``, in signing order, by
-    certificates registered for their roles and valid when they signed; else ExpectedError."""
-    signers = verify_detached(content, cms_der, at=now)
+    certificates registered for their roles and valid when they signed and now, or when a
+    timestamp from a TSA chained to ``tsa_roots`` (the desk's anchors, read only for a CMS that
+    carries timestamps) proves they signed; else ExpectedError."""
+    roots = tsa_roots() if tsa_roots is not None and has_timestamps(cms_der) else None
+    signers = verify_detached(content, cms_der, at=now, tsa_roots=roots)
     if {s.role for s in signers} != roles or len(signers) != len(roles):
         raise ExpectedError("signing.voucher.signers_mismatch", number=number)
     if len({s.cert_sha256 for s in signers}) != len(signers):

@@ -38,6 +38,11 @@ def open_trust_store(data_dir: Path) -> TrustStore:
     return TrustStore(resources_dir() / "trust", trust_dir(data_dir))
 
 
+def desk_anchors(data_dir: Path) -> Callable[[], list[bytes]]:
+    """The desk's trust anchors in force (DER), read when asked."""
+    return lambda: [anchor.der for anchor in open_trust_store(data_dir).anchors()]
+
+
 def open_checker(
     data_dir: Path, fetcher: Fetcher, now: Callable[[], datetime] = lambda: datetime.now(UTC),
     accepted_policies: frozenset[str] = frozenset(),

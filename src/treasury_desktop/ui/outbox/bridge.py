@@ -30,6 +30,7 @@ from treasury_desktop.ui.session import Lane, Session
 from treasury_desktop.usecases.queueing import QueueResult, QueueService
 from treasury_desktop.usecases.sync_status import CopiedDraft, StatusService
 from treasury_desktop.usecases.timestamping import stamp_before_queue
+from treasury_desktop.usecases.trust import desk_anchors
 
 T = TypeVar("T")
 REFRESH_MS = 250  # changes arrive after every commit; the view is re-read at most this often
@@ -225,7 +226,8 @@ class OutboxBridge(QObject):
             ctx = self._session.ctx
             # Signatures made offline get their timestamps now, before the CMS is captured.
             stamp_before_queue(self._connection(), ctx.data_dir, ids, ctx.actor)
-            queueing = QueueService(self._connection(), ctx.actor, self._now, on_queued=wake)
+            queueing = QueueService(self._connection(), ctx.actor, self._now, on_queued=wake,
+                                    anchors=desk_anchors(ctx.data_dir))
             return queueing.queue(ids)
 
         self._run(job, on_value)
