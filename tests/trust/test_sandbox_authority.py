@@ -13,6 +13,8 @@ from pathlib import Path
 import httpx
 import pytest
 import yaml
+from asn1crypto import tsp
+from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from tests.trust.pki import TestPki, free_port
@@ -24,10 +26,11 @@ from treasury_desktop.domain.roles import SignerRole
 from treasury_desktop.outbox.adapter import ClientPort
 from treasury_desktop.sandbox.config import load_config
 from treasury_desktop.sandbox.server import RunningSandbox, start_sandbox
+from treasury_desktop.sandbox.tsa import TimeStampAuthority
 from treasury_desktop.signing.cms import add_signature
 from treasury_desktop.signing.fetch import HttpFetcher
 from treasury_desktop.signing.revocation import RevocationCache, RevocationChecker, Status
-from treasury_desktop.signing.timestamp import TsaClient
+from treasury_desktop.signing.timestamp import TsaClient, add_timestamps
 from treasury_desktop.signing.token import SignatureAlgorithm
 from treasury_desktop.signing.trust import AnchorSource, TrustStore
 from treasury_desktop.usecases.trust import refresh_from_treasury
@@ -143,17 +146,44 @@ def test_the_sandbox_tsa_stamps(world: tuple) -> None:
     assert token[:1] == b"\x30"
 
 
+class _TsaAt:
+    """The sandbox's TSA (its certificate and key from the configuration) with its clock at
+    ``moment``, asked directly."""
+
+    def __init__(self, folder: Path, moment: datetime) -> None:
+        key = serialization.load_pem_private_key((folder / "tsa.key.pem").read_bytes(), None)
+        cert = x509.load_pem_x509_certificate((folder / "tsa.pem").read_bytes())
+        assert isinstance(key, ec.EllipticCurvePrivateKey)
+        self._tsa = TimeStampAuthority(cert, key, now=lambda: moment)
+
+    def stamp(self, digest: bytes) -> bytes:
+        request = tsp.TimeStampReq({"version": 1, "cert_req": True, "message_imprint": {
+            "hash_algorithm": {"algorithm": "sha256"}, "hashed_message": digest}})
+        return bytes(tsp.TimeStampResp.load(self._tsa.respond(request.dump()))[
+            "time_stamp_token"].dump())
+
+
 def test_a_signature_made_after_revocation_is_refused_at_the_door(world: tuple) -> None:
-    _, signers, sandbox, _ = world
+    pki, signers, sandbox, _ = world
     now = datetime.now(UTC)
     late = document()
-    refused = _put(sandbox.url, late, signers.sign(late, now - timedelta(minutes=1)))
+    stamped_late = add_timestamps(signers.sign(late, now - timedelta(minutes=1)),
+                                  _TsaAt(pki.folder, now - timedelta(minutes=1)))
+    refused = _put(sandbox.url, late, stamped_late)
     assert refused.status_code == 422
     codes = [r["code"] for r in refused.json()["reasons"]]
-    assert "certificate_revoked" in codes
-    # signed before the revocation (five hours ago): the signature stands
+    assert "certificate_revoked" in codes  # a timestamp proves it was signed after
+    # claimed five hours ago, before the revocation two hours ago: only a claim (a clock set
+    # back says the same), so the certificate is judged at receipt, when it was revoked
+    claimed = document()
+    refused = _put(sandbox.url, claimed, signers.sign(claimed, now - timedelta(hours=5)))
+    assert refused.status_code == 422
+    assert "revoked_before_receipt" in [r["code"] for r in refused.json()["reasons"]]
+    # signed five hours ago, and a trusted timestamp proves it: the signature stands
     early = document()
-    accepted = _put(sandbox.url, early, signers.sign(early, now - timedelta(hours=5)))
+    proven = add_timestamps(signers.sign(early, now - timedelta(hours=5)),
+                            _TsaAt(pki.folder, now - timedelta(hours=5) + timedelta(seconds=5)))
+    accepted = _put(sandbox.url, early, proven)
     assert accepted.status_code == 201, accepted.text
 
 

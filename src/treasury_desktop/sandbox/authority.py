@@ -13,7 +13,8 @@ Configured under ``authority:`` in the sandbox file (paths relative to it)::
 
 It answers ``POST /ocsp`` (RFC 6960) and ``POST /tsa`` (RFC 3161); ``POST /v1/admin/revocations``
 (``{"sha256": …}`` or ``{"serial": …}``, optional ``"at"``) revokes a certificate while running.
-At the door, a signature whose certificate was revoked before its signing time is refused.
+At the door, a signature whose certificate was revoked before receipt is refused, unless a
+trusted timestamp proves it was made before the revocation (the signing time is only a claim).
 """
 
 from __future__ import annotations

@@ -194,9 +194,13 @@ def check_signatures(
     authority = config.authority
     for signer in signers if authority is not None else ():
         assert authority is not None
-        revoked = authority.revoked_before(signer.certificate_der, signer.signing_time)
+        # Revoked before receipt, unless a trusted timestamp proves it signed earlier: the
+        # signing time alone is the signer's claim (a PC clock set back).
+        proven = signer.timestamp
+        revoked = authority.revoked_before(signer.certificate_der, proven or now)
         if revoked is not None:
-            reasons.append(reason("certificate_revoked", "signature", holder=signer.holder_name,
+            code = "certificate_revoked" if proven is not None else "revoked_before_receipt"
+            reasons.append(reason(code, "signature", holder=signer.holder_name,
                                   time=revoked.strftime("%H:%M %d/%m/%Y UTC")))
     roles = [s.role for s in signers]
     missing = [r for r in SIGNING_ORDER if r not in roles]
