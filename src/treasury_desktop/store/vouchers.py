@@ -111,6 +111,22 @@ class SqliteVoucherRepository:
                 return str(row["id"])
         return None
 
+    def same_number(self, voucher: Voucher) -> list[str]:
+        """Other vouchers of the unit with the same number in the same fiscal year (ids);
+        looked up by the number (indexed)."""
+        if not voucher.number.strip():
+            return []
+        rows = self._conn.execute(
+            "SELECT id, document FROM vouchers WHERE number_key = ? AND fiscal_year = ?"
+            " AND id <> ? LIMIT 20",
+            (number_key(voucher.number), voucher.fiscal_year, voucher.id),
+        )
+        unit = voucher.unit.code
+        return [
+            str(row["id"]) for row in rows
+            if json.loads(row["document"]).get("unit", {}).get("code", "") == unit
+        ]
+
     def create_in(
         self, conn: sqlite3.Connection, voucher: Voucher, *, problems: int, actor: Actor,
         action: str = "create",

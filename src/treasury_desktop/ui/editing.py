@@ -155,7 +155,7 @@ class EditingController(QObject):
         if result.stored.voucher.id == self.voucher_id or self.voucher_id is None:
             self.voucher_id = result.stored.voucher.id
             self.status = result.stored.status
-            self._editor.show_problems(result.problems)
+            self._editor.show_problems([*result.problems, *result.warnings])
             self._editor.set_saved(t("editor.saved", time=datetime.now().strftime("%H:%M:%S")))
         self.saved.emit(result)
         if self._dirty:

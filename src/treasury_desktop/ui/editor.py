@@ -269,12 +269,19 @@ class VoucherEditor(QWidget):
     # -- problems ---------------------------------------------------------------------------
 
     def show_problems(self, problems: Sequence[Problem]) -> None:
-        """Each problem beside its field; line problems on their cells; the rest on top."""
+        """Each problem beside its field; line problems on their cells; the rest on top.
+        Warnings (an unknown code, a reused number, a future date) show beside their field in
+        amber, after any error of that field, and never block."""
         has_lines = "lines" in self._widgets
         columns = self._spec.line_fields
         places = place_problems(problems, self._boxes.keys(), has_lines, columns)
+        cautions = place_problems(
+            [p for p in problems if p.is_warning], self._boxes.keys(), has_lines, columns
+        ).fields
+        self.warnings = [p for p in problems if p.is_warning]
         for name, box in self._boxes.items():
-            box.set_error(places.fields.get(name, ""))
+            message = places.fields.get(name, "")
+            box.set_error(message, warning=bool(message) and message == cautions.get(name))
         if has_lines:
             self.lines.show_problems(places)
         self.general.setText("\n".join(places.general))

@@ -83,14 +83,24 @@ class FieldBox(QWidget):
         """The error shown under the field ('' when none)."""
         return self._note.text() if self._note is not None else ""
 
-    def set_error(self, message: str) -> None:
-        """Show ``message`` in red under the field (or clear it with '')."""
-        if message == self.error:
+    @property
+    def warning(self) -> bool:
+        """Whether the note under the field is a warning (amber), not an error (red)."""
+        return self._note is not None and self._note.objectName() == "fieldWarning"
+
+    def set_error(self, message: str, *, warning: bool = False) -> None:
+        """Show ``message`` under the field, in red, or in amber for a ``warning`` that never
+        blocks (or clear it with '')."""
+        if message == self.error and warning == self.warning:
             return
-        self.editor.setProperty("invalid", bool(message))
+        self.editor.setProperty("invalid", bool(message) and not warning)
+        self.editor.setProperty("doubtful", bool(message) and warning)
         self.editor.style().unpolish(self.editor)
         self.editor.style().polish(self.editor)
-        self.note.setText(message)
+        self.note.setObjectName("fieldWarning" if warning else "fieldNote")
+        self.note.style().unpolish(self.note)
+        self.note.style().polish(self.note)
+        self.note.setText(("⚠ " if warning else "") + message if message else "")
         self.note.setToolTip(message)
         self.note.setVisible(bool(message))
 

@@ -102,6 +102,11 @@ class LinesBlock(QWidget):
         self.words_label.setWordWrap(True)
         keep_room(self.words_label, 2)  # Bằng chữ grows with the amount: two lines kept
         layout.addWidget(self.words_label)
+        self.split_label = QLabel()  # C2-02b/NS: the tax part and the payee's part
+        self.split_label.setObjectName("splitLabel")
+        self.split_label.setWordWrap(True)
+        self.split_label.hide()
+        layout.addWidget(self.split_label)
 
     def _name_codes(self) -> None:
         row = self.grid.currentRow()
@@ -117,6 +122,12 @@ class LinesBlock(QWidget):
         # Beyond the maximum there are no words (validation says why).
         words = voucher.amount_in_words if voucher.total <= MAX_AMOUNT else ""
         self.words_label.setText(t("editor.words", words=words) if words else "")
+        self.split_label.setVisible(voucher.withholds_tax)
+        if voucher.withholds_tax and voucher.total <= MAX_AMOUNT:
+            self.split_label.setText(t(
+                "editor.split", tax=money(voucher.tax_total), payee=money(voucher.payee_total),
+                tax_words=voucher.tax_in_words or "—", payee_words=voucher.payee_in_words or "—",
+            ))
 
     def show_problems(self, places: ProblemPlaces) -> None:
         """Red cells with tooltips, and the same problems in words under the grid."""

@@ -42,7 +42,8 @@ class Lane:
     def open(self, voucher_id: str) -> Opened:
         """A stored voucher and its problems, as the editor shows it."""
         stored = self.drafting.open(voucher_id)
-        return stored, self.drafting.check(stored.voucher)
+        drafting = self.drafting
+        return stored, [*drafting.check(stored.voucher), *drafting.advise(stored.voucher)]
 
 
 @dataclass(frozen=True)

@@ -32,6 +32,8 @@ QComboBox QAbstractItemView::item:selected, QComboBox QAbstractItemView::item:ho
     background: #dbe7f5; color: #1b1b1b; }
 QLineEdit:focus { border: 1px solid #4a7bb7; }
 QLineEdit[readOnly="true"] { background: #f3f3f0; color: #333333; }
+QLabel#fieldWarning { color: #8a5a00; font-size: 8pt; }
+QLineEdit[doubtful="true"] { border: 1px solid #c98a00; background: #fffbeb; }
 QLineEdit[invalid="true"] { border: 1px solid #b42318; background: #fff8f7; }
 QToolBar { spacing: 2px; border: none; background: #f0f0ec; }
 QStatusBar { color: #555555; }

@@ -9,7 +9,7 @@ from datetime import date
 
 from treasury_desktop.domain.canonical import voucher_hash
 from treasury_desktop.domain.catalog import BudgetCatalog
-from treasury_desktop.domain.problems import Problem
+from treasury_desktop.domain.problems import Problem, Severity
 from treasury_desktop.domain.text_rules import normalised
 from treasury_desktop.domain.validation import advise, validate
 from treasury_desktop.domain.voucher import Unit, Voucher, new_voucher_id
@@ -29,6 +29,7 @@ class SaveResult:
     stored: StoredVoucher
     problems: tuple[Problem, ...]
     created: bool = True
+    warnings: tuple[Problem, ...] = ()  # shown beside the fields, never blocking
 
 
 class DraftingService:
@@ -78,8 +79,16 @@ class DraftingService:
         try:
             catalog = self._catalog(voucher.fiscal_year)
         except ExpectedError:
-            return []  # check() already says there is no catalogue
-        return advise(voucher, catalog, today=self._clock())
+            return self.number_warnings(voucher)  # check() says there is no catalogue
+        return [*advise(voucher, catalog, today=self._clock()), *self.number_warnings(voucher)]
+
+    def number_warnings(self, voucher: Voucher) -> list[Problem]:
+        """A number another voucher of the unit already has in the same fiscal year."""
+        others = self._repo.same_number(voucher)
+        if not others:
+            return []
+        params = {"number": voucher.number, "year": voucher.fiscal_year, "count": len(others)}
+        return [Problem("number", "number.reused", params, Severity.WARNING)]
 
     def save(self, voucher: Voucher, *, drop_signatures: bool = False) -> SaveResult:
         """Create or update the draft. Signed vouchers need ``drop_signatures`` (asked first)."""
@@ -91,7 +100,7 @@ class DraftingService:
             stored = self._repo.save(
                 voucher, problems=len(problems), actor=self._actor, drop_signatures=drop_signatures
             )
-        return SaveResult(stored, problems)
+        return SaveResult(stored, problems, tuple(self.advise(voucher)))
 
     def create(
         self, voucher: Voucher, problems: tuple[Problem, ...] | None = None

@@ -160,6 +160,13 @@ class SigningService:
                 items.append(self._prepare_one(voucher_id, request.role, now, cert.sha256))
             except ExpectedError as error:
                 refused.append((voucher_id, error.message))
+        for item in items:
+            stored = self._repo.get(item.voucher_id)
+            others = self._repo.same_number(stored.voucher) if stored is not None else []
+            if stored is not None and others:
+                warnings.append(Message("signing.number_reused", {
+                    "number": item.number, "year": stored.voucher.fiscal_year,
+                    "count": len(others)}))
         if not items:
             if len(refused) == 1:
                 raise ExpectedError(refused[0][1].key, **refused[0][1].params)
