@@ -100,7 +100,7 @@ class DraftingService:
             stored = self._repo.save(
                 voucher, problems=len(problems), actor=self._actor, drop_signatures=drop_signatures
             )
-        return SaveResult(stored, problems, tuple(self.advise(voucher)))
+        return SaveResult(stored, problems, warnings=tuple(self.advise(voucher)))
 
     def create(
         self, voucher: Voucher, problems: tuple[Problem, ...] | None = None
