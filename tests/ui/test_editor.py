@@ -15,6 +15,7 @@ from treasury_desktop.domain.voucher import BudgetLine
 from treasury_desktop.ui.editor import VoucherEditor
 from treasury_desktop.ui.fields import ChoiceField, CodeLine
 from treasury_desktop.ui.main_window import MainWindow
+from treasury_desktop.ui.statement_block import StatementBlock
 
 
 def type_unicode(widget: QWidget, text: str) -> None:
@@ -47,6 +48,8 @@ def expected_tab_order(editor: VoucherEditor) -> list[str]:
     names = ["form"]
     for name in editor.tab_fields():
         widget = editor.widget(name)
+        if isinstance(widget, StatementBlock):  # its kind first, then its rows and buttons
+            widget = widget.kind
         if isinstance(widget, ChoiceField):
             checked = next(b for b in widget.buttons.values() if b.isChecked())
             names.append(checked.objectName())
@@ -65,7 +68,7 @@ def test_tab_follows_the_printed_form(qtbot: QtBot, desk: Desk) -> None:
             "form", "number", "choice_actual", "choice_transfer", "unit.name", "unit.code",
             "unit.account", "unit.treasury", "budget_level", "fiscal_year", "program_name",
             "program_code", "commitment_number", "commitment_contract", "lines", "payee.name",
-            "payee.address", "payee.account", "payee.bank", "date",
+            "payee.address", "payee.account", "payee.bank", "date", "statement_kind_none",
         ]
         assert focus_order(window, len(expected)) == expected
         # Cash: the payee's identity fields take the place of account and bank.
@@ -73,7 +76,7 @@ def test_tab_follows_the_printed_form(qtbot: QtBot, desk: Desk) -> None:
         assert isinstance(cash, ChoiceField)
         cash.buttons["cash"].click()
         expected = expected_tab_order(window.editor)
-        assert expected[-7:] == [
+        assert expected[-8:-1] == [
             "payee.name", "choice_cccd", "payee.id_kind_name", "payee.id_number",
             "payee.id_date", "payee.id_place", "date",
         ]
@@ -254,7 +257,9 @@ def test_cash_payee_fields(qtbot: QtBot, desk: Desk) -> None:
         settle(qtbot, window)
 
 
-def test_switching_to_a_form_without_lines(qtbot: QtBot, desk: Desk) -> None:
+def test_switching_to_a_payment_order_keeps_the_lines_as_its_line_table(
+    qtbot: QtBot, desk: Desk,
+) -> None:
     v = desk.add(voucher(1))
     with open_window(qtbot, desk) as window:
         open_voucher(qtbot, window, v.id)
@@ -262,17 +267,23 @@ def test_switching_to_a_form_without_lines(qtbot: QtBot, desk: Desk) -> None:
         index = editor.form_choice.findData("C4-02a/KB")
         editor.form_choice.setCurrentIndex(index)
         assert editor.spec.code == "C4-02a/KB"
-        assert "lines" not in editor.tab_fields()
-        amount = editor.widget("amount")
-        assert isinstance(amount, QLineEdit)
-        amount.setFocus()
-        qtbot.keyClicks(amount, "1500000")
-        qtbot.keyClick(amount, Qt.Key.Key_Tab)
-        assert amount.text() == "1.500.000"
+        assert "amount" not in editor.tab_fields() and "lines" in editor.tab_fields()
+        grid = editor.grid()
+        assert grid.deposit
+        grid.setFocus()
+        grid.setCurrentCell(0, 3)
+        qtbot.keyClick(grid, Qt.Key.Key_1)  # typing starts editing the cell
+        qtbot.keyClicks(QApplication.focusWidget(), "500000")
+        qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Return)
+        qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Escape)
+        assert grid.item(0, 3).text() == "1.500.000"
         settle(qtbot, window)
         stored = desk.repo.get(v.id)
         assert stored is not None
-        assert stored.voucher.form == "C4-02a/KB" and stored.voucher.amount == 1_500_000
+        got = stored.voucher
+        assert got.form == "C4-02a/KB" and got.lines == () and got.total == 1_500_000
+        assert [line.amount for line in got.deposit_lines] == [1_500_000]
+        assert got.deposit_lines[0].budget_year == 2026 and got.deposit_lines[0].source == "13"
 
 
 @pytest.mark.parametrize("form", [spec.code for spec in all_forms()])

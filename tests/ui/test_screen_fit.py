@@ -51,11 +51,24 @@ def assert_reachable(qtbot: QtBot, window: MainWindow) -> None:
         rect = inside(window, widget)
         assert window.rect().contains(rect), (name, rect, window.rect())
         assert inside(window, view).contains(rect), (name, rect, inside(window, view))
-    if "lines" in editor.spec.field_order:
-        grid = editor.grid()
+    grids = [editor.grid()] if "lines" in editor.spec.field_order else []
+    if "statement" in editor.spec.field_order:  # the Bảng kê, with a row to type into
+        block = editor.statement_block()
+        block.kind.buttons["direct"].click()
+        QApplication.processEvents()
+        for part in (block.grid, block.add_button, block.remove_button, block.sum_label):
+            scroll_to(area, part)
+            assert inside(window, view).contains(inside(window, part)), part.objectName()
+        grids.append(block.grid)
+        right = max(block.grid.columnViewportPosition(c) + block.grid.columnWidth(c)
+                    for c in range(block.grid.columnCount()))
+        assert right <= block.grid.viewport().width()
+        block.kind.buttons[""].click()  # as it was: the next form starts from the same voucher
+        grids.pop()
+    for grid in grids:  # every column of each grid in sight (the C4-02a/KB line table too)
         right = max(grid.columnViewportPosition(c) + grid.columnWidth(c)
                     for c in range(grid.columnCount()))
-        assert right <= grid.viewport().width()  # every column of the grid in sight
+        assert right <= grid.viewport().width(), grid.objectName()
 
 
 @pytest.mark.parametrize("screen", [QSize(1366, 768), QSize(1280, 720)])

@@ -118,6 +118,9 @@ def review(voucher: Voucher, catalog: BudgetCatalog, *, today: date | None = Non
         _lines(c, voucher.lines)
     elif voucher.deposit_lines:
         form_checks.deposit_lines(c)
+    elif spec is not None and "lines" in spec.field_order and not (
+            voucher.content or voucher.amount):
+        c.add("lines", "lines.missing")  # a line table (C4-02a/KB) with no line yet
     else:
         _single_amount(c)
     form_checks.tax(c, spec)

@@ -6,6 +6,7 @@ from collections.abc import Callable, Sequence
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
+    QApplication,
     QComboBox,
     QHBoxLayout,
     QLabel,
@@ -27,11 +28,13 @@ from treasury_desktop.ui.form_fields import (
     field_value,
     make_widget,
     read_value,
+    shown_lines,
     write_value,
 )
 from treasury_desktop.ui.form_layout import add_section
 from treasury_desktop.ui.lines_block import LinesBlock, place_problems
 from treasury_desktop.ui.lines_grid import BudgetLinesGrid
+from treasury_desktop.ui.statement_block import StatementBlock
 from treasury_desktop.ui.texts import t
 
 
@@ -121,6 +124,12 @@ class VoucherEditor(QWidget):
                 self._add_section(column, section)
                 section = []
                 column.addWidget(self._lines_block(self.grid()))
+            elif key == "statement":  # the Bảng kê, after the voucher itself
+                self._add_section(column, section)
+                section = []
+                block = self.statement_block()
+                block.changed.connect(self._on_edit)
+                column.addWidget(block)
             else:
                 section.append(names)
         self._add_section(column, section)
@@ -129,6 +138,10 @@ class VoucherEditor(QWidget):
         # would make them a top-level window for a moment, and the window would lose focus.)
         self._scroll.setWidget(body)
         self._body = body
+        # The form's narrowest width is the editor's: the splitter gives it that much back
+        # from the list when a wider form follows a narrower one (no sideways scrolling).
+        bar = self._scroll.verticalScrollBar().sizeHint().width()
+        self._scroll.setMinimumWidth(body.minimumSizeHint().width() + bar)
         self.title.setText(spec.name().upper())
         self._chain_tab_order()
 
@@ -160,6 +173,8 @@ class VoucherEditor(QWidget):
             widget = self._widgets[name]
             if isinstance(widget, ChoiceField):
                 chain.extend(widget.buttons.values())
+            elif isinstance(widget, StatementBlock):
+                chain.extend(widget.tab_chain())
             else:
                 chain.append(widget)
         for first, second in zip(chain, chain[1:], strict=False):
@@ -196,7 +211,9 @@ class VoucherEditor(QWidget):
         self.form_choice.blockSignals(False)
         for name, widget in self._widgets.items():
             if isinstance(widget, BudgetLinesGrid):
-                widget.set_lines(voucher.deposit_lines if widget.deposit else voucher.lines)
+                widget.set_lines(shown_lines(voucher, deposit=widget.deposit))
+            elif isinstance(widget, StatementBlock):
+                widget.set_statement(voucher.statement)
             elif isinstance(widget, MoneyLine):
                 widget.blockSignals(True)
                 widget.set_amount(voucher.amount)
@@ -215,15 +232,21 @@ class VoucherEditor(QWidget):
         shown = set(self._spec.fields_for(self._method()))
         values: dict[str, str] = {}
         for name, widget in self._widgets.items():
-            if isinstance(widget, BudgetLinesGrid | MoneyLine):
+            if isinstance(widget, BudgetLinesGrid | MoneyLine | StatementBlock):
                 continue
             values[name] = read_value(widget) if name in shown else ""
         voucher = apply_fields(self._base.with_changes(form=self._spec.code), values)
         if not self._spec.has("tax"):
             voucher = voucher.with_changes(tax=None)  # a form without the part keeps none
+        if isinstance(block := self._widgets.get("statement"), StatementBlock):
+            voucher = voucher.with_changes(statement=block.statement())
+        elif not self._spec.has("statement"):
+            voucher = voucher.with_changes(statement=None)  # a form without the part keeps none
         if "lines" in self._widgets:
             grid = self.grid()
-            voucher = voucher.with_changes(lines=grid.lines(), deposit_lines=grid.deposit_lines())
+            # Content and amount alone belong to a form without a line table.
+            voucher = voucher.with_changes(lines=grid.lines(), deposit_lines=grid.deposit_lines(),
+                                           content="", amount=0)
         elif not self._spec.has_budget_lines:
             voucher = voucher.with_changes(lines=())  # a form without lines keeps none
         if isinstance(amount := self._widgets.get("amount"), MoneyLine):
@@ -236,6 +259,20 @@ class VoucherEditor(QWidget):
         assert isinstance(grid, BudgetLinesGrid)
         return grid
 
+    def focused_grid(self) -> BudgetLinesGrid | None:
+        """The grid Ctrl+Shift+L adds a row to: the Bảng kê's when the focus is in it, else
+        the voucher's lines (None on a form with neither)."""
+        block, focus = self._widgets.get("statement"), QApplication.focusWidget()
+        if isinstance(block, StatementBlock) and focus is not None and block.isAncestorOf(focus):
+            return block.grid
+        return self.grid() if "lines" in self._widgets else None
+
+    def statement_block(self) -> StatementBlock:
+        """The Bảng kê (forms that carry one)."""
+        block = self._widgets["statement"]
+        assert isinstance(block, StatementBlock)
+        return block
+
     def set_read_only(self, read_only: bool, banner: str = "") -> None:
         """Lock or unlock every field."""
         self.read_only = read_only
@@ -245,6 +282,8 @@ class VoucherEditor(QWidget):
                 widget.set_read_only(read_only)
             elif isinstance(widget, QLineEdit):
                 widget.setReadOnly(read_only)
+            elif isinstance(widget, StatementBlock):
+                widget.set_read_only(read_only)
             elif isinstance(widget, BudgetLinesGrid):
                 widget.setEditTriggers(
                     BudgetLinesGrid.EditTrigger.NoEditTriggers if read_only
@@ -272,6 +311,9 @@ class VoucherEditor(QWidget):
         """Each problem beside its field; line problems on their cells; the rest on top.
         Warnings (an unknown code, a reused number, a future date) show beside their field in
         amber, after any error of that field, and never block."""
+        if isinstance(block := self._widgets.get("statement"), StatementBlock):
+            block.show_problems([p for p in problems if p.field.startswith("statement")])
+            problems = [p for p in problems if not p.field.startswith("statement")]
         has_lines = "lines" in self._widgets
         columns = self._spec.line_fields
         places = place_problems(problems, self._boxes.keys(), has_lines, columns)
@@ -296,19 +338,25 @@ class VoucherEditor(QWidget):
         return self._base.method if self._base else PaymentMethod.TRANSFER
 
     def _refresh_derived(self) -> None:
-        shown = set(self._spec.fields_for(self._method()))
+        method = self._method()
+        shown = set(self._spec.fields_for(method))
         for name, box in self._boxes.items():
             box.setVisible(name in shown)
+        for name in self._spec.cash_labels:  # "Người nhận tiền" when a person collects cash
+            if name in self._boxes:
+                self._boxes[name].label.setText(self._spec.label(name, method=method))
         catalog = self._catalog()
         for name, box in self._boxes.items():
             widget = self._widgets[name]
             picker = getattr(widget, "picker", None)
             if picker is not None and catalog is not None and isinstance(widget, QLineEdit):
                 box.set_hint(catalog.name_of(picker.kind, widget.text().strip()) or "")
-        if "lines" in self._widgets:
-            voucher = self.voucher()
-            if voucher is not None:
-                self.lines.show_totals(voucher)
+        voucher = self.voucher()
+        if voucher is not None and "lines" in self._widgets:
+            self.lines.show_totals(voucher)
+        if voucher is not None and isinstance(block := self._widgets.get("statement"),
+                                              StatementBlock):
+            block.show_totals(voucher.total)
 
     def _on_edit(self) -> None:
         if self.read_only or self._base is None:

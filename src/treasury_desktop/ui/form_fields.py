@@ -2,17 +2,25 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 from PySide6.QtGui import QIntValidator
 from PySide6.QtWidgets import QLineEdit, QWidget
 
 from treasury_desktop.domain.catalog import BudgetCatalog, CatalogKind
 from treasury_desktop.domain.forms import FormSpec
-from treasury_desktop.domain.voucher import Payee, PaymentKind, PaymentMethod, Unit, Voucher
-from treasury_desktop.domain.voucher_parts import IdKind, PreAdvance, TaxPayment
+from treasury_desktop.domain.voucher import (
+    BudgetLine,
+    Payee,
+    PaymentKind,
+    PaymentMethod,
+    Unit,
+    Voucher,
+)
+from treasury_desktop.domain.voucher_parts import DepositLine, IdKind, PreAdvance, TaxPayment
 from treasury_desktop.ui.fields import ChoiceField, CodeLine, DateLine, MoneyLine, NameCompleter
-from treasury_desktop.ui.lines_grid import COLUMNS, BudgetLinesGrid
+from treasury_desktop.ui.lines_grid import COLUMNS, BudgetLinesGrid, Line
+from treasury_desktop.ui.statement_block import StatementBlock
 from treasury_desktop.ui.texts import t
 
 CODE_FIELDS = {
@@ -42,7 +50,7 @@ ROW_OF = {
     "payee.id_date": "payee_bank", "payee.id_place": "payee_bank",
     "payee.id_kind": "payee_kind", "payee.id_kind_name": "payee_kind",
     "program_name": "program", "commitment_contract": "commitment",
-    "unit.address": "unit", "donor_code": "unit_codes",
+    "unit.address": "unit", "donor_code": "donor",
     "tax.payer_name": "tax_payer", "tax.tax_code": "tax_payer",
     "tax.ndkt": "tax_codes", "tax.chapter": "tax_codes", "tax.period": "tax_codes",
     "tax.authority": "tax_authority", "tax.authority_code": "tax_authority",
@@ -54,6 +62,8 @@ def make_widget(
 ) -> QWidget:
     """The editor widget of field ``name`` (object name = the field path)."""
     widget: QWidget
+    if name == "statement":
+        return _named(StatementBlock(catalog), name)
     if name == "lines":
         headers = {c: spec.label(f"lines.{c}") for c in spec.line_fields if c not in COLUMNS}
         widget = BudgetLinesGrid(catalog, columns=spec.line_fields, headers=headers)
@@ -83,8 +93,35 @@ def make_widget(
         widget = line
     if name in TEXT_WIDTHS:  # codes have a known length: never squeeze them
         widget.setFixedWidth(TEXT_WIDTHS[name])
+    return _named(widget, name)
+
+
+def _named(widget: QWidget, name: str) -> QWidget:
     widget.setObjectName(name)
     return widget
+
+
+def shown_lines(voucher: Voucher, *, deposit: bool) -> Sequence[Line]:
+    """The rows a form's grid shows. A C4-02a/KB line table (``deposit``) shows its lines; a
+    C4-02a/KB of the single content-and-amount shape, or a voucher switched over from a form
+    with budget lines, shows them as lines of that table (niên độ = the fiscal year), and back:
+    nothing typed is lost when the form changes."""
+    year = voucher.fiscal_year
+    if deposit:
+        if voucher.deposit_lines:
+            return voucher.deposit_lines
+        if voucher.lines:
+            return tuple(DepositLine(content=line.content, source=line.source,
+                                     budget_year=year, amount=line.amount)
+                         for line in voucher.lines)
+        if voucher.content or voucher.amount:
+            return (DepositLine(content=voucher.content, budget_year=year,
+                                amount=voucher.amount),)
+        return ()
+    if voucher.lines:
+        return voucher.lines
+    return tuple(BudgetLine(content=line.content, source=line.source, amount=line.amount)
+                 for line in voucher.deposit_lines)
 
 
 def read_value(widget: QWidget) -> str:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from functools import cache
 
 from PySide6.QtCore import (
@@ -11,10 +11,11 @@ from PySide6.QtCore import (
     QModelIndex,
     QObject,
     QPersistentModelIndex,
+    QRegularExpression,
     Qt,
     Signal,
 )
-from PySide6.QtGui import QBrush, QColor, QKeyEvent
+from PySide6.QtGui import QBrush, QColor, QKeyEvent, QRegularExpressionValidator
 from PySide6.QtWidgets import (
     QAbstractItemDelegate,
     QAbstractItemView,
@@ -29,10 +30,11 @@ from PySide6.QtWidgets import (
 
 from treasury_desktop.domain.catalog import BudgetCatalog, CatalogKind
 from treasury_desktop.domain.voucher import BudgetLine
-from treasury_desktop.domain.voucher_parts import DepositLine
+from treasury_desktop.domain.voucher_parts import DepositLine, StatementItem
 from treasury_desktop.ui.code_lookup import code_title
+from treasury_desktop.ui.field_input import shown_date
 from treasury_desktop.ui.fields import CodeLine, MoneyLine, parse_amount
-from treasury_desktop.ui.texts import money, t
+from treasury_desktop.ui.texts import dmy, money, t
 
 COLUMNS = ("content", "ndkt", "chapter", "industry", "source", "amount")
 CODE_KINDS: Mapping[str, CatalogKind] = {
@@ -41,9 +43,13 @@ CODE_KINDS: Mapping[str, CatalogKind] = {
     "industry": CatalogKind.INDUSTRY,
     "source": CatalogKind.SOURCE,
 }
-MONEY_COLUMNS = frozenset({"amount", "tax_amount"})
+MONEY_COLUMNS = frozenset({"amount", "tax_amount", "unit_price"})
+DATE_COLUMNS = frozenset({"document_date"})  # shown dd/mm/yyyy, kept ISO
 WIDTHS = {"ndkt": 58, "chapter": 62, "industry": 76, "source": 76, "amount": 108,
-          "tax_amount": 100, "budget_year": 76}
+          "tax_amount": 100, "budget_year": 76, "document_number": 80, "document_date": 86,
+          "quantity": 64, "unit_price": 96}
+Line = BudgetLine | DepositLine | StatementItem  # a row of one of the grids
+_QUANTITY = QRegularExpression(r"^\d{0,9}(?:[.,]\d{0,4})?$")  # Số lượng: 2,5 ngày công
 _BAD = "#fde7e5"  # the background of a cell with a problem
 _Index = QModelIndex | QPersistentModelIndex
 _ENTER = (Qt.Key.Key_Return, Qt.Key.Key_Enter)
@@ -74,6 +80,8 @@ class _LineDelegate(QStyledItemDelegate):
             editor = MoneyLine(parent)
         else:
             editor = QLineEdit(parent)
+            if name == "quantity":
+                editor.setValidator(QRegularExpressionValidator(_QUANTITY, editor))
         editor.setObjectName(f"cell_{name}")
         editor.setFrame(False)
         return editor
@@ -88,9 +96,12 @@ class _LineDelegate(QStyledItemDelegate):
     ) -> None:
         assert isinstance(editor, QLineEdit)
         raw = editor.text().strip()
-        if self._grid.columns[index.column()] in MONEY_COLUMNS:
+        column = self._grid.columns[index.column()]
+        if column in MONEY_COLUMNS:
             value = parse_amount(raw)
             raw = money(value) if value else raw
+        elif column in DATE_COLUMNS:
+            raw = shown_date(raw)
         model.setData(index, raw)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
@@ -103,6 +114,19 @@ class _LineDelegate(QStyledItemDelegate):
             self._take(watched)
             return True
         return super().eventFilter(watched, event)
+
+
+def cell_text(name: str, value: object) -> str:
+    """A line's value as its cell shows it: 1.234.000, 20/11/2026, 2,5."""
+    if value is None or value == "" or value == 0:
+        return ""
+    if name in MONEY_COLUMNS and isinstance(value, int):
+        return money(value)
+    if name in DATE_COLUMNS:
+        return dmy(str(value))
+    if isinstance(value, float):
+        return f"{value:g}".replace(".", ",")
+    return str(value)
 
 
 class BudgetLinesGrid(QTableWidget):
@@ -140,10 +164,12 @@ class BudgetLinesGrid(QTableWidget):
         self.verticalHeader().setDefaultSectionSize(24)
         self.verticalHeader().setVisible(False)
         header = self.horizontalHeader()
-        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        for col, name in enumerate(columns[1:], start=1):
-            header.setSectionResizeMode(col, QHeaderView.ResizeMode.Fixed)
-            self.setColumnWidth(col, WIDTHS.get(name, 76))
+        for col, name in enumerate(columns):  # the content takes the room the codes leave
+            if name == "content":
+                header.setSectionResizeMode(col, QHeaderView.ResizeMode.Stretch)
+            else:
+                header.setSectionResizeMode(col, QHeaderView.ResizeMode.Fixed)
+                self.setColumnWidth(col, WIDTHS.get(name, 76))
         self.setMinimumHeight(110)
         self.setMaximumHeight(250)
         self.itemChanged.connect(lambda _item: self.changed.emit())
@@ -185,7 +211,7 @@ class BudgetLinesGrid(QTableWidget):
             for v in self._rows()
         )
 
-    def set_lines(self, lines: tuple[BudgetLine, ...] | tuple[DepositLine, ...]) -> None:
+    def set_lines(self, lines: Sequence[Line]) -> None:
         """Show ``lines`` (at least one row, empty, to type into)."""
         self.blockSignals(True)
         self.setRowCount(0)
@@ -193,7 +219,7 @@ class BudgetLinesGrid(QTableWidget):
             self._append(line)
         self.blockSignals(False)
 
-    def _empty(self) -> BudgetLine | DepositLine:
+    def _empty(self) -> Line:
         return DepositLine() if self.deposit else BudgetLine()
 
     def add_line(self) -> None:
@@ -271,19 +297,14 @@ class BudgetLinesGrid(QTableWidget):
 
     # -- cells --------------------------------------------------------------------------------
 
-    def _append(self, line: BudgetLine | DepositLine) -> None:
+    def _append(self, line: Line) -> None:
         row = self.rowCount()
         self.insertRow(row)
         for col, name in enumerate(self.columns):
-            value = getattr(line, name, None)
-            if name in MONEY_COLUMNS:
-                text = money(value) if value else ""
-            else:
-                text = str(value) if value else ""
-            item = QTableWidgetItem(text)
+            item = QTableWidgetItem(cell_text(name, getattr(line, name, None)))
             if name in MONEY_COLUMNS:
                 item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-            elif col > 0:
+            elif name != "content":
                 item.setTextAlignment(Qt.AlignmentFlag.AlignCenter)
             self.setItem(row, col, item)
 

@@ -135,12 +135,12 @@ class MainWindow(QMainWindow):
         self.list_pane.set_folder(folder)
 
     def _add_line(self) -> None:
-        if "lines" in self.editor.spec.field_order and not self.editor.read_only:
-            self.editor.grid().add_line()
+        if not self.editor.read_only and (grid := self.editor.focused_grid()) is not None:
+            grid.add_line()
 
     def _remove_line(self) -> None:
-        if "lines" in self.editor.spec.field_order and not self.editor.read_only:
-            self.editor.grid().remove_current_line()
+        if not self.editor.read_only and (grid := self.editor.focused_grid()) is not None:
+            grid.remove_current_line()
 
     # -- results ----------------------------------------------------------------------------
 
