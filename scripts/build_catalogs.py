@@ -167,7 +167,8 @@ def build_2026(folder: Path, published: str) -> dict[str, Any]:
                        "2026-01-01", True, TT324_SOURCE),
         "treasury": _list("Mã KBNN (danh mục của KBNN)", "2026-01-01", False,
                           f"{KBNN_SOURCE}; the list after the 2025 reorganisation "
-                          "(KBNN khu vực I–XX) was not found"),
+                          "(KBNN khu vực I–XX) was not found (the 20 regions, sourced but"
+                          " without codes: resources/catalogs/treasury_regions_2025.json)"),
         "program": _list("TT 130/2025/TT-BTC Phụ lục IV (not extracted)", "2026-01-01", False,
                          "starter set"),
     }

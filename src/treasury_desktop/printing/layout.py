@@ -44,7 +44,7 @@ class FieldSpec:
 
     label: str
     path: str
-    fmt: str = "text"  # text | money | date | words
+    fmt: str = "text"  # text | money | date | words | office (a mã KBNN and its kept name)
     bold: bool = False
     when: Condition | None = None
 

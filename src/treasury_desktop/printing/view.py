@@ -103,7 +103,12 @@ class DocumentView:
         return value
 
     def text(self, path: str, fmt: str = "text") -> str:
-        """The printed text of the value at ``path``."""
+        """The printed text of the value at ``path``. ``office``: a mã KBNN with the office
+        name the voucher was drafted with, when the print job carries it."""
+        if fmt == "office":
+            code = format_value(self.get(path), "text")
+            name = get_path(self.document, f"office_names.{path.replace('.', '_')}")
+            return f"{code} – {name}" if code and isinstance(name, str) and name else code
         return format_value(self.get(path), fmt)
 
     def rows(self, path: str, fallback: Mapping[str, str] | None) -> Sequence[Mapping[str, Any]]:

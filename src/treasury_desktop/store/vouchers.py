@@ -65,6 +65,11 @@ class SqliteVoucherRepository:
         self._conn = conn
         self._clock = clock or SystemClock()
 
+    @property
+    def connection(self) -> sqlite3.Connection:
+        """The connection it works over (other stores of the same voucher share it)."""
+        return self._conn
+
     def _now(self) -> str:
         return iso(self._clock.now())
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 
 from PySide6.QtCore import QObject, QTimer, Signal
@@ -12,6 +12,7 @@ from treasury_desktop.domain.money import MAX_AMOUNT
 from treasury_desktop.domain.problems import Problem
 from treasury_desktop.domain.voucher import Voucher
 from treasury_desktop.domain.workflow import EDITABLE, SIGNED, VoucherState
+from treasury_desktop.store.office_names import KeptName
 from treasury_desktop.store.records import StoredVoucher
 from treasury_desktop.store.vouchers import SignaturesWouldBeDropped
 from treasury_desktop.ui.dialogs import Prompter
@@ -167,7 +168,10 @@ class EditingController(QObject):
 
     # -- showing -----------------------------------------------------------------------------
 
-    def _show_stored(self, stored: StoredVoucher, problems: Sequence[Problem]) -> None:
+    def _show_stored(
+        self, stored: StoredVoucher, problems: Sequence[Problem],
+        office_names: Mapping[str, KeptName] | None = None,
+    ) -> None:
         self.voucher_id = stored.voucher.id
         self.status = stored.status
         self._drop_signatures = False
@@ -177,7 +181,8 @@ class EditingController(QObject):
             banner = t("editor.read_only")
         elif stored.status in SIGNED:
             banner = t("editor.signed")
-        self._editor.load(stored.voucher, read_only=read_only, banner=banner)
+        self._editor.load(stored.voucher, read_only=read_only, banner=banner,
+                          office_names=office_names)
         for line in self._editor.findChildren(QLineEdit):  # long texts read from their start
             line.home(False)
         self._editor.show_problems(problems)

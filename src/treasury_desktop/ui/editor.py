@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
@@ -21,6 +21,7 @@ from treasury_desktop.domain.catalog import BudgetCatalog
 from treasury_desktop.domain.forms import FormSpec, all_forms, form_spec
 from treasury_desktop.domain.problems import Problem
 from treasury_desktop.domain.voucher import Payee, PaymentMethod, Voucher
+from treasury_desktop.store.office_names import KeptName
 from treasury_desktop.ui.fields import ChoiceField, FieldBox, MoneyLine
 from treasury_desktop.ui.form_fields import (
     ROW_OF,
@@ -36,6 +37,7 @@ from treasury_desktop.ui.lines_block import LinesBlock, place_problems
 from treasury_desktop.ui.lines_grid import BudgetLinesGrid
 from treasury_desktop.ui.statement_block import StatementBlock
 from treasury_desktop.ui.texts import t
+from treasury_desktop.usecases.office_names import shown_name
 
 
 class VoucherEditor(QWidget):
@@ -53,6 +55,7 @@ class VoucherEditor(QWidget):
         self._boxes: dict[str, FieldBox] = {}
         self._widgets: dict[str, QWidget] = {}
         self._payees: list[Payee] = []
+        self._kept: dict[str, KeptName] = {}  # office names the voucher was drafted with
         self.read_only = False
         self.setObjectName("voucherEditor")
 
@@ -199,9 +202,15 @@ class VoucherEditor(QWidget):
         """The fields shown, in Tab order (= printed order)."""
         return list(self._spec.fields_for(self._method()))
 
-    def load(self, voucher: Voucher, *, read_only: bool = False, banner: str = "") -> None:
-        """Show ``voucher``; a read-only one cannot be changed."""
+    def load(
+        self, voucher: Voucher, *, read_only: bool = False, banner: str = "",
+        office_names: Mapping[str, KeptName] | None = None,
+    ) -> None:
+        """Show ``voucher``; a read-only one cannot be changed. ``office_names``: the treasury
+        office names it was drafted with (shown beside their codes, whatever the catalogue
+        says now)."""
         self._base = voucher
+        self._kept = dict(office_names or {})
         self.setEnabled(True)
         spec = form_spec(voucher.form)
         if spec.code != self._spec.code:
@@ -350,7 +359,8 @@ class VoucherEditor(QWidget):
             widget = self._widgets[name]
             picker = getattr(widget, "picker", None)
             if picker is not None and catalog is not None and isinstance(widget, QLineEdit):
-                box.set_hint(catalog.name_of(picker.kind, widget.text().strip()) or "")
+                code = widget.text().strip()
+                box.set_hint(shown_name(self._kept, name, code, catalog.name_of(picker.kind, code)))
         voucher = self.voucher()
         if voucher is not None and "lines" in self._widgets:
             self.lines.show_totals(voucher)
@@ -382,5 +392,5 @@ class VoucherEditor(QWidget):
         current = self.voucher()
         if current is None or code == self._spec.code:
             return
-        self.load(current.with_changes(form=code))
+        self.load(current.with_changes(form=code), office_names=self._kept)
         self.edited.emit()

@@ -14,6 +14,7 @@ from treasury_desktop.context import AppContext
 from treasury_desktop.domain.catalog import BudgetCatalog
 from treasury_desktop.domain.problems import Problem
 from treasury_desktop.i18n import ExpectedError
+from treasury_desktop.store.office_names import KeptName
 from treasury_desktop.store.profile import ProfileStore
 from treasury_desktop.store.records import Folder, StoredVoucher, VoucherQuery
 from treasury_desktop.store.vouchers import SqliteVoucherRepository
@@ -23,7 +24,7 @@ from treasury_desktop.usecases.drafting import DraftingService
 
 T = TypeVar("T")
 QueryAnswer = tuple[int, list[ShownRow]]
-Opened = tuple[StoredVoucher, list[Problem]]
+Opened = tuple[StoredVoucher, list[Problem], dict[str, KeptName]]
 
 
 @dataclass
@@ -40,10 +41,12 @@ class Lane:
         return total, present(rows)
 
     def open(self, voucher_id: str) -> Opened:
-        """A stored voucher and its problems, as the editor shows it."""
+        """A stored voucher, its problems and the office names it was drafted with, as the
+        editor shows it."""
         stored = self.drafting.open(voucher_id)
         drafting = self.drafting
-        return stored, [*drafting.check(stored.voucher), *drafting.advise(stored.voucher)]
+        problems = [*drafting.check(stored.voucher), *drafting.advise(stored.voucher)]
+        return stored, problems, drafting.office_names.kept(voucher_id)
 
 
 @dataclass(frozen=True)

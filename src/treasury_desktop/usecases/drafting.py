@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
@@ -14,9 +15,11 @@ from treasury_desktop.domain.text_rules import normalised
 from treasury_desktop.domain.validation import advise, validate
 from treasury_desktop.domain.voucher import Unit, Voucher, new_voucher_id
 from treasury_desktop.i18n import ExpectedError
+from treasury_desktop.store.office_names import OfficeNameStore
 from treasury_desktop.store.profile import ProfileStore
 from treasury_desktop.store.records import Actor, StoredVoucher
 from treasury_desktop.store.vouchers import DuplicateVoucherId, SqliteVoucherRepository
+from treasury_desktop.usecases.office_names import OfficeNames
 from treasury_desktop.usecases.prefill import RECENT, learn, prefilled
 
 CatalogSource = Callable[[int], BudgetCatalog]
@@ -49,6 +52,7 @@ class DraftingService:
         self._catalog = catalog
         self._actor = actor
         self._clock = clock
+        self.office_names = OfficeNames(OfficeNameStore(repo.connection), catalog)
 
     def new_draft(self, form: str = "C2-02a/NS") -> Voucher:
         """A fresh draft (not stored until the first save): the desk's unit, today's date, and
@@ -100,6 +104,7 @@ class DraftingService:
             stored = self._repo.save(
                 voucher, problems=len(problems), actor=self._actor, drop_signatures=drop_signatures
             )
+        self.office_names.remember(voucher)
         return SaveResult(stored, problems, warnings=tuple(self.advise(voucher)))
 
     def create(
@@ -118,6 +123,7 @@ class DraftingService:
             if existing is None or existing.content_hash != voucher_hash(voucher):
                 raise
             return SaveResult(existing, problems, created=False)
+        self.office_names.remember(voucher)
         return SaveResult(stored, problems)
 
     def batch(self) -> AbstractContextManager[object]:
@@ -129,6 +135,8 @@ class DraftingService:
         stored = self._repo.get(voucher_id)
         if stored is None:
             raise ExpectedError("store.not_found", id=voucher_id)
+        with contextlib.suppress(ExpectedError):  # a read-only data folder keeps nothing
+            self.office_names.remember(stored.voucher, only_missing=True)  # one stored before
         return stored
 
     def copy_as_new(self, voucher_id: str) -> Voucher:

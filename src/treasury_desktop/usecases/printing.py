@@ -19,9 +19,11 @@ from treasury_desktop.printing.layout import find_layout
 from treasury_desktop.printing.render import render_pdf
 from treasury_desktop.printing.stamps import Stamp, stamps_from_cms
 from treasury_desktop.signing.receipt import ReceiptInvalid, verify_receipt
+from treasury_desktop.store.office_names import OfficeNameStore
 from treasury_desktop.store.receipts import ReceiptStore
 from treasury_desktop.store.signatures import SignatureStore
 from treasury_desktop.store.vouchers import SqliteVoucherRepository
+from treasury_desktop.usecases.office_names import office_codes
 
 
 def treasury_roots(data_dir: Path) -> list[bytes]:
@@ -47,6 +49,7 @@ class PrintService:
         self._repo = SqliteVoucherRepository(conn)
         self._signatures = SignatureStore(conn)
         self._receipts = ReceiptStore(conn)
+        self._office_names = OfficeNameStore(conn)
         self._roots = tuple(trusted_roots)
 
     def job(self, voucher_id: str) -> PrintJob:
@@ -63,8 +66,20 @@ class PrintService:
         stamps = stamps_from_cms(signed_bytes, self._signatures.latest_cms(voucher.id),
                                  voucher.unit.name)
         roles = tuple(s.role for b in layout.blocks for s in b.signers if s.role)
-        return PrintJob(to_document(voucher), digest, tuple(stamps), roles_required=roles,
+        return PrintJob(self._document(voucher), digest, tuple(stamps), roles_required=roles,
                         treasury=self._treasury_part(voucher, digest))
+
+    def _document(self, voucher: Voucher) -> dict[str, object]:
+        """The document to lay out: the signed one, with the office names the voucher was
+        drafted with beside it (``office_names``, printed after their codes; not signed)."""
+        document: dict[str, object] = to_document(voucher)
+        kept = self._office_names.kept(voucher.id)
+        codes = office_codes(voucher)
+        names = {field.replace(".", "_"): k.name for field, k in kept.items()
+                 if codes.get(field) == k.code}
+        if names:
+            document["office_names"] = names
+        return document
 
     def _treasury_part(self, voucher: Voucher, digest: str) -> TreasuryPart | None:
         """The treasury's part from its kept receipt, verified again (offline) before use."""
