@@ -232,6 +232,17 @@ def test_a_v1_payment_order_with_one_amount_stays_valid(
     assert from_document(doc) == v
 
 
+def test_a_payment_order_with_no_line_yet_says_so_once(
+    design_voucher: Voucher, catalog_2026: BudgetCatalog
+) -> None:
+    empty = design_voucher.with_changes(form="C4-02a/KB", lines=())
+    fields = [p.field for p in validate(empty, catalog_2026, today=TODAY)]
+    assert "lines" in fields and "content" not in fields and "amount" not in fields
+    budget = design_voucher.with_changes(form="C4-02a/KB")  # budget lines do not belong here
+    codes = [p.code for p in validate(budget, catalog_2026, today=TODAY)]
+    assert "lines.not_allowed" in codes and "lines.missing" not in codes
+
+
 # --- the Bảng kê (Mẫu 07) -----------------------------------------------------------------------
 
 

@@ -119,7 +119,7 @@ def review(voucher: Voucher, catalog: BudgetCatalog, *, today: date | None = Non
     elif voucher.deposit_lines:
         form_checks.deposit_lines(c)
     elif spec is not None and "lines" in spec.field_order and not (
-            voucher.content or voucher.amount):
+            voucher.content or voucher.amount or voucher.lines):
         c.add("lines", "lines.missing")  # a line table (C4-02a/KB) with no line yet
     else:
         _single_amount(c)
