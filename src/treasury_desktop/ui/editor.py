@@ -141,10 +141,6 @@ class VoucherEditor(QWidget):
         # would make them a top-level window for a moment, and the window would lose focus.)
         self._scroll.setWidget(body)
         self._body = body
-        # The form's narrowest width is the editor's: the splitter gives it that much back
-        # from the list when a wider form follows a narrower one (no sideways scrolling).
-        bar = self._scroll.verticalScrollBar().sizeHint().width()
-        self._scroll.setMinimumWidth(body.minimumSizeHint().width() + bar)
         self.title.setText(spec.name().upper())
         self._chain_tab_order()
 
