@@ -5,7 +5,15 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import replace
 
-from PySide6.QtCore import QEvent, QItemSelection, QObject, Qt, QTimer, Signal
+from PySide6.QtCore import (
+    QEvent,
+    QItemSelection,
+    QItemSelectionModel,
+    QObject,
+    Qt,
+    QTimer,
+    Signal,
+)
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -179,8 +187,15 @@ class VoucherListPane(QWidget):
         row = self.model.row_of(voucher_id)
         if row < 0:
             return False
-        self.table.selectRow(row)
+        self._select_row(row)
         return True
+
+    def _select_row(self, row: int) -> None:
+        """The row alone, whatever keys are held: a Ctrl still down from a shortcut (Ctrl+D)
+        must not turn opening a voucher into adding it to a selection."""
+        flags = (QItemSelectionModel.SelectionFlag.ClearAndSelect
+                 | QItemSelectionModel.SelectionFlag.Rows)
+        self.table.selectionModel().setCurrentIndex(self.model.index(row, 0), flags)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
         if watched is self.search and isinstance(event, QKeyEvent) and \
@@ -194,7 +209,7 @@ class VoucherListPane(QWidget):
     def select_first(self) -> None:
         """Select the first row, if any."""
         if self.model.rowCount():
-            self.table.selectRow(0)
+            self._select_row(0)
 
     def _selection_changed(self, selected: QItemSelection, _deselected: QItemSelection) -> None:
         if not selected.indexes():
