@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from treasury_desktop.outbox.adapter import ClientPort
     from treasury_desktop.outbox.runlock import SenderLock
     from treasury_desktop.outbox.sender import Sender
+    from treasury_desktop.sync.pace import SyncPace
     from treasury_desktop.sync.receipts import ReceiptFetcher
     from treasury_desktop.sync.service import StatusSync
 
@@ -80,11 +81,12 @@ class ReferenceRefresh:
         CatalogBook(conn, self.ctx.data_dir, _utc_now).refresh(self.port, year)
 
 
-def open_port(ctx: AppContext, server: str | None = None,
-              batch_size: int = 20) -> tuple[ClientPort, str]:
-    """A client for the desk's connection (``connect``) or ``server`` with the profile's unit;
-    the credential from TREASURY_API_TOKEN or the keyring."""
-    profile = ProfileStore(ctx.connect())
+def open_port(ctx: AppContext, server: str | None = None, batch_size: int = 20, *,
+              conn: sqlite3.Connection | None = None) -> tuple[ClientPort, str]:
+    """A client for the desk's connection (``connect``) or ``server`` with the profile's unit
+    (read over ``conn``, else a new connection); the credential from TREASURY_API_TOKEN or the
+    keyring."""
+    profile = ProfileStore(conn or ctx.connect())
     unit = profile.unit()
     if server is None and load_connection(profile) is None:
         # Not connected: said before the client (httpx, the keyring) is even loaded, so a
@@ -101,15 +103,20 @@ def open_port(ctx: AppContext, server: str | None = None,
 
 def open_delivery(ctx: AppContext, *, server: str | None = None, concurrency: int = 4,
                   batch_size: int = 20, sync_period: float = 300.0,
-                  backoff: Backoff | None = None) -> Delivery:
-    """Wire the sender and the sync over one client for this data folder (not started)."""
-    port, unit = open_port(ctx, server, batch_size)
+                  backoff: Backoff | None = None, sync_pace: SyncPace | None = None,
+                  conn: sqlite3.Connection | None = None) -> Delivery:
+    """Wire the sender and the sync over one client for this data folder (not started).
+    The sync reads the feed at once after each delivery, then at ``sync_pace`` (soon while
+    answers are expected; every ``sync_period`` seconds when nothing is awaited). The profile
+    is read over ``conn`` when given (the window's worker lane)."""
+    port, unit = open_port(ctx, server, batch_size, conn=conn)
     from treasury_desktop.outbox.runlock import SenderLock
     from treasury_desktop.outbox.sender import Sender
     from treasury_desktop.sync.service import StatusSync
     from treasury_desktop.usecases.signers import refresh_chore
 
-    sync = StatusSync(ctx.connect, port, unit, actor=ctx.actor, period=sync_period)
+    sync = StatusSync(ctx.connect, port, unit, actor=ctx.actor, period=sync_period,
+                      pace=sync_pace)
     sync.add_chore(refresh_chore(port, unit, ctx.actor))  # first: it raises nothing
     sender = Sender(ctx.connect, port, actor=ctx.actor, concurrency=concurrency,
                     backoff=backoff or Backoff(), after_delivery=sync.request)

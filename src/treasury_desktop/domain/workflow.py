@@ -90,6 +90,9 @@ FINAL = frozenset({VoucherState.PAID}) | REFUSED
 FOLLOWED = ON_THE_WAY | FINAL
 """Left the desk: queued, with the treasury or finished (has a timeline)."""
 
+AWAITING_ANSWER = WITH_TREASURY - FINAL
+"""Delivered, the treasury's final word still to come (the status sync looks sooner)."""
+
 
 def can_move(current: VoucherState, target: VoucherState) -> bool:
     """Whether ``current -> target`` is an allowed move."""

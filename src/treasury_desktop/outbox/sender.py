@@ -22,6 +22,7 @@ from treasury_desktop.api.port import (
     TreasuryUnavailable,
 )
 from treasury_desktop.clock import BackgroundLoop, Backoff, Clock, SystemClock
+from treasury_desktop.domain.events import Delivered, Event, EventSink, Paused, Refused, Resumed
 from treasury_desktop.i18n import Message
 from treasury_desktop.outbox.model import (
     AttemptResult,
@@ -71,6 +72,7 @@ class Sender:
         self._conns: list[sqlite3.Connection] = []
         self._conns_lock = threading.Lock()
         self._observers: list[Observer] = []
+        self._sinks: list[EventSink] = []
         self._loop = BackgroundLoop("outbox")
         self._wake, self._stop = self._loop.wake, self._loop.stop
         self._in_flight = 0
@@ -85,13 +87,28 @@ class Sender:
         self._observers.append(observer)
         return lambda: self._observers.remove(observer)
 
+    def on_event(self, sink: EventSink) -> Callable[[], None]:
+        """Publish typed events to ``sink`` (Delivered, Refused, Paused, Resumed), on the
+        thread that made the change; returns the function that unsubscribes."""
+        self._sinks.append(sink)
+        return lambda: self._sinks.remove(sink)
+
+    def lend(self, conn: sqlite3.Connection) -> None:
+        """Use ``conn`` for the calls made on this thread (controls, snapshots) instead of a
+        connection of the sender's own; the caller owns it and closes it (the window's worker
+        lane, which holds one connection)."""
+        self._local.conn = conn
+
     def send_now(self) -> None:
         """Send now: every waiting item is due at once, and a pause is lifted."""
         conn = self._db()
         with transaction(conn):
+            was_paused = store.pause_reason(conn) is not None
             store.set_pause_in(conn, None, self._clock.now())
             store.wake_all_in(conn, self._clock.now())
         self._changed(())
+        if was_paused:
+            self._publish(Resumed())
 
     def network_changed(self, online: bool) -> None:
         """The operating system says the network came back (or went away)."""
@@ -105,9 +122,11 @@ class Sender:
     def pause(self, reason: Message | None = None) -> None:
         """Stop sending until :meth:`resume` (persisted: a restart stays paused)."""
         conn = self._db()
+        reason = reason or Message("outbox.paused_by_user")
         with transaction(conn):
-            store.set_pause_in(conn, reason or Message("outbox.paused_by_user"), self._clock.now())
+            store.set_pause_in(conn, reason, self._clock.now())
         self._changed(())
+        self._publish(Paused(reason))
 
     def resume(self) -> None:
         """Lift a pause; waiting items keep their schedule (use :meth:`send_now` to hurry)."""
@@ -115,6 +134,7 @@ class Sender:
         with transaction(conn):
             store.set_pause_in(conn, None, self._clock.now())
         self._changed(())
+        self._publish(Resumed())
 
     def snapshot(self, states: frozenset[ItemState] | None = None) -> list[OutboxItem]:
         """The outbox view's rows (every item by default, delivered ones included)."""
@@ -256,6 +276,10 @@ class Sender:
         self._in_flight = sum(len(items) for items in pending.values())
         summary.results.extend(results)
         self._changed(tuple(r.voucher_id for r in results))
+        for kind, state in ((Delivered, ItemState.DELIVERED), (Refused, ItemState.REFUSED)):
+            ids = tuple(r.voucher_id for r in results if r.state is state)
+            if ids:
+                self._publish(kind(ids))
         if self._after_delivery and any(r.state is ItemState.DELIVERED for r in results):
             self._after_delivery()
 
@@ -297,3 +321,9 @@ class Sender:
             except Exception:  # an observer's bug must not stop delivery
                 log.exception("outbox observer failed")
 
+    def _publish(self, event: Event) -> None:
+        for sink in list(self._sinks):
+            try:
+                sink(event)
+            except Exception:  # a listener's bug must not stop delivery
+                log.exception("outbox event listener failed")

@@ -1,7 +1,9 @@
 """Status sync: read the changes feed from the stored cursor, page by page.
 
-Runs at start, periodically, after sending and on demand (:meth:`StatusSync.request`), on one
-background thread; :meth:`pull` does one full catch-up on the caller's thread (CLI, tests).
+Runs at start, after sending and on demand (:meth:`StatusSync.request`), and in between at the
+pace of :class:`SyncPace` (soon while answers are expected, slowly when idle), on one background
+thread; :meth:`pull` does one full catch-up on the caller's thread (CLI, tests). Each page's news
+is published as typed events (``domain/events.py``).
 """
 
 from __future__ import annotations
@@ -18,11 +20,15 @@ from treasury_desktop.api.port import (
     TreasuryUnavailable,
 )
 from treasury_desktop.clock import BackgroundLoop, Clock, SystemClock
+from treasury_desktop.domain.events import Event, EventSink, StatusChanged, final_word
+from treasury_desktop.domain.workflow import AWAITING_ANSWER
 from treasury_desktop.i18n import Message
 from treasury_desktop.store.db import transaction
 from treasury_desktop.store.feed import read_cursor
-from treasury_desktop.store.records import Actor
+from treasury_desktop.store.records import Actor, VoucherQuery
+from treasury_desktop.store.vouchers import SqliteVoucherRepository
 from treasury_desktop.sync.feed import FinalNotice, apply_page_in
+from treasury_desktop.sync.pace import SyncPace
 
 log = logging.getLogger(__name__)
 Notify = Callable[[tuple[FinalNotice, ...]], None]
@@ -47,7 +53,7 @@ class StatusSync:
     def __init__(
         self, connect: Callable[[], sqlite3.Connection], port: TreasuryPort, unit: str, *,
         actor: Actor | None = None, clock: Clock | None = None, page_size: int = 500,
-        period: float = 300.0,
+        period: float = 300.0, pace: SyncPace | None = None,
     ) -> None:
         self._connect = connect
         self._port = port
@@ -55,8 +61,10 @@ class StatusSync:
         self._actor = actor or Actor.current("system")
         self._clock = clock or SystemClock()
         self._page_size = page_size
-        self._period = period
+        self._pace = pace or SyncPace(idle=period)
+        self._quiet = 0  # rounds in a row that moved nothing
         self._notify: list[Notify] = []
+        self._sinks: list[EventSink] = []
         self._synced: list[Callable[[SyncSummary], None]] = []
         self._chores: list[Callable[[sqlite3.Connection], None]] = []
         self._loop = BackgroundLoop("status-sync")
@@ -77,6 +85,13 @@ class StatusSync:
         """Call ``notify`` with the summary of each catch-up that applied or moved something
         (on the thread that ran it): the window follows statuses without polling."""
         self._synced.append(notify)
+
+    def on_event(self, sink: EventSink) -> Callable[[], None]:
+        """Publish typed events to ``sink``: StatusChanged for each page's vouchers, then
+        Paid / Rejected / Returned for each final word (on the thread that applied the page);
+        returns the function that unsubscribes."""
+        self._sinks.append(sink)
+        return lambda: self._sinks.remove(sink)
 
     def pull(self) -> SyncSummary:
         """Read every page after the cursor, applying each in one transaction.
@@ -109,6 +124,8 @@ class StatusSync:
             summary.cursor = page.next_cursor
             if applied.finals:
                 self._tell(applied.finals)
+            self._publish_page(tuple(dict.fromkeys(c.voucher_id for c in page.changes)),
+                               applied.finals)
             if not page.changes or not advanced or not page.has_more:
                 break
         self.last = summary
@@ -123,11 +140,13 @@ class StatusSync:
     # -- background ----------------------------------------------------------------------------
 
     def request(self) -> None:
-        """Sync soon (after sending, on the user's demand, when the network comes back)."""
+        """Sync now (after sending, on the user's demand, when the network comes back); the
+        rounds after it start again at the quick pace while answers are expected."""
+        self._quiet = 0
         self._wake.set()
 
     def start(self) -> None:
-        """Sync now and then every ``period`` seconds, or when requested, until :meth:`close`."""
+        """Sync now and then at the pace's waits, or when requested, until :meth:`close`."""
         self._loop.start(self._run)
 
     def close(self) -> None:
@@ -137,16 +156,42 @@ class StatusSync:
             self._conn.close()
             self._conn = None
 
+    def round(self) -> float:
+        """One background round: catch up, run the chores, and say how many seconds to wait
+        before the next one (soon while answers are expected, longer as rounds stay quiet)."""
+        self._wake.clear()
+        awaiting = 0
+        try:
+            summary = self.pull()
+            for chore in self._chores if summary.error is None else ():
+                chore(self._db())
+            self._quiet = 0 if summary.moved else self._quiet + 1
+            awaiting = self.awaiting()
+        except Exception:  # a bug must not end the sync thread silently
+            log.exception("status sync failed")
+            self._quiet += 1
+        # The first round after news or a request waits ``expecting``; then it doubles.
+        return self._pace.wait(awaiting, self._quiet - 1 if self._quiet else 0)
+
+    def awaiting(self) -> int:
+        """Vouchers delivered whose final word has not come yet."""
+        repo = SqliteVoucherRepository(self._db())
+        return sum(repo.count(VoucherQuery(status=state)) for state in AWAITING_ANSWER)
+
     def _run(self) -> None:
         while not self._stop.is_set():
-            self._wake.clear()
-            try:
-                summary = self.pull()
-                for chore in self._chores if summary.error is None else ():
-                    chore(self._db())
-            except Exception:  # a bug must not end the sync thread silently
-                log.exception("status sync failed")
-            self._clock.wait(self._wake, self._period)
+            self._clock.wait(self._wake, self.round())
+
+    def _publish_page(self, voucher_ids: tuple[str, ...],
+                      finals: tuple[FinalNotice, ...]) -> None:
+        events: list[Event] = [StatusChanged(voucher_ids)] if voucher_ids else []
+        events += [final_word(n.voucher_id, n.number, n.status, n.reason) for n in finals]
+        for event in events:
+            for sink in list(self._sinks):
+                try:
+                    sink(event)
+                except Exception:
+                    log.exception("sync event listener failed")
 
     def _tell(self, finals: tuple[FinalNotice, ...]) -> None:
         for notify in list(self._notify):

@@ -39,6 +39,7 @@ class EditingController(QObject):
         self._editor = editor
         self._prompter = prompter
         self.voucher_id: str | None = None
+        self._wanted: str | None = None  # the voucher last asked for (open)
         self.status: VoucherState | None = None  # None: new, not stored yet
         self._in_flight = False
         self._dirty = False
@@ -61,11 +62,12 @@ class EditingController(QObject):
             return
         self.flush()
         opened = self._session.take_opened(voucher_id)
+        self._wanted = voucher_id  # the last voucher asked for is the one shown
         if opened is not None:  # read with the list's first page
             self._show_stored(*opened)
             return
-        self._session.run(lambda lane: lane.open(voucher_id),
-                          lambda answer: self._show_stored(*answer))
+        self._session.run(lambda lane: lane.open(voucher_id), lambda answer: (
+            self._show_stored(*answer) if self._wanted == voucher_id else None))
 
     def new(self) -> None:
         """Start a new draft (stored at the first edit)."""

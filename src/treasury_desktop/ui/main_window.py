@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, QTranslator
 from PySide6.QtGui import QCloseEvent
@@ -25,6 +26,9 @@ from treasury_desktop.ui.signing.window_hookup import WindowSigning
 from treasury_desktop.ui.texts import t
 from treasury_desktop.ui.voucher_list import VoucherListPane
 from treasury_desktop.usecases.drafting import SaveResult
+
+if TYPE_CHECKING:
+    from treasury_desktop.ui.signing.runtime import TokenRuntime
 
 
 class MainWindow(QMainWindow):
@@ -108,6 +112,27 @@ class MainWindow(QMainWindow):
     def host(self) -> QMainWindow:
         """The Qt window itself (the shell's host, for the window's features)."""
         return self
+
+    def show_status(self, message: str, timeout_ms: int = 8000) -> None:
+        """A passing message in the status bar (the shell's)."""
+        self.statusBar().showMessage(message, timeout_ms)
+
+    def selected_ids(self) -> list[str]:
+        """The vouchers selected in the list, else the one open in the editor."""
+        pane = self.list_pane
+        rows = sorted(index.row() for index in pane.table.selectionModel().selectedRows())
+        ids = [voucher_id for row in rows if (voucher_id := pane.model.voucher_id(row))]
+        if not ids and self.editing.voucher_id is not None:
+            ids = [self.editing.voucher_id]
+        return ids
+
+    def token_runtime(self) -> TokenRuntime:
+        """The one token thread, owned by the window's signing."""
+        return self.signing.runtime
+
+    def show_signers(self) -> None:
+        """«Người ký» (the window's signing opens it)."""
+        self.signing.show_signers()
 
     def refresh(self) -> None:
         """List and counts again (F5); the list first, it is what the eye waits for."""

@@ -1,11 +1,15 @@
 """What the window works with: one worker lane that owns the window's SQLite connection.
 
-The GUI thread never runs SQL; connections are not shared between threads that write.
+The GUI thread never runs SQL; connections are not shared between threads that write. Every
+database job of the window (the list, the editor, the outbox's reads and controls, signing,
+countersigning packages, printing) runs on the lane and uses its one connection,
+:meth:`Session.connection`.
 """
 
 from __future__ import annotations
 
 import contextlib
+import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TypeVar
@@ -18,6 +22,7 @@ from treasury_desktop.store.office_names import KeptName
 from treasury_desktop.store.profile import ProfileStore
 from treasury_desktop.store.records import Folder, StoredVoucher, VoucherQuery
 from treasury_desktop.store.vouchers import SqliteVoucherRepository
+from treasury_desktop.ui.events import EventBus
 from treasury_desktop.ui.list_model import FIRST_PAGE, ShownRow, present
 from treasury_desktop.ui.worker import BackgroundWorker, Outcome
 from treasury_desktop.usecases.drafting import DraftingService
@@ -31,6 +36,7 @@ Opened = tuple[StoredVoucher, list[Problem], dict[str, KeptName]]
 class Lane:
     """The worker's own resources (made on the worker thread)."""
 
+    conn: sqlite3.Connection  # the lane's one connection, closed with the context
     repo: SqliteVoucherRepository
     drafting: DraftingService
     profile: ProfileStore
@@ -77,6 +83,7 @@ class Session:
 
     def __init__(self, ctx: AppContext) -> None:
         self.ctx = ctx
+        self.events = EventBus()  # the core's news, on the GUI thread (ui/events.py)
         self.worker: BackgroundWorker[Lane] = BackgroundWorker(self._make_lane)
         self.on_error: Callable[[BaseException], None] = _raise
         self.worker.on_error = lambda error: self.on_error(error)
@@ -84,10 +91,16 @@ class Session:
         self._opened: Opened | None = None
 
     def _make_lane(self) -> Lane:
-        repo, profile = self.ctx.repositories(self.ctx.connect())
+        conn = self.ctx.connect()
+        repo, profile = self.ctx.repositories(conn)
         drafting = DraftingService(repo, profile, self.ctx.catalog, self.ctx.actor, self.ctx.clock)
         self.catalog(self.ctx.clock().year)  # read this year's codes here, not on the GUI thread
-        return Lane(repo, drafting, profile)
+        return Lane(conn, repo, drafting, profile)
+
+    def connection(self) -> sqlite3.Connection:
+        """The worker lane's one connection, for a job running on the worker (any other
+        thread is refused). Features take this, never a connection of their own."""
+        return self.worker.resources().conn
 
     def catalog(self, year: int) -> BudgetCatalog | None:
         """The catalogue of a fiscal year, or None when there is none (validation says so)."""
@@ -164,6 +177,7 @@ class Session:
 
     def close(self) -> None:
         """Finish the worker's jobs; the context closes the connections."""
+        self.events.close()
         self.worker.close()
 
 

@@ -1,14 +1,16 @@
-"""The narrow view of the main window that its features (signing, the outbox) work through.
+"""The narrow view of the main window that its features work through.
 
-A feature is handed a :class:`WindowShell`, never ``MainWindow`` itself: it can add its actions
-and docks to the host window, show status messages, open a voucher and refresh the list, and
-nothing else. ``MainWindow`` is one shell; a test can be another.
+A feature (signing, the outbox, countersigning packages, printing, Excel, the desk's settings)
+is handed a :class:`WindowShell`, never ``MainWindow`` itself: it can add its actions, menus and
+docks to the host window, show a status message, run jobs on the worker lane, reach the list and
+the editor, refresh them, and nothing else. ``MainWindow`` is one shell; a test can be another.
+No feature imports ``ui/main_window.py`` (tests/ui/test_shell.py checks it).
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QMainWindow
@@ -16,8 +18,12 @@ from PySide6.QtWidgets import QMainWindow
 from treasury_desktop.ui.dialogs import Prompter
 from treasury_desktop.ui.editing import EditingController
 from treasury_desktop.ui.editor import VoucherEditor
+from treasury_desktop.ui.folders import FolderList
 from treasury_desktop.ui.session import Session
 from treasury_desktop.ui.voucher_list import VoucherListPane
+
+if TYPE_CHECKING:
+    from treasury_desktop.ui.signing.runtime import TokenRuntime
 
 
 class WindowShell(Protocol):
@@ -49,6 +55,11 @@ class WindowShell(Protocol):
         ...
 
     @property
+    def folders(self) -> FolderList:
+        """The folders beside the list (a feature may add its own)."""
+        ...
+
+    @property
     def action_map(self) -> Mapping[str, QAction]:
         """The window's own actions by key (``copy``, ``save`` …)."""
         ...
@@ -63,4 +74,24 @@ class WindowShell(Protocol):
 
     def refresh_counts(self) -> None:
         """The folder counts again."""
+        ...
+
+    def show_status(self, message: str, timeout_ms: int = 8000) -> None:
+        """A passing message in the status bar."""
+        ...
+
+    def report_error(self, error: BaseException) -> None:
+        """An expected error as a plain message; anything else as the crash dialog."""
+        ...
+
+    def selected_ids(self) -> list[str]:
+        """The vouchers chosen in the list, else the one in the editor."""
+        ...
+
+    def token_runtime(self) -> TokenRuntime:
+        """The one token thread (made at the first use)."""
+        ...
+
+    def show_signers(self) -> None:
+        """Open «Người ký»."""
         ...

@@ -52,6 +52,7 @@ class BackgroundWorker(Generic[R]):
         self._closed = False
         self._pending = 0
         self._lock = threading.Lock()
+        self._thread: int | None = None  # the worker thread's ident, once it ran a job
         self.on_error = on_error
 
     def submit(
@@ -68,6 +69,15 @@ class BackgroundWorker(Generic[R]):
         self._executor.submit(self._run, ticket, job)
         return ticket
 
+    def resources(self) -> R:
+        """The worker's own resources, for code that runs in a job on the worker thread (made
+        there at the first use); any other thread is refused: they are not shared."""
+        if threading.get_ident() != self._thread:
+            raise RuntimeError("the worker's resources are used on the worker thread only")
+        if self._resources is None:
+            self._resources = self._make()
+        return self._resources
+
     def idle(self) -> bool:
         """No job queued or running, and every result delivered (tests wait on this)."""
         with self._lock:
@@ -81,10 +91,9 @@ class BackgroundWorker(Generic[R]):
         self._bridge.finished.disconnect(self._deliver)
 
     def _run(self, ticket: int, job: Callable[[R], Any]) -> None:
+        self._thread = threading.get_ident()  # one thread: the executor has one worker
         try:
-            if self._resources is None:
-                self._resources = self._make()
-            outcome: Outcome[Any] = Outcome(value=job(self._resources))
+            outcome: Outcome[Any] = Outcome(value=job(self.resources()))
         except BaseException as exc:  # delivered to the GUI thread, which decides
             outcome = Outcome(error=exc)
         if self._closed:

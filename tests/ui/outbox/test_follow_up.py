@@ -11,6 +11,7 @@ from pytestqt.qtbot import QtBot
 from ui_harness import UNIT, voucher
 
 from treasury_desktop.api.port import BudgetBalance
+from treasury_desktop.domain.events import FinalWord, StatusChanged
 from treasury_desktop.domain.voucher import Voucher
 from treasury_desktop.domain.workflow import VoucherState
 from treasury_desktop.outbox.fake import FakeTreasury
@@ -60,7 +61,7 @@ def test_feed_moves_timelines_and_notifies_paid_rejected_returned(
     qtbot.addWidget(notifier)
     opened: list[str] = []
     notifier.activated.connect(opened.append)
-    bridge.finals.connect(notifier.notify)
+    rig.session.events.subscribe(FinalWord, notifier.tell)  # the window's one bus
     sync.start()  # its own thread, as in the app
     qtbot.waitUntil(lambda: bool(notifier.shown), timeout=5000)
 
@@ -156,7 +157,8 @@ def test_a_move_short_of_final_reaches_the_window_as_an_event(
     bridge, sync = synced
     (voucher,) = deliver(rig, 1)
     rig.treasury.advance(UNIT.code, voucher, "checking", "Chuyên viên đang kiểm soát")
-    with qtbot.waitSignal(bridge.synced, timeout=5000) as caught:
-        sync.start()  # the sync's own thread publishes; the bridge never polls it
-    summary = caught.args[0]
-    assert summary.moved >= 1 and summary.error is None
+    news: list[StatusChanged] = []
+    rig.session.events.subscribe(StatusChanged, news.append)
+    sync.start()  # the sync's own thread publishes; the bus hands it to the GUI thread
+    qtbot.waitUntil(lambda: any(voucher in n.voucher_ids for n in news), timeout=5000)
+    assert sync.last is not None and sync.last.moved >= 1 and sync.last.error is None

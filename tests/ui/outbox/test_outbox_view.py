@@ -8,7 +8,7 @@ from outbox_rig import Rig
 from pytestqt.qtbot import QtBot
 
 from treasury_desktop.api.port import ServerReason, TreasuryUnavailable
-from treasury_desktop.outbox.model import ItemState
+from treasury_desktop.outbox.model import ItemState, OutboxChange
 from treasury_desktop.ui.outbox.formatting import moment
 from treasury_desktop.ui.outbox.outbox_model import COLUMNS
 from treasury_desktop.ui.outbox.outbox_view import OutboxView
@@ -111,7 +111,7 @@ def test_a_long_drain_is_read_in_a_few_snapshots_not_one_per_change(
     view.show()  # on screen: rows are re-read after changes, coalesced
     changes: list[object] = []
     reads: list[object] = []
-    rig.bridge.changed.connect(changes.append)
+    rig.session.events.subscribe(OutboxChange, changes.append)
     rig.bridge.snapshot_ready.connect(reads.append)
     rig.start()
     qtbot.waitUntil(lambda: rig.bridge.status is not None and rig.bridge.status.empty

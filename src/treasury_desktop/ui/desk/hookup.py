@@ -27,8 +27,8 @@ from treasury_desktop.usecases.desk_settings import DeskChoices, read_choices, s
 from treasury_desktop.version import app_version
 
 if TYPE_CHECKING:
-    from treasury_desktop.ui.main_window import MainWindow
     from treasury_desktop.ui.session import Lane
+    from treasury_desktop.ui.shell import WindowShell
     from treasury_desktop.usecases.backups import BackupService
 
 SETUP_SEEN = "setup_assistant_seen"
@@ -38,19 +38,19 @@ BACKUP_DELAY_MS = 3000  # after the first paint: the backup never competes with 
 class DeskHookup(QObject):
     """Settings, setup assistant, handbook, About and backups for one main window."""
 
-    def __init__(self, window: MainWindow, *, interactive: bool) -> None:
-        super().__init__(window)
+    def __init__(self, window: WindowShell, *, interactive: bool) -> None:
+        super().__init__(window.host())
         self._window = window
         self._session = window.session
-        settings_menu = window.menuBar().addMenu(t("desk.menu.settings"))
+        settings_menu = window.host().menuBar().addMenu(t("desk.menu.settings"))
         self._add(settings_menu, "settings", self.open_settings, "Ctrl+,")
         self._add(settings_menu, "setup", self.open_setup)
-        help_menu = window.menuBar().addMenu(t("desk.menu.help"))
-        handbook = self._add(help_menu, "handbook", lambda: open_handbook(window))
+        help_menu = window.host().menuBar().addMenu(t("desk.menu.help"))
+        handbook = self._add(help_menu, "handbook", lambda: open_handbook(window.host()))
         handbook.setText(f"{t('desk.action.handbook')}\tF1")  # F1 itself: install_context_help
         self._add(help_menu, "diagnostics", self.save_diagnostics)
         self._add(help_menu, "about", self.show_about)
-        self.f1 = install_context_help(window)
+        self.f1 = install_context_help(window.host())
         self.settings_dialog = None
         self.setup_wizard = None
         if interactive:
@@ -58,11 +58,11 @@ class DeskHookup(QObject):
             QTimer.singleShot(0, self._first_run)
 
     def _add(self, menu, key: str, slot: Callable[[], object], shortcut: str = "") -> QAction:  # type: ignore[no-untyped-def]
-        action = QAction(t(f"desk.action.{key}"), self._window)
+        action = QAction(t(f"desk.action.{key}"), self._window.host())
         action.setObjectName(f"action_desk_{key}")
         if shortcut:
             action.setShortcut(QKeySequence(shortcut))
-            self._window.addAction(action)
+            self._window.host().addAction(action)
         action.triggered.connect(slot)
         menu.addAction(action)
         return action
@@ -82,7 +82,7 @@ class DeskHookup(QObject):
 
         def taken(backup: BackupFile | None) -> None:
             if backup is not None:
-                self._window.statusBar().showMessage(
+                self._window.show_status(
                     t("desk.settings.backup_taken", path=str(backup.path)), 8000
                 )
 
@@ -100,7 +100,7 @@ class DeskHookup(QObject):
 
         def asked(_: None) -> None:
             done()
-            self._window.close()
+            self._window.host().close()
 
         self._session.run(lambda _lane: request_restore(self._session.ctx.data_dir, backup), asked)
 
@@ -111,7 +111,7 @@ class DeskHookup(QObject):
         from treasury_desktop.ui.desk.settings_dialog import SettingsDialog
 
         def show(choices: DeskChoices) -> None:
-            dialog = SettingsDialog(choices, self, self._window)
+            dialog = SettingsDialog(choices, self, self._window.host())
             self.settings_dialog = dialog  # type: ignore[assignment]
             dialog.open()
 
@@ -148,7 +148,7 @@ class DeskHookup(QObject):
             catalog = self._session.catalog(year)
             offices = catalog.codes(CatalogKind.TREASURY) if catalog else ()
             wizard = SetupWizard(self, unit=known[0], server=known[1], offices=offices,
-                                 parent=self._window)
+                                 parent=self._window.host())
             self.setup_wizard = wizard  # type: ignore[assignment]
             wizard.open()
 
@@ -186,7 +186,7 @@ class DeskHookup(QObject):
         from treasury_desktop.settings import PKCS11_MODULES
         from treasury_desktop.usecases.tokens import driver_report
 
-        runtime = self._window.signing.runtime
+        runtime = self._window.token_runtime()
 
         def job(lane: Lane) -> str:
             lines: list[str] = []
@@ -210,7 +210,7 @@ class DeskHookup(QObject):
         self._session.run(job, done)
 
     def open_signers(self) -> None:
-        self._window.signing.show_signers()
+        self._window.show_signers()
 
     # -- help -------------------------------------------------------------------------------
 
@@ -231,7 +231,7 @@ class DeskHookup(QObject):
         box = QMessageBox(QMessageBox.Icon.Information, t("desk.about.title"),
                           t("desk.about.text", version=app_version(),
                             python=platform.python_version(), qt=qVersion()),
-                          QMessageBox.StandardButton.Ok, self._window)
+                          QMessageBox.StandardButton.Ok, self._window.host())
         box.setObjectName("aboutBox")
         box.open()
         return box

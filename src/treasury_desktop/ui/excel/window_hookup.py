@@ -23,7 +23,7 @@ from treasury_desktop.ui.excel.jobs import export_job
 from treasury_desktop.ui.texts import t
 
 if TYPE_CHECKING:
-    from treasury_desktop.ui.main_window import MainWindow
+    from treasury_desktop.ui.shell import WindowShell
 
 ChooseFile = Callable[[str, str], str | None]
 
@@ -32,25 +32,25 @@ class WindowExcel(QObject):
     """The Excel actions of one main window."""
 
     def __init__(
-        self, window: MainWindow, choose_open: ChooseFile | None = None,
+        self, window: WindowShell, choose_open: ChooseFile | None = None,
         choose_save: ChooseFile | None = None,
     ) -> None:
-        super().__init__(window)
+        super().__init__(window.host())
         self._window = window
         self.choose_open = choose_open or self._open_dialog
         self.choose_save = choose_save or self._save_dialog
         self.dialog: ImportDialog | None = None
-        menu = window.menuBar().addMenu(t("excel.menu"))
+        menu = window.host().menuBar().addMenu(t("excel.menu"))
         self.actions: dict[str, QAction] = {}
         for key, shortcut, handler in (
             ("import", "Ctrl+Shift+I", self.start_import),
             ("export", "Ctrl+Shift+E", self.export_list),
         ):
-            action = QAction(t(f"excel.action.{key}"), window)
+            action = QAction(t(f"excel.action.{key}"), window.host())
             action.setObjectName(f"action_excel_{key}")
             action.setShortcut(QKeySequence(shortcut))
             action.triggered.connect(handler)
-            window.addAction(action)
+            window.host().addAction(action)
             menu.addAction(action)
             self.actions[key] = action
 
@@ -61,7 +61,7 @@ class WindowExcel(QObject):
             return
         self.dialog = ImportDialog(
             self._window.session, Path(path), self.choose_save,
-            on_imported=self._window.refresh, parent=self._window,
+            on_imported=self._window.refresh, parent=self._window.host(),
         )
         self.dialog.show()
 
@@ -76,15 +76,15 @@ class WindowExcel(QObject):
         self._window.session.run(job, lambda totals: self._exported(path, totals))
 
     def _exported(self, path: str, totals: ExportTotals) -> None:
-        self._window.statusBar().showMessage(text(
+        self._window.show_status(text(
             "excel.exported", path=path, vouchers=totals.vouchers, lines=totals.lines,
             total=format_vnd(totals.total)))
 
     def _open_dialog(self, title: str, _suggested: str) -> str | None:
         path, _ = QFileDialog.getOpenFileName(
-            self._window, title, "", t("excel.file_filter"))
+            self._window.host(), title, "", t("excel.file_filter"))
         return path or None
 
     def _save_dialog(self, title: str, suggested: str) -> str | None:
-        path, _ = QFileDialog.getSaveFileName(self._window, title, suggested)
+        path, _ = QFileDialog.getSaveFileName(self._window.host(), title, suggested)
         return path or None

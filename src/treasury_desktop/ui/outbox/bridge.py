@@ -1,36 +1,36 @@
-"""The outbox as the window sees it: the core's callbacks as Qt signals, its controls as jobs.
+"""The outbox as the window sees it: the core's events on the window's bus, its controls as jobs.
 
-The sender and the status sync call their observers on their own threads; :class:`OutboxBridge`
-re-emits those calls as signals, which Qt queues to the GUI thread. Every call that touches the
-database (Send now, Pause, snapshots, timelines, copy as new, estimates) runs on the window's one
-background worker (:class:`Session`), so the GUI thread never waits on SQLite or the network.
+The sender and the status sync publish typed events on their own threads; the bridge hands
+them to the window's one :class:`EventBus` (``ui/events.py``), which delivers them on the GUI
+thread. Every call that touches the database (Send now, Pause, snapshots, timelines, copy as
+new, estimates) runs on the window's one background worker (:class:`Session`) over its one
+connection, so the GUI thread never waits on SQLite or the network, and nothing polls.
 """
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
-from treasury_desktop.domain.voucher import Voucher
+from treasury_desktop.domain.events import FinalWord, StatusChanged
 from treasury_desktop.domain.workflow import VoucherState
 from treasury_desktop.i18n import Message, text
 from treasury_desktop.outbox.model import ACTIVE, ItemState, OutboxChange, OutboxItem, OutboxStatus
-from treasury_desktop.outbox.sender import Sender
 from treasury_desktop.store.standings import Standing, standings
-from treasury_desktop.store.timeline import TimelineEvent
-from treasury_desktop.sync.balances import BalanceBook, EstimateWarning
-from treasury_desktop.sync.feed import FinalNotice
-from treasury_desktop.sync.service import StatusSync, SyncSummary
 from treasury_desktop.ui.session import Lane, Session
-from treasury_desktop.usecases.queueing import QueueResult, QueueService
-from treasury_desktop.usecases.sync_status import CopiedDraft, StatusService
-from treasury_desktop.usecases.timestamping import stamp_before_queue
-from treasury_desktop.usecases.trust import desk_anchors
+
+if TYPE_CHECKING:  # the use cases load on the worker, at their first job (cold start)
+    from treasury_desktop.domain.voucher import Voucher
+    from treasury_desktop.outbox.sender import Sender
+    from treasury_desktop.store.timeline import TimelineEvent
+    from treasury_desktop.sync.balances import EstimateWarning
+    from treasury_desktop.sync.service import StatusSync
+    from treasury_desktop.usecases.queueing import QueueResult
+    from treasury_desktop.usecases.sync_status import CopiedDraft, StatusService
 
 T = TypeVar("T")
 REFRESH_MS = 250  # changes arrive after every commit; the view is re-read at most this often
@@ -75,18 +75,17 @@ class RefusedCopy:
 
 
 class OutboxBridge(QObject):
-    """Adapts a :class:`Sender` (and optionally a :class:`StatusSync`) to the GUI thread.
+    """Publishes a :class:`Sender`'s (and optionally a :class:`StatusSync`'s) events on the
+    session's bus, and runs the outbox's controls and reads on the worker.
 
-    ``changed`` carries each :class:`OutboxChange`; ``snapshot_ready`` a fresh
-    :class:`OutboxSnapshot` (coalesced); ``finals`` the vouchers that were paid, rejected or
-    returned. Call :meth:`close` before the sender is closed.
+    ``status_changed`` carries the indicator's :class:`OutboxStatus`; ``snapshot_ready`` a
+    fresh :class:`OutboxSnapshot` (coalesced). The news itself (``OutboxChange``, Delivered,
+    Refused, Paused, Resumed, StatusChanged, Paid, Rejected, Returned) is on ``session.events``.
+    Call :meth:`close` before the sender is closed.
     """
 
-    changed = Signal(object)  # OutboxChange
     status_changed = Signal(object)  # OutboxStatus
     snapshot_ready = Signal(object)  # OutboxSnapshot
-    finals = Signal(object)  # tuple[FinalNotice, ...]
-    synced = Signal(object)  # SyncSummary: the feed moved some vouchers (any status)
     detached_changed = Signal()  # ``detached`` was set or cleared
     reconnect_requested = Signal()  # Send now while detached: try to connect again
 
@@ -99,7 +98,7 @@ class OutboxBridge(QObject):
         self._session = session
         self._sync = sync
         self._now = now
-        self._conn: sqlite3.Connection | None = None  # made and used on the worker thread only
+        self.events = session.events
         self._closed = False
         self._reading = False
         self._read_again = False
@@ -113,47 +112,34 @@ class OutboxBridge(QObject):
         self._timer.setSingleShot(True)
         self._timer.setInterval(REFRESH_MS)
         self._timer.timeout.connect(self.refresh)
-        self.changed.connect(self._on_changed)
-        # the treasury moved vouchers: rows on screen show their new state, not a stale one
-        self.synced.connect(lambda _summary: self._refresh_soon())
-        self.finals.connect(lambda _notices: self._refresh_soon())
-        self._unsubscribe = sender.subscribe(self._from_sender)
-        self._sync_listened: set[int] = set()
-        self._listen(sync)
+        self._listening: list[Callable[[], None]] = [
+            self.events.subscribe(OutboxChange, self._on_changed),
+            # the treasury moved vouchers: rows on screen show their new state, not a stale one
+            self.events.subscribe((StatusChanged, FinalWord), lambda _news: self._refresh_soon())]
+        self._sources: list[Callable[[], None]] = []
+        self._listen(sender, sync)
 
     def attach(self, sender: Sender, sync: StatusSync | None = None) -> None:
         """Follow another sender (the real one, once the connection is open)."""
-        self._unsubscribe()
-        self._sender = sender
-        self._sync = sync
-        self._unsubscribe = sender.subscribe(self._from_sender)
-        self._listen(sync)
+        self._listen(sender, sync)
         self.refresh()
 
-    def _listen(self, sync: StatusSync | None) -> None:
-        if sync is not None and id(sync) not in self._sync_listened:
-            self._sync_listened.add(id(sync))
-            sync.on_final(lambda notices: self._from_sync(sync, notices))
-            sync.on_synced(lambda summary: self._from_synced(sync, summary))
+    def _listen(self, sender: Sender, sync: StatusSync | None) -> None:
+        """Publish ``sender``'s and ``sync``'s events on the bus (and no longer the old ones')."""
+        for unsubscribe in self._sources:
+            unsubscribe()
+        self._sender, self._sync = sender, sync
+        publish = self.events.publish  # from the core's threads; queued to the GUI thread
+        self._sources = [sender.subscribe(publish), sender.on_event(publish)]
+        if sync is not None:
+            self._sources.append(sync.on_event(publish))
 
     def set_detached(self, detached: tuple[str, Message] | None) -> None:
         """Say why this window does not send (or that it sends again: None)."""
         self.detached = detached
         self.detached_changed.emit()
 
-    # -- from the core's threads -------------------------------------------------------------
-
-    def _from_sender(self, change: OutboxChange) -> None:
-        if not self._closed:
-            self.changed.emit(change)  # queued to the GUI thread
-
-    def _from_sync(self, sync: StatusSync, notices: tuple[FinalNotice, ...]) -> None:
-        if not self._closed and sync is self._sync:
-            self.finals.emit(tuple(notices))
-
-    def _from_synced(self, sync: StatusSync, summary: SyncSummary) -> None:
-        if not self._closed and sync is self._sync:
-            self.synced.emit(summary)  # queued to the GUI thread: no polling
+    # -- news (GUI thread, from the bus) -------------------------------------------------------
 
     def _on_changed(self, change: OutboxChange) -> None:
         self._set_status(change.status)  # the indicator needs no query: the change carries it
@@ -206,7 +192,13 @@ class OutboxBridge(QObject):
         return True
 
     def _control(self, call: Callable[[], None]) -> None:
-        self._run(lambda _lane: call(), lambda _none: self._refresh_if_watched())
+        sender = self._sender
+
+        def job(lane: Lane) -> None:
+            sender.lend(lane.conn)  # the lane's one connection, not one of the sender's own
+            call()
+
+        self._run(job, lambda _none: self._refresh_if_watched())
 
     def run(self, job: Callable[[Lane], T], on_value: Callable[[T], None]) -> None:
         """Any other outbox job on the worker (unless closed)."""
@@ -222,11 +214,16 @@ class OutboxBridge(QObject):
             if sender.status().paused_reason is None:
                 sender.send_now()
 
-        def job(_lane: Lane) -> list[QueueResult]:
+        def job(lane: Lane) -> list[QueueResult]:
+            from treasury_desktop.usecases.queueing import QueueService
+            from treasury_desktop.usecases.timestamping import stamp_before_queue
+            from treasury_desktop.usecases.trust import desk_anchors
+
             ctx = self._session.ctx
+            sender.lend(lane.conn)
             # Signatures made offline get their timestamps now, before the CMS is captured.
-            stamp_before_queue(self._connection(), ctx.data_dir, ids, ctx.actor)
-            queueing = QueueService(self._connection(), ctx.actor, self._now, on_queued=wake,
+            stamp_before_queue(lane.conn, ctx.data_dir, ids, ctx.actor)
+            queueing = QueueService(lane.conn, ctx.actor, self._now, on_queued=wake,
                                     anchors=desk_anchors(ctx.data_dir))
             return queueing.queue(ids)
 
@@ -260,9 +257,10 @@ class OutboxBridge(QObject):
         states = self.shown_states
         sender = self._sender
 
-        def job(_lane: Lane) -> OutboxSnapshot:  # the sender read when asked
+        def job(lane: Lane) -> OutboxSnapshot:  # the sender read when asked
+            sender.lend(lane.conn)
             items = tuple(sender.snapshot(states))
-            found = standings(self._connection(), (i.voucher_id for i in items))
+            found = standings(lane.conn, (i.voucher_id for i in items))
             return OutboxSnapshot(items, sender.status(), found)
 
         self._run(job, self._snapshot_read)
@@ -294,14 +292,11 @@ class OutboxBridge(QObject):
         """Whether ``voucher`` exceeds the remaining estimate the desk knows (worker)."""
         self._run(lambda lane: self._service(lane).over_estimate(voucher), on_value)
 
-    def _connection(self) -> sqlite3.Connection:
-        if self._conn is None:  # on the worker thread, which alone uses it
-            self._conn = self._session.ctx.connect()  # closed with the context
-        return self._conn
-
     def _service(self, lane: Lane) -> StatusService:
-        conn = self._connection()
-        return StatusService(conn, lane.drafting, BalanceBook(conn, self._now))
+        from treasury_desktop.sync.balances import BalanceBook
+        from treasury_desktop.usecases.sync_status import StatusService
+
+        return StatusService(lane.conn, lane.drafting, BalanceBook(lane.conn, self._now))
 
     def _run(self, job: Callable[[Lane], T], on_value: Callable[[T], None]) -> None:
         if not self._closed:
@@ -313,4 +308,6 @@ class OutboxBridge(QObject):
             return
         self._closed = True
         self._timer.stop()
-        self._unsubscribe()
+        for unsubscribe in [*self._sources, *self._listening]:
+            unsubscribe()
+        self._sources, self._listening = [], []

@@ -91,11 +91,6 @@ class FollowUpPanel(QWidget):
                 self.voucher_id in set(voucher_ids)):
             self.reload()
 
-    def reload_if_shown(self) -> None:
-        """The feed moved something: re-read the timeline shown, if any."""
-        if self.voucher_id is not None and self.box.isVisible():
-            self.reload()
-
     def reload(self) -> None:
         """Read the shown voucher's timeline again (worker)."""
         if self.voucher_id is None:

@@ -243,6 +243,13 @@ class OutboxView(QWidget):
             wanted = item.voucher_id
             self.bridge.timeline(wanted, lambda events: self._show_timeline(wanted, events))
 
+    def voucher_moved(self, voucher_ids: tuple[str, ...]) -> None:
+        """These vouchers' statuses moved (delivered, refused, the treasury's news): the
+        timeline of the one chosen is read again, so it never goes stale."""
+        wanted = self._selected
+        if wanted is not None and wanted in voucher_ids:
+            self.bridge.timeline(wanted, lambda events: self._show_timeline(wanted, events))
+
     def _show_timeline(self, voucher_id: str, events: list[TimelineEvent]) -> None:
         if voucher_id == self._selected:
             self.timeline.set_events(events)

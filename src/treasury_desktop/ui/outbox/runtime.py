@@ -11,6 +11,7 @@ tries again.
 from __future__ import annotations
 
 import logging
+import sqlite3
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
@@ -30,10 +31,10 @@ log = logging.getLogger(__name__)
 OpenDelivery = Callable[[AppContext], "Delivery"]
 
 
-def _open_delivery(ctx: AppContext) -> Delivery:
+def _open_delivery(ctx: AppContext, conn: sqlite3.Connection) -> Delivery:
     from treasury_desktop.delivery import open_delivery
 
-    return open_delivery(ctx)
+    return open_delivery(ctx, conn=conn)
 
 
 class _NoTreasury:
@@ -48,14 +49,16 @@ class OutboxRuntime:
     """
 
     def __init__(self, window: WindowShell, *, send: bool = True, use_tray: bool | None = None,
-                 open_delivery: OpenDelivery = _open_delivery) -> None:
+                 open_delivery: OpenDelivery | None = None) -> None:
         self._ctx = window.session.ctx
-        self._open = open_delivery
+        session = window.session  # the profile is read over the worker lane's connection
+        self._open = open_delivery or (lambda ctx: _open_delivery(ctx, session.connection()))
         self._opening = False
         self._closed = False
         self._send = send
         self.delivery: Delivery | None = None
-        self.watcher = Sender(self._ctx.connect, _NoTreasury(),  # type: ignore[arg-type]
+        # Called on the worker only, where the lane lends it its connection: it opens none.
+        self.watcher = Sender(session.connection, _NoTreasury(),  # type: ignore[arg-type]
                               actor=self._ctx.actor)
         self.parts = OutboxWindowParts(window, self.watcher, use_tray=use_tray)
         self.parts.bridge.reconnect_requested.connect(self.connect)

@@ -12,17 +12,23 @@ calls the window's handler as before.
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Qt, QTimer
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QDockWidget, QMainWindow, QToolBar
 
+from treasury_desktop.domain.events import (
+    Delivered,
+    Event,
+    FinalWord,
+    Refused,
+    StatusChanged,
+    concerns,
+)
 from treasury_desktop.domain.workflow import EDITABLE, REFUSED, VoucherState
 from treasury_desktop.i18n import text
 from treasury_desktop.outbox.model import OutboxChange, OutboxStatus
-from treasury_desktop.outbox.sender import Sender
-from treasury_desktop.sync.feed import FinalNotice
-from treasury_desktop.sync.service import StatusSync
 from treasury_desktop.ui.outbox.bridge import OutboxBridge, RefusedCopy
 from treasury_desktop.ui.outbox.estimate_warning import EstimateCheck
 from treasury_desktop.ui.outbox.follow_up import FollowUpPanel
@@ -33,6 +39,10 @@ from treasury_desktop.ui.outbox.status_indicator import OutboxIndicator
 from treasury_desktop.ui.outbox.status_refresh import add_status_refresh
 from treasury_desktop.ui.shell import WindowShell
 from treasury_desktop.usecases.queueing import QueueOutcome, QueueResult
+
+if TYPE_CHECKING:
+    from treasury_desktop.outbox.sender import Sender
+    from treasury_desktop.sync.service import StatusSync
 
 SHORTCUTS = {"queue": "Ctrl+Return", "show": "Ctrl+7", "send_now": "F9", "pause": "Shift+F9"}
 LIST_REFRESH_MS = 1500  # statuses moved: the list and the counts follow, not at every commit
@@ -88,9 +98,11 @@ class OutboxWindowParts(QObject):
         self.bridge.status_changed.connect(self._status)
         self.bridge.detached_changed.connect(
             lambda: self.indicator.set_detached(self.bridge.detached))
-        self.bridge.changed.connect(self._changed)
-        self.bridge.finals.connect(self._finals)
-        self.bridge.synced.connect(self._synced)
+        events = shell.session.events  # the core's news: no polling
+        self._unsubscribe = [
+            events.subscribe(OutboxChange, self._changed),
+            events.subscribe((Delivered, Refused, StatusChanged, FinalWord), self._moved),
+            events.subscribe(FinalWord, self.notifier.tell)]
         self.indicator.clicked.connect(self.show_outbox)
         self.view.open_requested.connect(self.open_voucher)
         self.view.draft_copied.connect(self._copied)
@@ -162,18 +174,21 @@ class OutboxWindowParts(QObject):
     def _changed(self, change: OutboxChange) -> None:
         if change.voucher_ids:
             self.panel.changed(change.voucher_ids)
-            if not self._list_timer.isActive():  # a long drain still refreshes every 1.5 s
-                self._list_timer.start()
+            self._list_follows()
 
-    def _finals(self, notices: tuple[FinalNotice, ...]) -> None:
-        self.notifier.notify(notices)
-        self.panel.changed(n.voucher_id for n in notices)
-        if not self._list_timer.isActive():
-            self._list_timer.start()
+    def _moved(self, event: Event) -> None:
+        """A voucher's status moved (delivered, refused, the feed's news): the timelines that
+        show it, the editor when it shows it, and the list follow."""
+        ids = concerns(event)
+        self.panel.changed(ids)
+        self.view.voucher_moved(ids)
+        editing = self.window.editing
+        if editing.voucher_id in ids and editing.status not in EDITABLE:
+            editing.open(editing.voucher_id, force=True)  # its banner and state, now
+        self._list_follows()
 
-    def _synced(self, _summary: object) -> None:
-        self.panel.reload_if_shown()
-        if not self._list_timer.isActive():
+    def _list_follows(self) -> None:
+        if not self._list_timer.isActive():  # a long drain still refreshes every 1.5 s
             self._list_timer.start()
 
     def _refresh_list(self) -> None:
@@ -244,5 +259,7 @@ class OutboxWindowParts(QObject):
         """Stop listening to the sender and the sync (before they are closed)."""
         self._list_timer.stop()
         self.estimates.timer.stop()
+        for unsubscribe in self._unsubscribe:
+            unsubscribe()
         self.bridge.close()
         self.notifier.close_tray()

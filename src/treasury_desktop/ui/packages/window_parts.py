@@ -31,7 +31,7 @@ from treasury_desktop.usecases.package_arrivals import arrivals
 if TYPE_CHECKING:
     # Verifying and merging CMS load at the first package, not with the window (cold start).
     from treasury_desktop.store.packages import ArrivalRow
-    from treasury_desktop.ui.main_window import MainWindow
+    from treasury_desktop.ui.shell import WindowShell
     from treasury_desktop.usecases.package_export import ExportResult
     from treasury_desktop.usecases.package_import import ImportResult, PackageImporter
     from treasury_desktop.usecases.package_watch import FolderWatch, Picked
@@ -48,13 +48,12 @@ def _utc_now() -> datetime:
 class WindowPackages(QObject):
     """The countersigning actions and folder of one main window."""
 
-    def __init__(self, window: MainWindow, chooser: FileChooser | None = None, *,
+    def __init__(self, window: WindowShell, chooser: FileChooser | None = None, *,
                  watch_interval_ms: int = WATCH_INTERVAL_MS, settle_seconds: float = 2.0,
                  clock: Callable[[], float] = time.time) -> None:
-        super().__init__(window)
+        super().__init__(window.host())
         self.window = window
-        self.chooser: FileChooser = chooser or QtFileChooser(window)
-        self._conn: sqlite3.Connection | None = None  # the worker thread's, made there
+        self.chooser: FileChooser = chooser or QtFileChooser(window.host())
         self._settle, self._clock = settle_seconds, clock
         self.watch: FolderWatch | None = None
         self._scanning = False
@@ -66,11 +65,11 @@ class WindowPackages(QObject):
         self.start_dir = Path.home()
 
         self.actions: dict[str, QAction] = {}
-        menu = window.menuBar().addMenu(t("package.menu"))
-        toolbar = window.findChild(QToolBar, "mainToolbar")
+        menu = window.host().menuBar().addMenu(t("package.menu"))
+        toolbar = window.host().findChild(QToolBar, "mainToolbar")
         for key, handler in (("send", self.send), ("receive", self.receive),
                              ("arrivals", self.show_arrivals)):
-            action = QAction(t(f"package.action.{key}"), window)
+            action = QAction(t(f"package.action.{key}"), window.host())
             action.setObjectName(f"action_package_{key}")
             sequence = QKeySequence(SHORTCUTS[key])
             action.setShortcut(sequence)
@@ -78,12 +77,12 @@ class WindowPackages(QObject):
             action.setToolTip(f"{action.text()} ({shown})")
             action.setIconText(f"{action.text()}  {shown}")
             action.triggered.connect(handler)
-            window.addAction(action)
+            window.host().addAction(action)
             menu.addAction(action)
             if key != "arrivals" and isinstance(toolbar, QToolBar):
                 toolbar.addAction(action)
             self.actions[key] = action
-        self.watch_action = QAction(t("package.action.watch"), window)
+        self.watch_action = QAction(t("package.action.watch"), window.host())
         self.watch_action.setObjectName("action_package_watch")
         self.watch_action.setCheckable(True)
         self.watch_action.toggled.connect(self._watch_toggled)
@@ -98,7 +97,7 @@ class WindowPackages(QObject):
         self.view.chosen.connect(self._open)
         self.view.table.selectionModel().currentRowChanged.connect(
             lambda current, _previous: self._open_row(current.row()))
-        splitter = window.findChild(QSplitter, "centralPane")
+        splitter = window.host().findChild(QSplitter, "centralPane")
         if isinstance(splitter, QSplitter):
             splitter.insertWidget(splitter.indexOf(window.list_pane) + 1, self.view)
         self.folder_item = QListWidgetItem(t("package.folder.name"))
@@ -115,9 +114,7 @@ class WindowPackages(QObject):
         self.window.session.worker.submit(lambda _lane: job(self._on_worker()), callback)
 
     def _on_worker(self) -> sqlite3.Connection:
-        if self._conn is None:
-            self._conn = self.window.session.ctx.connect()
-        return self._conn
+        return self.window.session.connection()  # the worker lane's one connection
 
     def _importer(self) -> PackageImporter:
         """On the worker: the import use case, validating with this desk's catalogue."""
@@ -145,18 +142,18 @@ class WindowPackages(QObject):
                 return ids
             current = self.window.editing.voucher_id
             return [current] if current else []
-        return self.window.signing.selected_ids()
+        return self.window.selected_ids()
 
     def send(self) -> SendDialog | None:
         """Ask where, then write the selected vouchers into one package."""
         ids = self.selected_ids()
         if not ids:
-            self.window.statusBar().showMessage(t("package.send.none"), 8000)
+            self.window.show_status(t("package.send.none"), 8000)
             return None
         self.window.editing.flush()
         stamp = datetime.now().strftime("%Y%m%d-%H%M")
         dialog = SendDialog(len(ids), self.chooser, self.start_dir,
-                            f"goi-chung-tu-{stamp}.tdpkg", self.window)
+                            f"goi-chung-tu-{stamp}.tdpkg", self.window.host())
         dialog.accepted.connect(lambda: self._export(ids, dialog.destination))
         dialog.finished.connect(lambda _result: dialog.deleteLater())
         self.send_dialog = dialog
@@ -181,7 +178,7 @@ class WindowPackages(QObject):
         if self._failed(outcome) or outcome.value is None:
             return
         result = self.last_export = outcome.value
-        self.window.statusBar().showMessage(text(
+        self.window.show_status(text(
             "package.cli.exported", path=str(result.path), count=len(result.exported),
             size=result.size), 15_000)
         if result.refused:
@@ -205,7 +202,7 @@ class WindowPackages(QObject):
         if self._failed(outcome) or outcome.value is None:
             return
         self.last_import = outcome.value
-        self.report = ReceiveReport(outcome.value, self.window)
+        self.report = ReceiveReport(outcome.value, self.window.host())
         self.report.open()
         self.window.refresh()
         self.load_arrivals()
@@ -274,7 +271,7 @@ class WindowPackages(QObject):
             elif picked.refusal is not None:
                 notes.append(t("package.watch.refused", file=picked.path.name,
                                reason=picked.refusal.render()))
-        self.window.statusBar().showMessage("  ·  ".join(notes), 30_000)
+        self.window.show_status("  ·  ".join(notes), 30_000)
         self.window.refresh()
         self.load_arrivals()
 

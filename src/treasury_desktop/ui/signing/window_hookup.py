@@ -104,7 +104,7 @@ class WindowSigning(QObject):
 
             session = self._window.session
             ctx = session.ctx
-            deps = SigningDeps(self.runtime, session.worker.submit, ctx.connect, ctx.actor,
+            deps = SigningDeps(self.runtime, session.worker.submit, session.connection, ctx.actor,
                                self._window.prompter, catalog=ctx.catalog,
                                trust=partial(_desk_trust, ctx.data_dir))
             self._flow = SignFlow(deps, self._window.host())
@@ -119,7 +119,7 @@ class WindowSigning(QObject):
 
             session = self._window.session
             ctx = session.ctx
-            deps = SignersDeps(lambda: self.runtime, session.worker.submit, ctx.connect,
+            deps = SignersDeps(lambda: self.runtime, session.worker.submit, session.connection,
                                ctx.actor, self._window.prompter)
             dialog = SignersDialog(deps, self._window.host())
             dialog.finished.connect(self._signers_closed)
@@ -155,12 +155,7 @@ class WindowSigning(QObject):
 
     def selected_ids(self) -> list[str]:
         """The vouchers selected in the list, else the one open in the editor."""
-        pane = self._window.list_pane
-        rows = sorted(index.row() for index in pane.table.selectionModel().selectedRows())
-        ids = [voucher_id for row in rows if (voucher_id := pane.model.voucher_id(row))]
-        if not ids and self._window.editing.voucher_id is not None:
-            ids = [self._window.editing.voucher_id]
-        return ids
+        return self._window.selected_ids()
 
     def sign(self, role: SignerRole) -> bool:
         """Sign the selection as ``role`` (the chooser and PIN dialog follow)."""
