@@ -169,6 +169,8 @@ def test_sender_and_sync_publish_typed_events(conn: sqlite3.Connection, db_path:
         assert set(ids) <= moved
         finals = [e for e in events if isinstance(e, Paid | Rejected)]
         assert {type(e) for e in finals} == {Paid, Rejected}
+        told = [w for e in events if isinstance(e, StatusChanged) for w in e.finals]
+        assert sorted(told, key=str) == sorted(finals, key=str)  # one page: told together
         rejected = next(e for e in finals if isinstance(e, Rejected))
         assert rejected.voucher_id == ids[1] and rejected.reason == "Sai mã nguồn."
         events.clear()

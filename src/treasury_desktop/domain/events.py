@@ -42,14 +42,6 @@ class Resumed:
 
 
 @dataclass(frozen=True)
-class StatusChanged:
-    """The treasury's changes feed reported on these vouchers (their status and timeline may
-    have moved)."""
-
-    voucher_ids: tuple[str, ...]
-
-
-@dataclass(frozen=True)
 class FinalWord:
     """The treasury's final word on one voucher (see :class:`Paid`, :class:`Rejected`,
     :class:`Returned`), with its number and the treasury's reason as written."""
@@ -92,6 +84,16 @@ class Returned(FinalWord):
     def status(self) -> VoucherState:
         """RETURNED."""
         return VoucherState.RETURNED
+
+
+@dataclass(frozen=True)
+class StatusChanged:
+    """The treasury's changes feed reported on these vouchers (their status and timeline may
+    have moved); ``finals``: the final words among them, told together (one notice per page).
+    Each final word is also published on its own (:class:`Paid` …) after this event."""
+
+    voucher_ids: tuple[str, ...]
+    finals: tuple[FinalWord, ...] = ()
 
 
 FINAL_WORDS: dict[VoucherState, type[FinalWord]] = {

@@ -184,8 +184,9 @@ class StatusSync:
 
     def _publish_page(self, voucher_ids: tuple[str, ...],
                       finals: tuple[FinalNotice, ...]) -> None:
-        events: list[Event] = [StatusChanged(voucher_ids)] if voucher_ids else []
-        events += [final_word(n.voucher_id, n.number, n.status, n.reason) for n in finals]
+        words = tuple(final_word(n.voucher_id, n.number, n.status, n.reason) for n in finals)
+        events: list[Event] = [StatusChanged(voucher_ids, words)] if voucher_ids else []
+        events += words
         for event in events:
             for sink in list(self._sinks):
                 try:

@@ -11,7 +11,7 @@ from pytestqt.qtbot import QtBot
 from ui_harness import UNIT, voucher
 
 from treasury_desktop.api.port import BudgetBalance
-from treasury_desktop.domain.events import FinalWord, StatusChanged
+from treasury_desktop.domain.events import StatusChanged
 from treasury_desktop.domain.voucher import Voucher
 from treasury_desktop.domain.workflow import VoucherState
 from treasury_desktop.outbox.fake import FakeTreasury
@@ -61,7 +61,7 @@ def test_feed_moves_timelines_and_notifies_paid_rejected_returned(
     qtbot.addWidget(notifier)
     opened: list[str] = []
     notifier.activated.connect(opened.append)
-    rig.session.events.subscribe(FinalWord, notifier.tell)  # the window's one bus
+    rig.session.events.subscribe(StatusChanged, notifier.tell)  # the window's one bus
     sync.start()  # its own thread, as in the app
     qtbot.waitUntil(lambda: bool(notifier.shown), timeout=5000)
 

@@ -52,7 +52,7 @@ def test_every_window_feature_uses_the_worker_lanes_one_connection(
         ids = queue(desk, 2, kit)
         with open_window(qtbot, desk) as window:
             for voucher_id in ids:  # the editor, its problems and estimates
-                assert window.list_pane.select(voucher_id)
+                window.editing.open(voucher_id)
                 qtbot.waitUntil(lambda v=voucher_id: window.editing.voucher_id == v,
                                 timeout=10000)
             window.printing.open_preview()  # Ctrl+P renders on the worker

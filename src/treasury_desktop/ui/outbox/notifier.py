@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QColor, QIcon, QMouseEvent, QPixmap, QResizeEvent
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from treasury_desktop.domain.events import FinalWord
+from treasury_desktop.domain.events import StatusChanged
 from treasury_desktop.domain.workflow import VoucherState
 from treasury_desktop.i18n import text
 from treasury_desktop.sync.feed import FinalNotice
@@ -125,19 +125,12 @@ class Notifier(NoticeBar):
             self.tray.show()
         self.shown: list[str] = []  # every notice given, oldest first
         self._last: str | None = None
-        self._words: list[FinalWord] = []  # final words arriving together, told as one notice
         self.clicked.connect(self._open_last)
 
-    def tell(self, word: FinalWord) -> None:
-        """One final word from the bus; the words of one sync page (published together) are
-        told as one notice (GUI thread)."""
-        if not self._words:
-            QTimer.singleShot(0, self._tell_words)
-        self._words.append(word)
-
-    def _tell_words(self) -> None:
-        words, self._words = self._words, []
-        self.notify([FinalNotice(w.voucher_id, w.number, w.status, w.reason) for w in words])
+    def tell(self, news: StatusChanged) -> None:
+        """The final words of one page of the treasury's feed, as one notice (GUI thread)."""
+        self.notify([FinalNotice(w.voucher_id, w.number, w.status, w.reason)
+                     for w in news.finals])
 
     def notify(self, notices: Sequence[FinalNotice]) -> None:
         """Tell about vouchers that were paid, rejected or returned (GUI thread)."""

@@ -102,7 +102,7 @@ class OutboxWindowParts(QObject):
         self._unsubscribe = [
             events.subscribe(OutboxChange, self._changed),
             events.subscribe((Delivered, Refused, StatusChanged, FinalWord), self._moved),
-            events.subscribe(FinalWord, self.notifier.tell)]
+            events.subscribe(StatusChanged, self.notifier.tell)]  # one notice per page
         self.indicator.clicked.connect(self.show_outbox)
         self.view.open_requested.connect(self.open_voucher)
         self.view.draft_copied.connect(self._copied)
