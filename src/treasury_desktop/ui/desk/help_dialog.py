@@ -6,6 +6,8 @@ by setting the Qt property ``help_topic`` (an anchor of resources/help/handbook.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
@@ -22,7 +24,9 @@ from PySide6.QtWidgets import (
 
 from treasury_desktop.i18n import current_language
 from treasury_desktop.ui.texts import t
-from treasury_desktop.usecases.handbook import HelpSection, load_handbook
+
+if TYPE_CHECKING:  # the handbook is read when it is first opened (cold start)
+    from treasury_desktop.usecases.handbook import HelpSection
 
 TOPIC_PROPERTY = "help_topic"
 # Windows made elsewhere in ui/ name their section here, by object name, so that F1 knows them
@@ -43,6 +47,8 @@ class HandbookDialog(QDialog):
     def __init__(self, parent: QWidget | None = None, anchor: str = "start") -> None:
         super().__init__(parent)
         self.setObjectName("handbookDialog")
+        from treasury_desktop.usecases.handbook import load_handbook
+
         self.book = load_handbook(current_language())
         self.setWindowTitle(self.book.title)
         self.search = QLineEdit()

@@ -18,18 +18,16 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QMessageBox
 
 from treasury_desktop.domain.catalog import CatalogKind
-from treasury_desktop.domain.voucher import Unit
-from treasury_desktop.settings import BACKUP_FOLDER
-from treasury_desktop.store.backup import BackupFile
 from treasury_desktop.ui.desk.help_dialog import install_context_help, open_handbook
 from treasury_desktop.ui.texts import t
-from treasury_desktop.usecases.desk_settings import DeskChoices, read_choices, save_choices
-from treasury_desktop.version import app_version
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # settings, handbook and backups load when first used (cold start)
+    from treasury_desktop.domain.voucher import Unit
+    from treasury_desktop.store.backup import BackupFile
     from treasury_desktop.ui.session import Lane
     from treasury_desktop.ui.shell import WindowShell
     from treasury_desktop.usecases.backups import BackupService
+    from treasury_desktop.usecases.desk_settings import DeskChoices
 
 SETUP_SEEN = "setup_assistant_seen"
 BACKUP_DELAY_MS = 3000  # after the first paint: the backup never competes with the first look
@@ -46,7 +44,7 @@ class DeskHookup(QObject):
         self._add(settings_menu, "settings", self.open_settings, "Ctrl+,")
         self._add(settings_menu, "setup", self.open_setup)
         help_menu = window.host().menuBar().addMenu(t("desk.menu.help"))
-        handbook = self._add(help_menu, "handbook", lambda: open_handbook(window.host()))
+        handbook = self._add(help_menu, "handbook", self.open_handbook)
         handbook.setText(f"{t('desk.action.handbook')}\tF1")  # F1 itself: install_context_help
         self._add(help_menu, "diagnostics", self.save_diagnostics)
         self._add(help_menu, "about", self.show_about)
@@ -56,6 +54,10 @@ class DeskHookup(QObject):
         if interactive:
             QTimer.singleShot(BACKUP_DELAY_MS, self.daily_backup)
             QTimer.singleShot(0, self._first_run)
+
+    def open_handbook(self) -> None:
+        """«Hướng dẫn sử dụng» (F1): the handbook, loaded at its first opening."""
+        open_handbook(self._window.host())
 
     def _add(self, menu, key: str, slot: Callable[[], object], shortcut: str = "") -> QAction:  # type: ignore[no-untyped-def]
         action = QAction(t(f"desk.action.{key}"), self._window.host())
@@ -73,6 +75,8 @@ class DeskHookup(QObject):
         from treasury_desktop.usecases.backups import BackupService
 
         ctx = self._session.ctx
+        from treasury_desktop.settings import BACKUP_FOLDER
+
         chosen = folder if folder is not None else BACKUP_FOLDER.read(lane.profile)
         where = Path(chosen) if chosen else ctx.data_dir / "backups"
         return BackupService(ctx.database_path, lambda: where, datetime.now)
@@ -116,9 +120,16 @@ class DeskHookup(QObject):
             dialog.open()
 
         data_dir = self._session.ctx.data_dir
-        self._session.run(lambda lane: read_choices(lane.profile, data_dir), show)
+        def job(lane: Lane) -> DeskChoices:
+            from treasury_desktop.usecases.desk_settings import read_choices
+
+            return read_choices(lane.profile, data_dir)
+
+        self._session.run(job, show)
 
     def save(self, before: DeskChoices, after: DeskChoices, done: Callable[[], None]) -> None:
+        from treasury_desktop.usecases.desk_settings import save_choices
+
         self._session.run(lambda lane: save_choices(lane.profile, before, after),
                           lambda _saved: done())
 
@@ -229,9 +240,15 @@ class DeskHookup(QObject):
     def show_about(self) -> QMessageBox:
         """«Giới thiệu»: the version (from pyproject), Python and Qt."""
         box = QMessageBox(QMessageBox.Icon.Information, t("desk.about.title"),
-                          t("desk.about.text", version=app_version(),
+                          t("desk.about.text", version=_version(),
                             python=platform.python_version(), qt=qVersion()),
                           QMessageBox.StandardButton.Ok, self._window.host())
         box.setObjectName("aboutBox")
         box.open()
         return box
+
+
+def _version() -> str:
+    from treasury_desktop.version import app_version  # importlib.metadata: only for About
+
+    return app_version()

@@ -17,12 +17,11 @@ from PySide6.QtWidgets import QFileDialog
 
 from treasury_desktop.domain.money import format_vnd
 from treasury_desktop.i18n import current_language, text
-from treasury_desktop.sheets.export import ExportTotals
-from treasury_desktop.ui.excel.import_dialog import ImportDialog
-from treasury_desktop.ui.excel.jobs import export_job
 from treasury_desktop.ui.texts import t
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # the sheets and their readers load at the first use (cold start)
+    from treasury_desktop.sheets.export import ExportTotals
+    from treasury_desktop.ui.excel.import_dialog import ImportDialog
     from treasury_desktop.ui.shell import WindowShell
 
 ChooseFile = Callable[[str, str], str | None]
@@ -59,6 +58,8 @@ class WindowExcel(QObject):
         path = self.choose_open(t("excel.action.import"), "")
         if not path:
             return
+        from treasury_desktop.ui.excel.import_dialog import ImportDialog
+
         self.dialog = ImportDialog(
             self._window.session, Path(path), self.choose_save,
             on_imported=self._window.refresh, parent=self._window.host(),
@@ -72,6 +73,8 @@ class WindowExcel(QObject):
             return
         pane = self._window.list_pane
         query = replace(pane.model.query, text=pane.search.text().strip())
+        from treasury_desktop.ui.excel.jobs import export_job
+
         job = export_job(self._window.session.ctx, query, path, current_language())
         self._window.session.run(job, lambda totals: self._exported(path, totals))
 

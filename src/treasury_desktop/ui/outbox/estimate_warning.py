@@ -7,16 +7,19 @@ old it is ("số liệu Kho bạc cập nhật 3 giờ trước"): an accountant
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QTimer
 from PySide6.QtWidgets import QLabel, QWidget
 
 from treasury_desktop.domain.voucher import Voucher
-from treasury_desktop.sync.balances import EstimateWarning
+
+if TYPE_CHECKING:  # the balances load with the first estimate (cold start)
+    from treasury_desktop.sync.balances import EstimateWarning
 
 CHECK_MS = 500  # after the last keystroke
 
-OverEstimate = Callable[[Voucher, Callable[[list[EstimateWarning]], None]], None]
+OverEstimate = Callable[[Voucher, Callable[[list["EstimateWarning"]], None]], None]
 
 
 class EstimateWarningLabel(QLabel):

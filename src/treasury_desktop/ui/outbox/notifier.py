@@ -23,7 +23,6 @@ from treasury_desktop.domain.events import StatusChanged
 from treasury_desktop.domain.workflow import VoucherState
 from treasury_desktop.i18n import text
 from treasury_desktop.sync.feed import FinalNotice
-from treasury_desktop.usecases.sync_status import notification
 
 NOTICE_MS = 30_000  # how long the tray's balloon shows (the in-window notice stays)
 GROUP_OVER = 3  # more news than this at once: one summary sentence
@@ -42,6 +41,8 @@ _BAR_COLOURS = {
 def notice_text(notices: Sequence[FinalNotice]) -> str:
     """One sentence for one voucher; a summary for many."""
     if len(notices) <= GROUP_OVER:
+        from treasury_desktop.usecases.sync_status import notification  # at the first news
+
         return "\n".join(notification(n).render() for n in notices)
     counts = {s: sum(1 for n in notices if n.status is s) for s in _TRAY_ICON}
     return text("outbox_ui.notify.many", count=len(notices), paid=counts[VoucherState.PAID],

@@ -15,8 +15,6 @@ import sqlite3
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from PySide6.QtNetwork import QNetworkInformation
-
 from treasury_desktop.context import AppContext
 from treasury_desktop.i18n import ExpectedError, text
 from treasury_desktop.outbox.sender import Sender
@@ -25,6 +23,8 @@ from treasury_desktop.ui.session import Lane
 from treasury_desktop.ui.shell import WindowShell
 
 if TYPE_CHECKING:  # the client (httpx, keyring) loads on the worker, after the first paint
+    from PySide6.QtNetwork import QNetworkInformation
+
     from treasury_desktop.delivery import Delivery
 
 log = logging.getLogger(__name__)
@@ -68,6 +68,8 @@ class OutboxRuntime:
             self._watch_network()
 
     def _watch_network(self) -> None:
+        from PySide6.QtNetwork import QNetworkInformation  # with sending, not with the window
+
         # The operating system's word that the network is back wakes the outbox at once,
         # instead of waiting out the backoff (NetworkManager, glib, Windows: Qt picks).
         if QNetworkInformation.loadBackendByFeatures(QNetworkInformation.Feature.Reachability):
