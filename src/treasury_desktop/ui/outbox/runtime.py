@@ -79,6 +79,8 @@ class OutboxRuntime:
 
     def network_reachability(self, reachability: QNetworkInformation.Reachability) -> None:
         """The network came back (or went): wake the sender, or try to connect again."""
+        from PySide6.QtNetwork import QNetworkInformation
+
         if reachability is not QNetworkInformation.Reachability.Online:
             return
         if self.delivery is None:
