@@ -20,9 +20,10 @@ def run_gui(ctx: AppContext, *, screenshot: Path | None = None, demo: bool = Fal
     """Open the main window on ``ctx`` (or render it to ``screenshot`` and return 0)."""
     if screenshot is not None:
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    app, window = build_window(ctx, demo=demo)
+    app, window = build_window(ctx, demo=demo, styled=False)
     outbox = open_outbox(window, send=screenshot is None)
     open_desk(window, interactive=screenshot is None and not demo)
+    style(app)  # once every part is in the window: one styling pass over all of them
     previous_hook = sys.excepthook
 
     def crash_hook(
@@ -61,13 +62,13 @@ def run_gui(ctx: AppContext, *, screenshot: Path | None = None, demo: bool = Fal
         window.deleteLater()
 
 
-def build_window(ctx: AppContext, *, demo: bool = False) -> tuple[Any, Any]:
-    """The application object (made if needed) and the main window, not yet shown."""
+def build_window(ctx: AppContext, *, demo: bool = False, styled: bool = True) -> tuple[Any, Any]:
+    """The application object (made if needed) and the main window, not yet shown (nor
+    styled unless ``styled``: :func:`style` once the window's features are in it)."""
     from PySide6.QtGui import QFont, QIcon
     from PySide6.QtWidgets import QApplication
 
     from treasury_desktop.ui.session import Session
-    from treasury_desktop.ui.style import STYLE_SHEET
 
     set_language(ctx.lang)
     app = QApplication.instance() or QApplication(sys.argv[:1])
@@ -82,9 +83,8 @@ def build_window(ctx: AppContext, *, demo: bool = False) -> tuple[Any, Any]:
     from treasury_desktop.ui.main_window import MainWindow
 
     window = MainWindow(session, demo=demo)
-    # The style sheet is applied once the window's widgets exist, before it is shown: one pass
-    # over them. Set before, every widget added to a parent is styled again (about 40 ms here).
-    app.setStyleSheet(STYLE_SHEET)
+    if styled:
+        style(app)
     if ctx.lang == "vi":
         from treasury_desktop.ui.qt_texts import VietnameseQtTexts
 
@@ -95,6 +95,14 @@ def build_window(ctx: AppContext, *, demo: bool = False) -> tuple[Any, Any]:
     # Within the screen's available area, at last time's size (1400×860 the first time).
     place_window(window, ctx.data_dir)
     return app, window
+
+
+def style(app: Any) -> None:
+    """The app's style sheet, applied once the window's widgets exist and before it is shown:
+    one pass over them. Set earlier, every widget added to a parent is styled again."""
+    from treasury_desktop.ui.style import STYLE_SHEET
+
+    app.setStyleSheet(STYLE_SHEET)
 
 
 def open_desk(window: Any, *, interactive: bool) -> Any:
