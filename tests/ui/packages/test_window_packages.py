@@ -214,3 +214,27 @@ def test_the_watched_folder_is_watched_again_at_the_next_start(
     with open_window(qtbot, desk) as window:
         _idle(qtbot, window)
         assert window.packages.watch is None and not window.packages.watch_action.isChecked()
+
+
+def test_a_package_is_read_when_the_os_says_the_folder_changed(
+    qtbot: QtBot, desk: Desk, softhsm: Any, package: tuple[list[str], Path], tmp_path: Path,
+) -> None:
+    ids, path = package
+    _b(desk, softhsm)
+    watched = tmp_path / "shared"
+    watched.mkdir()
+    with open_window(qtbot, desk) as window:
+        parts = _parts(window, FakeChooser(folders=[watched]))
+        parts._settle = 0.5  # a file younger than this is still being copied
+        parts.timer.setInterval(3_600_000)  # no timer to wait for: the folder's own events
+        parts.start_watching(watched, remember=False)
+        _idle(qtbot, window)
+        assert parts.folder_events.directories() == [str(watched)]
+        shutil.copy(path, watched / "goi-1.tdpkg")  # arrives now: read once it has settled
+        qtbot.waitUntil(lambda: len(parts.picked) == 1, timeout=10_000)
+        _idle(qtbot, window)
+        [picked] = parts.picked
+        assert picked.result is not None and all(i.ok for i in picked.result.items)
+        assert all(desk.repo.get(v) is not None for v in ids)
+        parts.stop_watching()
+        assert parts.folder_events.directories() == []

@@ -15,7 +15,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QObject, QTimer
+from PySide6.QtCore import QFileSystemWatcher, QObject, QTimer
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QListWidgetItem, QSplitter, QToolBar
 
@@ -38,7 +38,7 @@ if TYPE_CHECKING:
 
 SHORTCUTS = {"send": "Ctrl+Shift+G", "receive": "Ctrl+Shift+R", "arrivals": "Ctrl+8"}
 WATCH_KEY = "package_watch_folder"
-WATCH_INTERVAL_MS = 3000
+WATCH_FALLBACK_MS = 60_000  # a folder the OS cannot watch (some network shares) is still read
 
 
 def _utc_now() -> datetime:
@@ -49,7 +49,7 @@ class WindowPackages(QObject):
     """The countersigning actions and folder of one main window."""
 
     def __init__(self, window: WindowShell, chooser: FileChooser | None = None, *,
-                 watch_interval_ms: int = WATCH_INTERVAL_MS, settle_seconds: float = 2.0,
+                 watch_interval_ms: int = WATCH_FALLBACK_MS, settle_seconds: float = 2.0,
                  clock: Callable[[], float] = time.time) -> None:
         super().__init__(window.host())
         self.window = window
@@ -57,6 +57,7 @@ class WindowPackages(QObject):
         self._settle, self._clock = settle_seconds, clock
         self.watch: FolderWatch | None = None
         self._scanning = False
+        self._scan_again = False
         self.send_dialog: SendDialog | None = None
         self.report: ReceiveReport | None = None
         self.last_export: ExportResult | None = None
@@ -87,6 +88,10 @@ class WindowPackages(QObject):
         self.watch_action.setCheckable(True)
         self.watch_action.toggled.connect(self._watch_toggled)
         menu.addAction(self.watch_action)
+        # The OS says when the folder changes (inotify, ReadDirectoryChangesW); a file still
+        # being copied is read again once it has settled; the slow timer is the safety net.
+        self.folder_events = QFileSystemWatcher(self)
+        self.folder_events.directoryChanged.connect(self._folder_changed)
         self.timer = QTimer(self)
         self.timer.setInterval(watch_interval_ms)
         self.timer.timeout.connect(self.scan_now)
@@ -224,7 +229,8 @@ class WindowPackages(QObject):
             self.stop_watching()
 
     def start_watching(self, folder: Path, *, remember: bool = True) -> None:
-        """Pick up packages arriving in ``folder`` (checked every few seconds, on the worker)."""
+        """Pick up packages arriving in ``folder`` (read on the worker when the OS says the
+        folder changed, and every minute in case it cannot say)."""
         from treasury_desktop.usecases.package_watch import FolderWatch
 
         self.watch = FolderWatch(folder, self._importer, settle_seconds=self._settle,
@@ -235,12 +241,15 @@ class WindowPackages(QObject):
         self.watch_action.blockSignals(False)
         if remember:
             self._submit(lambda conn: ProfileStore(conn).set(WATCH_KEY, str(folder)), _ignore)
+        self.folder_events.addPath(str(folder))  # False where the OS cannot: the timer reads
         self.timer.start()
         self.scan_now()
 
     def stop_watching(self) -> None:
         """Stop watching (and forget the folder)."""
         self.timer.stop()
+        if self.folder_events.directories():
+            self.folder_events.removePaths(self.folder_events.directories())
         self.watch = None
         self.view.set_watching(None)
         self.watch_action.blockSignals(True)
@@ -248,16 +257,28 @@ class WindowPackages(QObject):
         self.watch_action.blockSignals(False)
         self._submit(lambda conn: ProfileStore(conn).set(WATCH_KEY, ""), _ignore)
 
+    def _folder_changed(self, _path: str) -> None:
+        self.scan_now()
+        # A file still being copied is skipped by that scan: look again once it has settled.
+        QTimer.singleShot(int(self._settle * 1000) + 250, self.scan_now)
+
     def scan_now(self) -> None:
-        """Look in the watched folder now (one scan at a time)."""
+        """Look in the watched folder now (one scan at a time; asked during one, once more
+        after it)."""
         watch = self.watch
-        if watch is None or self._scanning:
+        if watch is None:
+            return
+        if self._scanning:
+            self._scan_again = True
             return
         self._scanning = True
         self._submit(lambda _conn: watch.scan(), self._scanned)
 
     def _scanned(self, outcome: Outcome[list[Picked]]) -> None:
         self._scanning = False
+        if self._scan_again:
+            self._scan_again = False
+            QTimer.singleShot(0, self.scan_now)
         if self._failed(outcome) or not outcome.value:
             return
         self.picked.extend(outcome.value)
