@@ -33,6 +33,7 @@ from treasury_desktop.ui.outbox.bridge import OutboxBridge, RefusedCopy
 from treasury_desktop.ui.outbox.estimate_warning import EstimateCheck
 from treasury_desktop.ui.outbox.follow_up import FollowUpPanel
 from treasury_desktop.ui.outbox.notifier import Notifier
+from treasury_desktop.ui.outbox.outbox_view import OutboxView
 from treasury_desktop.ui.outbox.send_offer import SendOffer
 from treasury_desktop.ui.outbox.status_indicator import OutboxIndicator
 from treasury_desktop.ui.outbox.status_refresh import add_status_refresh
@@ -42,7 +43,6 @@ from treasury_desktop.usecases.queueing import QueueOutcome, QueueResult
 if TYPE_CHECKING:
     from treasury_desktop.outbox.sender import Sender
     from treasury_desktop.sync.service import StatusSync
-    from treasury_desktop.ui.outbox.outbox_view import OutboxView
 
 SHORTCUTS = {"queue": "Ctrl+Return", "show": "Ctrl+7", "send_now": "F9", "pause": "Shift+F9"}
 LIST_REFRESH_MS = 1500  # statuses moved: the list and the counts follow, not at every commit
@@ -59,10 +59,10 @@ class OutboxWindowParts(QObject):
         self.bridge = OutboxBridge(sender, shell.session, sync=sync, parent=self)
         self.notes: dict[str, str] = {}  # draft id -> the refusal note shown beside it
 
-        self._view: OutboxView | None = None  # made when the outbox is first shown
+        self.view = OutboxView(self.bridge)
         self.dock = QDockWidget(text("outbox_ui.title"), window)
         self.dock.setObjectName("outboxDock")
-        self.dock.visibilityChanged.connect(lambda shown: shown and self.view)
+        self.dock.setWidget(self.view)
         self.dock.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetClosable
                               | QDockWidget.DockWidgetFeature.DockWidgetMovable)
         window.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.dock)
@@ -104,6 +104,8 @@ class OutboxWindowParts(QObject):
             events.subscribe((Delivered, Refused, StatusChanged, FinalWord), self._moved),
             events.subscribe(StatusChanged, self.notifier.tell)]  # one notice per page
         self.indicator.clicked.connect(self.show_outbox)
+        self.view.open_requested.connect(self.open_voucher)
+        self.view.draft_copied.connect(self._copied)
         self.panel.copy_requested.connect(
             lambda voucher_id: self.bridge.copy_refused(voucher_id, self._copied))
         self.notifier.activated.connect(self.open_voucher)
@@ -113,19 +115,6 @@ class OutboxWindowParts(QObject):
         if shell.editing.voucher_id is not None:  # a voucher was opened before we came
             self._opened(shell.editing.voucher_id)
         self.bridge.refresh()
-
-    @property
-    def view(self) -> OutboxView:
-        """The outbox's table and detail in the dock (built at the first look: cold start)."""
-        if self._view is None:
-            from treasury_desktop.ui.outbox.outbox_view import OutboxView
-
-            self._view = OutboxView(self.bridge)
-            self._view.open_requested.connect(self.open_voucher)
-            self._view.draft_copied.connect(self._copied)
-            self.dock.setWidget(self._view)
-            self.bridge.refresh()  # its rows and status, read now
-        return self._view
 
     def _add_actions(self, window: QMainWindow) -> dict[str, QAction]:
         menu = window.menuBar().addMenu(text("outbox_ui.title"))
@@ -192,8 +181,7 @@ class OutboxWindowParts(QObject):
         show it, the editor when it shows it, and the list follow."""
         ids = concerns(event)
         self.panel.changed(ids)
-        if self._view is not None:
-            self._view.voucher_moved(ids)
+        self.view.voucher_moved(ids)
         editing = self.window.editing
         if editing.voucher_id in ids and editing.status not in EDITABLE:
             editing.open(editing.voucher_id, force=True)  # its banner and state, now
