@@ -30,7 +30,7 @@ from treasury_desktop.outbox.sender import Sender
 from treasury_desktop.store.db import connect
 from treasury_desktop.sync.pace import SyncPace
 from treasury_desktop.sync.service import StatusSync
-from treasury_desktop.usecases.submit import SubmitService
+from treasury_desktop.usecases.queueing import QueueService
 
 UNIT = "1171277"
 PACE = SyncPace(expecting=15.0, expecting_cap=120.0, idle=300.0)
@@ -63,7 +63,7 @@ def deliver(db_path: Path, conn: sqlite3.Connection, treasury: FakeTreasury, clo
             count: int, events: list[Event] | None = None,
             ids: list[str] | None = None) -> list[str]:
     ids = ids or seed_signed(conn, count)
-    SubmitService(conn, ACTOR, clock.now, verify=trust_test_signatures).queue(ids)
+    QueueService(conn, ACTOR, clock.now, verify=trust_test_signatures).queue(ids)
     sender = Sender(lambda: connect(db_path), treasury, actor=ACTOR, clock=clock,
                     rng=random.Random(1), backoff=Backoff(1, 5))
     if events is not None:

@@ -57,7 +57,8 @@ def test_a_long_history_leaves_the_form_its_room_and_the_dock_its_height(
         form = editor.findChild(QScrollArea)
         assert form is not None
         assert panel.history.height() <= int(editor.height() * SHARE) + 1
-        assert panel.history.verticalScrollBar().maximum() > 0  # the history scrolls instead
+        # the history scrolls instead (its range is set once its layout has been processed)
+        qtbot.waitUntil(lambda: panel.history.verticalScrollBar().maximum() > 0, timeout=2000)
         body = form.widget()
         first = [editor.widget(n) for n in editor.tab_fields()[:5]]
         lowest = max(w.mapTo(body, QPoint(0, w.height())).y() for w in first)
